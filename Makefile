@@ -1,0 +1,39 @@
+# Amends: `make demo` runs the product, `make test` passes the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.install-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install test test-sqlite lint demo bench clean
+
+install: $(STAMP)
+
+# Rebuild the environment only when the project's dependencies change.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+lint: install
+	$(BIN)/ruff check plugin connectors webhooks admin_ui tests bench demo
+	$(BIN)/lint-imports
+
+# The whole suite, on SQLite and on PostgreSQL (AMENDS_TEST_POSTGRES_URL,
+# default postgresql://127.0.0.1:5432/test).
+test: install lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The suite without the PostgreSQL runs, for a machine without the server.
+test-sqlite: install
+	$(BIN)/pytest -m "not postgres" $(PYTEST_ARGS)
+
+demo: install
+	$(BIN)/python demo/play.py
+
+bench: install
+	$(BIN)/python bench/intake.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Store platforms: one package per platform, each implementing plugin's Connector."""

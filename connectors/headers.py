@@ -1,0 +1,37 @@
+"""Header helpers shared by the platform connectors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from plugin.clock import as_utc
+from plugin.platforms import MalformedDelivery
+
+
+def header(headers: Mapping[str, str], *names: str) -> str | None:
+    """Return the first of `names` present in `headers`, matched case-insensitively."""
+    lowered = {key.lower(): value for key, value in headers.items()}
+    for name in names:
+        value = lowered.get(name.lower())
+        if value:
+            return value.strip()
+    return None
+
+
+def required_header(headers: Mapping[str, str], *names: str) -> str:
+    """Return a header the platform always sends; raise MalformedDelivery when absent."""
+    value = header(headers, *names)
+    if value is None:
+        raise MalformedDelivery(f"missing header {names[0]}")
+    return value
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """Parse an ISO-8601 time as platforms send it; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None

@@ -1,0 +1,5 @@
+"""Shopify: webhook deliveries, payload parsing and (later) the Admin GraphQL API."""
+
+from connectors.shopify.connector import ShopifyConnector
+
+__all__ = ["ShopifyConnector"]

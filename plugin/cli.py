@@ -1,0 +1,34 @@
+"""The `amends` command line, as the operator contract describes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from plugin.commands import db, inbox, incidents, processes, shops
+from plugin.errors import AmendsError
+
+
+class AmendsGroup(click.Group):
+    """A command group that reports known errors as one line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; report an AmendsError as `Error: <message>`."""
+        try:
+            return super().invoke(ctx)
+        except AmendsError as error:
+            raise click.ClickException(str(error)) from error
+        except OperationalError as error:
+            raise click.ClickException(f"database unavailable: {error.orig or error}") from error
+
+
+@click.group(cls=AmendsGroup)
+@click.version_option(package_name="amends")
+def main() -> None:
+    """Amends: incident handling for Shopify and WooCommerce stores."""
+
+
+for _module in (processes, shops, incidents, inbox, db):
+    _module.register(main)

@@ -1,0 +1,1 @@
+"""The `amends` subcommands, one module per noun."""

@@ -1,0 +1,67 @@
+"""`amends incidents list|show`."""
+
+from __future__ import annotations
+
+import click
+
+from plugin.commands.support import console, print_json, print_table, runtime
+from plugin.incidents import KINDS, STATUSES
+from plugin.incidents.views import list_incidents, show_incident
+
+
+@click.group()
+def incidents() -> None:
+    """Look at incidents and their timelines."""
+
+
+@incidents.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print a JSON array")
+@click.option("--shop", "shop_id", type=int, help="only this shop's")
+@click.option("--status", type=click.Choice(sorted(STATUSES)))
+@click.option("--kind", type=click.Choice(sorted(KINDS)))
+def list_command(as_json: bool, shop_id: int | None, status: str | None, kind: str | None) -> None:
+    """List incidents, newest first."""
+    rt = runtime()
+    with rt.database.transaction() as session:
+        found = list_incidents(session, shop_id=shop_id, status=status, kind=kind)
+    if as_json:
+        print_json(found)
+        return
+    columns = [
+        "id",
+        "shop",
+        "platform",
+        "order_name",
+        "kind",
+        "status",
+        "customer_email",
+        "created_at",
+    ]
+    print_table("Incidents", columns, [[i[c] for c in columns] for i in found])
+
+
+@incidents.command("show")
+@click.argument("incident_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="print a JSON object")
+def show_command(incident_id: int, as_json: bool) -> None:
+    """Show one incident with its timeline, messages and compensations."""
+    rt = runtime()
+    with rt.database.transaction() as session:
+        incident = show_incident(session, incident_id)
+    if as_json:
+        print_json(incident)
+        return
+    console.print(
+        f"[bold]Incident {incident['id']}[/bold] {incident['kind']} ({incident['status']}) "
+        f"order {incident['order_name'] or incident['order_id']} of shop {incident['shop']}"
+    )
+    print_table(
+        "Timeline",
+        ["at", "type", "actor", "detail"],
+        [[e["at"], e["type"], e["actor"], e["detail"]] for e in incident["timeline"]],
+    )
+
+
+def register(group: click.Group) -> None:
+    """Add these commands to `group`."""
+    group.add_command(incidents)

@@ -1,0 +1,74 @@
+"""`amends serve`, `amends worker`, `amends scheduler`: the long-running processes."""
+
+from __future__ import annotations
+
+import click
+
+from plugin import scheduler, worker
+from plugin.commands.support import parse_time, print_json, runtime
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="gunicorn worker processes",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="threads per worker process",
+)
+@click.option("--debug", is_flag=True, help="Flask's development server with reloader instead")
+def serve(host: str, port: int, workers: int, threads: int, debug: bool) -> None:
+    """Serve webhooks, the admin panel, OAuth and /healthz."""
+    runtime()  # fail early, before forking, if settings or schema are wrong
+    if debug:
+        from plugin.app import create_app
+
+        create_app().run(host=host, port=port, debug=True)
+        return
+    from plugin.serve import serve as gunicorn_serve
+
+    gunicorn_serve(host, port, workers, threads)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="process what is due, then exit")
+def worker_command(once: bool) -> None:
+    """Drain the inbox: parse deliveries and hand their events to the domain."""
+    if once:
+        count = worker.run_once(runtime())
+        click.echo(f"processed {count} deliveries")
+        return
+    worker.run_forever(runtime())
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="run what is due, then exit")
+@click.option("--now", callback=parse_time, help="run as if it were this ISO-8601 time")
+@click.option("--json", "as_json", is_flag=True, help="with --once: print what each job did")
+def scheduler_command(once: bool, now, as_json: bool) -> None:  # noqa: ANN001
+    """Run the periodic jobs."""
+    if once or now is not None:
+        results = scheduler.run_due(runtime(), now)
+        if as_json:
+            print_json(results)
+        else:
+            for name, count in results.items():
+                click.echo(f"{name}: {count}")
+        return
+    scheduler.run_forever(runtime())
+
+
+def register(group: click.Group) -> None:
+    """Add these commands to `group`."""
+    group.add_command(serve)
+    group.add_command(worker_command)
+    group.add_command(scheduler_command)

@@ -1,0 +1,101 @@
+"""`amends shops add|list`."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import click
+
+from connectors.shopify.consts import API_VERSION, SHOP_DOMAIN
+from plugin.commands.support import print_json, print_table, runtime
+from plugin.errors import InvalidInput
+from plugin.shops import add_shop, list_shops
+
+
+@click.group()
+def shops() -> None:
+    """Register and list the stores Amends serves."""
+
+
+@shops.group("add")
+def add() -> None:
+    """Register a store; prints the new shop's id on its last line."""
+
+
+@add.command("shopify")
+@click.option("--domain", required=True, help="the shop's myshopify.com domain")
+@click.option("--access-token", required=True, help="an Admin API access token")
+@click.option("--api-url", help="Admin API base URL (a sandbox store); default https://DOMAIN")
+def add_shopify(domain: str, access_token: str, api_url: str | None) -> None:
+    """Register a Shopify store."""
+    domain = domain.strip().lower()
+    if not SHOP_DOMAIN.match(domain):
+        raise InvalidInput(f"--domain must look like SHOP.myshopify.com, got {domain!r}")
+    rt = runtime()
+    with rt.database.transaction() as session:
+        shop_id = add_shop(
+            session,
+            rt.credentials,
+            platform="shopify",
+            domain=domain,
+            credentials={"access_token": access_token},
+            api_url=_checked_url(api_url, "--api-url") if api_url else None,
+            api_version=API_VERSION,
+        )
+    click.echo(f"added Shopify shop {domain}")
+    click.echo(shop_id)
+
+
+@add.command("woocommerce")
+@click.option("--url", required=True, help="the store's home URL, e.g. https://shop.example/")
+@click.option("--consumer-key", required=True)
+@click.option("--consumer-secret", required=True)
+@click.option("--webhook-secret", required=True, help="the secret its webhooks are signed with")
+def add_woocommerce(url: str, consumer_key: str, consumer_secret: str, webhook_secret: str) -> None:
+    """Register a WooCommerce store."""
+    url = _checked_url(url, "--url")
+    rt = runtime()
+    with rt.database.transaction() as session:
+        shop_id = add_shop(
+            session,
+            rt.credentials,
+            platform="woocommerce",
+            domain=url,
+            credentials={
+                "consumer_key": consumer_key,
+                "consumer_secret": consumer_secret,
+                "webhook_secret": webhook_secret,
+            },
+            api_url=url,
+        )
+    click.echo(f"added WooCommerce shop {url}; its webhooks go to /webhooks/woocommerce/{shop_id}")
+    click.echo(shop_id)
+
+
+def _checked_url(url: str, option: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(f"{option} must be an http(s) URL, got {url!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}/"
+
+
+@shops.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print a JSON array")
+def list_command(as_json: bool) -> None:
+    """List the registered stores."""
+    rt = runtime()
+    with rt.database.transaction() as session:
+        views = list_shops(session)
+    if as_json:
+        print_json([view.as_json() for view in views])
+        return
+    print_table(
+        "Shops",
+        ["id", "platform", "domain", "status"],
+        [[v.id, v.platform, v.domain, v.status] for v in views],
+    )
+
+
+def register(group: click.Group) -> None:
+    """Add these commands to `group`."""
+    group.add_command(shops)

@@ -1,0 +1,39 @@
+"""Route canonical events to the domain code that handles them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from plugin.events import Event, OrderChanged, ReturnRequested
+from plugin.incidents.detectors import detect_item_problems
+from plugin.incidents.lifecycle import fill_from_order
+from plugin.orders.snapshot import find_order, record_order_state
+
+Handler = Callable[[Session, int, Any], object]
+
+
+def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> None:
+    """Keep the order snapshot current and complete incidents waiting for it."""
+    if record_order_state(session, shop_id, event):
+        order = find_order(session, shop_id, event.order_id)
+        if order is not None:
+            fill_from_order(session, order)
+
+
+HANDLERS: dict[type, tuple[Handler, ...]] = {
+    OrderChanged: (on_order_changed,),
+    ReturnRequested: (detect_item_problems,),
+}
+
+
+def handle_event(session: Session, shop_id: int, event: Event) -> None:
+    """Run every handler registered for the event's type, in order."""
+    try:
+        handlers = HANDLERS[type(event)]
+    except KeyError:
+        raise TypeError(f"no handler registered for {type(event).__name__}") from None
+    for handler in handlers:
+        handler(session, shop_id, event)

@@ -1,0 +1,19 @@
+"""The canonical event model: what every connector turns platform payloads into."""
+
+from plugin.events.model import (
+    CANONICAL_REASONS,
+    Event,
+    LineItem,
+    OrderChanged,
+    ReturnLine,
+    ReturnRequested,
+)
+
+__all__ = [
+    "CANONICAL_REASONS",
+    "Event",
+    "LineItem",
+    "OrderChanged",
+    "ReturnLine",
+    "ReturnRequested",
+]

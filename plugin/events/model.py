@@ -1,0 +1,77 @@
+"""Platform-neutral events. Connectors produce them; the domain consumes them.
+
+Ids are the platform's own, as strings (Shopify's exceed 2**53; WooCommerce's are
+small integers), so nothing downstream needs to know which platform sent them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Why an item came back, whatever words the platform or the customer used.
+CANONICAL_REASONS = frozenset(
+    {
+        "defective",
+        "wrong_item",
+        "not_as_described",
+        "damaged_in_transit",
+        "size",
+        "unwanted",
+        "other",
+    }
+)
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One line of an order."""
+
+    line_item_id: str
+    product_id: str | None
+    variant_id: str | None
+    sku: str | None
+    title: str | None
+    quantity: int
+
+
+@dataclass(frozen=True)
+class OrderChanged:
+    """The state of an order as of `updated_at`."""
+
+    order_id: str
+    updated_at: datetime | None
+    name: str | None = None
+    status: str | None = None
+    financial_status: str | None = None
+    fulfillment_status: str | None = None
+    customer_email: str | None = None
+    customer_locale: str | None = None
+    currency: str | None = None
+    total_price: str | None = None
+    placed_at: datetime | None = None
+    paid_at: datetime | None = None
+    line_items: tuple[LineItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    """A returned quantity of one order line, with why it came back."""
+
+    line_item_id: str | None
+    quantity: int
+    reason: str  # one of CANONICAL_REASONS
+    reason_text: str | None = None  # the platform's or customer's own words
+
+
+@dataclass(frozen=True)
+class ReturnRequested:
+    """A customer asked to send items of an order back."""
+
+    order_id: str
+    return_id: str
+    lines: tuple[ReturnLine, ...] = field(default_factory=tuple)
+    requested_at: datetime | None = None
+
+
+Event = OrderChanged | ReturnRequested

@@ -1,0 +1,48 @@
+"""Detectors: read a canonical event, open the incidents it calls for."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy.orm import Session
+
+from plugin.events import ReturnRequested
+from plugin.incidents.lifecycle import open_incident
+from plugin.orders.snapshot import find_order
+from plugin.storage.models import Incident
+
+# Return reasons that are the shop's fault, and the incident each one opens.
+FAULT_REASONS = {
+    "defective": "defective_item",
+    "damaged_in_transit": "defective_item",
+    "wrong_item": "wrong_item",
+    "not_as_described": "not_as_described",
+}
+
+
+def detect_item_problems(session: Session, shop_id: int, event: ReturnRequested) -> list[Incident]:
+    """Open one incident per fault kind found among the returned lines."""
+    lines_by_kind = defaultdict(list)
+    for line in event.lines:
+        if line.reason in FAULT_REASONS:
+            lines_by_kind[FAULT_REASONS[line.reason]].append(line)
+    order = find_order(session, shop_id, event.order_id)
+    opened = []
+    for kind, lines in lines_by_kind.items():
+        detail = {
+            "source": "return_requested",
+            "return_id": event.return_id,
+            "lines": [
+                {
+                    "line_item_id": line.line_item_id,
+                    "quantity": line.quantity,
+                    "reason": line.reason,
+                    "reason_text": line.reason_text,
+                }
+                for line in lines
+            ],
+        }
+        incident = open_incident(session, shop_id, event.order_id, kind, detail, order=order)
+        if incident is not None:
+            opened.append(incident)
+    return opened

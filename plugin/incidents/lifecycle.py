@@ -1,0 +1,90 @@
+"""Open incidents and write their timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.clock import utcnow
+from plugin.incidents import KINDS
+from plugin.storage.models import Incident, Order, TimelineEntry
+from plugin.storage.upsert import insert_new
+
+
+def open_key(kind: str, order_id: str) -> str:
+    """Name the one open incident of `kind` an order may have."""
+    return f"{kind}:{order_id}"
+
+
+def open_incident(
+    session: Session,
+    shop_id: int,
+    order_id: str,
+    kind: str,
+    detail: dict[str, Any],
+    order: Order | None = None,
+    actor: str = "system",
+) -> Incident | None:
+    """Open an incident of `kind` for an order; return None if one is open already.
+
+    The unique open key makes this safe under retries and concurrent workers:
+    the second attempt inserts nothing.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown incident kind {kind!r}; known: {', '.join(sorted(KINDS))}")
+    now = utcnow()
+    incident_id = insert_new(
+        session,
+        Incident,
+        {
+            "shop_id": shop_id,
+            "platform_order_id": order_id,
+            "kind": kind,
+            "status": "open",
+            "open_key": open_key(kind, order_id),
+            "order_name": order.name if order else None,
+            "customer_email": order.customer_email if order else None,
+            "locale": order.customer_locale if order else None,
+            "created_at": now,
+            "updated_at": now,
+        },
+        unique=("shop_id", "open_key"),
+    )
+    if incident_id is None:
+        return None
+    add_timeline(session, incident_id, "incident_opened", detail, actor=actor)
+    return session.get(Incident, incident_id)
+
+
+def add_timeline(
+    session: Session, incident_id: int, type_: str, detail: dict[str, Any], actor: str = "system"
+) -> TimelineEntry:
+    """Append one entry to an incident's timeline."""
+    entry = TimelineEntry(
+        incident_id=incident_id, at=utcnow(), type=type_, actor=actor, detail=detail
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def fill_from_order(session: Session, order: Order) -> int:
+    """Complete open incidents of `order` opened before the order itself was known.
+
+    Returns deliveries are thin (no customer, no order name), and platforms do not
+    order deliveries, so a return can arrive before its order.
+    """
+    incidents = session.scalars(
+        select(Incident).where(
+            Incident.shop_id == order.shop_id,
+            Incident.platform_order_id == order.platform_order_id,
+            Incident.open_key.is_not(None),
+        )
+    ).all()
+    for incident in incidents:
+        incident.order_name = incident.order_name or order.name
+        incident.customer_email = incident.customer_email or order.customer_email
+        incident.locale = incident.locale or order.customer_locale
+    return len(incidents)

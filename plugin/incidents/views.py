@@ -1,0 +1,66 @@
+"""Incidents as the operator contract shows them (`incidents list|show --json`, the admin API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from plugin.errors import NotFound
+from plugin.storage.models import Incident
+
+
+def incident_json(incident: Incident) -> dict[str, Any]:
+    """Return the contract's fields of one incident."""
+    return {
+        "id": incident.id,
+        "shop": incident.shop_id,
+        "platform": incident.shop.platform,
+        "order_id": incident.platform_order_id,
+        "order_name": incident.order_name,
+        "kind": incident.kind,
+        "status": incident.status,
+        "customer_email": incident.customer_email,
+        "locale": incident.locale,
+        "created_at": incident.created_at.isoformat(),
+        "updated_at": incident.updated_at.isoformat(),
+    }
+
+
+def list_incidents(
+    session: Session,
+    *,
+    shop_id: int | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+) -> list[dict[str, Any]]:
+    """Return incidents, newest first, filtered by shop, status and kind."""
+    query = select(Incident).options(joinedload(Incident.shop)).order_by(Incident.id.desc())
+    if shop_id is not None:
+        query = query.where(Incident.shop_id == shop_id)
+    if status:
+        query = query.where(Incident.status == status)
+    if kind:
+        query = query.where(Incident.kind == kind)
+    return [incident_json(incident) for incident in session.scalars(query)]
+
+
+def show_incident(session: Session, incident_id: int, shop_id: int | None = None) -> dict[str, Any]:
+    """Return one incident with its timeline, messages and compensations."""
+    incident = session.get(Incident, incident_id)
+    if incident is None or (shop_id is not None and incident.shop_id != shop_id):
+        raise NotFound(f"no incident with id {incident_id}")
+    return incident_json(incident) | {
+        "timeline": [
+            {
+                "at": entry.at.isoformat(),
+                "type": entry.type,
+                "actor": entry.actor,
+                "detail": entry.detail,
+            }
+            for entry in incident.timeline
+        ],
+        "messages": [],
+        "compensations": [],
+    }

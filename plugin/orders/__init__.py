@@ -1,0 +1,1 @@
+"""The order snapshot: the latest known state of each order, per shop."""

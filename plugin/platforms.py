@@ -1,0 +1,58 @@
+"""The Connector protocol: what the plugin asks of a store platform.
+
+Connectors in `connectors/<platform>/` implement it; the wiring registers them and
+the surfaces find them by platform name. Nothing here knows HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from plugin.events import Event
+
+
+class MalformedDelivery(ValueError):
+    """A delivery lacks what the platform always sends (a header, a readable body)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a webhook delivery says about itself in its headers."""
+
+    topic: str
+    signature: str | None
+    delivery_id: str | None = None
+    shop_domain: str | None = None
+    triggered_at: datetime | None = None
+    kept_headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class Connector(Protocol):
+    """A store platform, as far as intake and the worker need it."""
+
+    platform: str
+    #: Topics the shop is subscribed to and the inbox keeps; others are acknowledged and dropped.
+    topics: frozenset[str]
+
+    def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """Tell whether the delivery is an unsigned liveness check (answer 200, keep nothing)."""
+        ...
+
+    def read_delivery(self, headers: Mapping[str, str]) -> Delivery:
+        """Describe a delivery from its headers; raise MalformedDelivery when unreadable."""
+        ...
+
+    def delivery_key(self, delivery: Delivery, body: bytes, shop_key: str) -> str:
+        """Return the key that is the same for a delivery and its redeliveries only."""
+        ...
+
+    def signature_valid(self, body: bytes, signature: str, secrets: Sequence[str]) -> bool:
+        """Tell whether `signature` signs `body` with one of `secrets` (constant time)."""
+        ...
+
+    def parse(self, topic: str, body: bytes) -> list[Event] | None:
+        """Turn a stored delivery into canonical events; None when the topic has no parser."""
+        ...

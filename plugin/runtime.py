@@ -1,0 +1,45 @@
+"""Wire a Runtime: read the settings, open the database, register the connectors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from connectors.shopify import ShopifyConnector
+from connectors.woocommerce import WooCommerceConnector
+from plugin.config import load_settings
+from plugin.platforms import Connector
+from plugin.services import Runtime
+from plugin.storage.credentials import CredentialBox
+from plugin.storage.db import connect
+
+__all__ = ["Runtime", "build_connectors", "build_runtime", "default_instance_path"]
+
+
+def default_instance_path() -> Path:
+    """Return the instance folder: AMENDS_INSTANCE_PATH, else ./instance."""
+    return Path(os.environ.get("AMENDS_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+
+
+def build_connectors() -> dict[str, Connector]:
+    """Return the registry of platform connectors, checked for unique names."""
+    registry: dict[str, Connector] = {}
+    for connector in (ShopifyConnector(), WooCommerceConnector()):
+        if connector.platform in registry:
+            raise RuntimeError(f"two connectors claim platform {connector.platform!r}")
+        registry[connector.platform] = connector
+    return registry
+
+
+def build_runtime(
+    instance_path: Path | None = None, overrides: dict[str, Any] | None = None
+) -> Runtime:
+    """Read the settings and open the database they name."""
+    settings = load_settings(instance_path or default_instance_path(), overrides=overrides)
+    return Runtime(
+        settings=settings,
+        database=connect(settings.database_url),
+        credentials=CredentialBox(settings.secret_key),
+        connectors=build_connectors(),
+    )

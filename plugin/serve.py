@@ -1,0 +1,42 @@
+"""`amends serve`: the web app under gunicorn (or Flask's dev server with --debug)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from plugin.app import create_app
+
+
+class AmendsServer(BaseApplication):
+    """Gunicorn, configured from arguments instead of a config file."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Pass the options on to gunicorn's settings."""
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):  # noqa: ANN201
+        """Build the app in each worker process, after the fork (own database pool)."""
+        return create_app()
+
+
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve Amends with gunicorn until stopped."""
+    AmendsServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "keepalive": 5,  # Shopify keeps connections alive between deliveries
+            "timeout": 30,
+            "accesslog": "-",
+            "preload_app": False,
+        }
+    ).run()

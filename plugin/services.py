@@ -1,0 +1,40 @@
+"""The services one Amends process shares: settings, database, credentials, connectors.
+
+Built by the wiring (plugin.runtime); the surfaces receive it ready-made, so they
+never import a connector themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from plugin.config import Settings
+from plugin.inbox.processing import RetryPolicy
+from plugin.platforms import Connector
+from plugin.storage.credentials import CredentialBox
+from plugin.storage.db import Database
+from plugin.storage.models import InboxDelivery
+
+
+@dataclass
+class Runtime:
+    """The services of one Amends process."""
+
+    settings: Settings
+    database: Database
+    credentials: CredentialBox
+    connectors: dict[str, Connector]
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """Return the inbox retry policy the settings describe."""
+        return RetryPolicy(
+            max_attempts=self.settings.inbox_max_attempts,
+            base_seconds=self.settings.inbox_retry_base_seconds,
+            max_seconds=self.settings.inbox_retry_max_seconds,
+        )
+
+    def parse(self, delivery: InboxDelivery) -> list[Any] | None:
+        """Parse a stored delivery with its platform's connector."""
+        return self.connectors[delivery.platform].parse(delivery.topic, delivery.body)

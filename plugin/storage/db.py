@@ -1,0 +1,87 @@
+"""Engines and sessions for SQLite (embedded default) and PostgreSQL (scale-out)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from plugin.errors import ConfigurationError, StorageUnavailable
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine and the session factory bound to it."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        """Name the backend: ``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Yield a session inside one transaction; commit on success, roll back on error."""
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except (OperationalError, InterfaceError) as error:
+            raise StorageUnavailable(f"database unavailable: {error.orig or error}") from error
+
+    def dispose(self) -> None:
+        """Close every pooled connection (after a fork, or at shutdown)."""
+        self.engine.dispose()
+
+
+def connect(url: str) -> Database:
+    """Create the engine for `url`, tuned for its backend."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise ConfigurationError(f"AMENDS_DATABASE_URL is not a database URL: {url!r}") from error
+    if parsed.drivername.startswith("sqlite"):
+        engine = _sqlite_engine(url)
+    elif parsed.drivername in ("postgresql", "postgresql+psycopg", "postgres"):
+        engine = create_engine(
+            parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True, pool_size=5
+        )
+    else:
+        raise ConfigurationError(
+            f"unsupported database {parsed.drivername!r}: use sqlite:///PATH or postgresql://..."
+        )
+    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def _sqlite_engine(url: str) -> Engine:
+    """Open SQLite in WAL mode, with writers taking the lock at BEGIN.
+
+    `BEGIN IMMEDIATE` makes every transaction a writer from the start, so two
+    workers never both read a row as pending and then race to claim it: the
+    second one waits (busy timeout) and then sees the first one's commit.
+    """
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record):  # noqa: ANN001
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below rule
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,61 @@
+"""Inserts that let a unique constraint decide, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from plugin.storage.models import Base
+
+
+def _insert(session: Session, model: type[Base]):  # noqa: ANN202
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
+
+
+def insert_new(
+    session: Session,
+    model: type[Base],
+    values: Mapping[str, Any],
+    unique: Sequence[str],
+) -> int | None:
+    """Insert a row unless one with the same `unique` columns exists; return its new id.
+
+    None means the row was there already: the caller treats that as "seen".
+    """
+    statement = (
+        _insert(session, model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(model.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def upsert_newer(
+    session: Session,
+    model: type[Base],
+    values: Mapping[str, Any],
+    unique: Sequence[str],
+    version: str,
+    keep: Sequence[str] = ("created_at",),
+) -> int | None:
+    """Insert a row, or update the stored one unless its `version` column is newer.
+
+    Platforms do not order their deliveries, so the resource's own modification
+    time decides. A value without a version cannot be ordered and is taken as is.
+    Return the row's id when it was written, None when the stored row was newer.
+    """
+    statement = _insert(session, model).values(**values)
+    stored, incoming = getattr(model, version), getattr(statement.excluded, version)
+    changes = {k: getattr(statement.excluded, k) for k in values if k not in (*unique, *keep)}
+    statement = statement.on_conflict_do_update(
+        index_elements=list(unique),
+        set_=changes,
+        where=or_(stored.is_(None), incoming.is_(None), stored <= incoming),
+    ).returning(model.id)
+    return session.execute(statement).scalar_one_or_none()

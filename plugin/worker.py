@@ -1,0 +1,40 @@
+"""`amends worker`: drain the inbox (and, with the compensation engine, the outbox)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from plugin.errors import StorageUnavailable
+from plugin.inbox.processing import process_due
+from plugin.runtime import Runtime
+
+log = logging.getLogger("amends.worker")
+
+
+def run_once(runtime: Runtime) -> int:
+    """Process every delivery that is due now; return how many were processed."""
+    return process_due(runtime.database, runtime.parse, runtime.retry_policy)
+
+
+def run_forever(runtime: Runtime, stop: threading.Event | None = None) -> None:
+    """Process due work until SIGTERM/SIGINT; sleep briefly when there is none."""
+    stop = stop or _stop_on_signals()
+    log.info("worker.started", extra={"database": runtime.database.dialect})
+    while not stop.is_set():
+        try:
+            processed = run_once(runtime)
+        except StorageUnavailable as error:
+            log.error("worker.store-unavailable", extra={"error": str(error)})
+            processed = 0
+        if not processed:
+            stop.wait(runtime.settings.worker_poll_seconds)
+    log.info("worker.stopped")
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop

@@ -1,0 +1,211 @@
+"""Fixtures: a runtime on SQLite and on PostgreSQL, the app, its client and CLI runner,
+and factories for shops and signed deliveries."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from connectors.signing import sign
+from plugin.app import create_app
+from plugin.cli import main
+from plugin.runtime import Runtime, build_runtime
+from plugin.shops import add_shop
+from plugin.storage import migrate
+from plugin.storage.db import connect
+from plugin.storage.models import Base
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHOPIFY_SECRET = "shpss_test_client_secret_0123456789"
+SHOPIFY_DOMAIN = "amends-demo.myshopify.com"
+WOO_SECRET = "hk7Qv2Lr9XwT4mZp8sNc3YbF6dJu1GeA"  # the observed store's webhook 1 secret
+POSTGRES_URL = os.environ.get("AMENDS_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+
+
+def fixture_bytes(name: str) -> bytes:
+    """Return a stored payload exactly as it is on disk."""
+    return (FIXTURES / name).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """Create a throw-away PostgreSQL database for this run, migrated once."""
+    name = f"amends_test_{uuid.uuid4().hex[:10]}"
+    admin = psycopg.connect(POSTGRES_URL, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    database = connect(url)
+    migrate.upgrade(database)
+    database.dispose()
+    yield url
+    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Give each test an empty, migrated database: a new SQLite file, or a truncated PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'amends.sqlite3'}"
+        database = connect(url)
+        migrate.upgrade(database)
+        database.dispose()
+        yield url
+        return
+    url = request.getfixturevalue("postgres_database")
+    yield url
+    database = connect(url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    database.dispose()
+
+
+@pytest.fixture
+def settings_overrides(database_url: str) -> dict[str, Any]:
+    """Return the settings every test runs with."""
+    return {
+        "database_url": database_url,
+        "secret_key": "test-secret-key-not-for-production",
+        "shopify_api_key": "test-api-key",
+        "shopify_api_secret": SHOPIFY_SECRET,
+        "inbox_retry_base_seconds": 0,
+    }
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, settings_overrides: dict[str, Any]) -> Iterator[Runtime]:
+    """Return a runtime on the test database."""
+    built = build_runtime(tmp_path / "instance", overrides=settings_overrides)
+    yield built
+    built.database.dispose()
+
+
+@pytest.fixture
+def app(runtime: Runtime):  # noqa: ANN201
+    """Return the web app, sharing the test runtime."""
+    application = create_app(runtime=runtime)
+    application.config.update(TESTING=True)
+    return application
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(tmp_path: Path, settings_overrides: dict[str, Any]) -> Callable[..., Any]:
+    """Run `amends ...` in-process with the test settings in its environment."""
+    env = {f"AMENDS_{k.upper()}": str(v) for k, v in settings_overrides.items()}
+    env["AMENDS_INSTANCE_PATH"] = str(tmp_path / "instance")
+    env["SHOPIFY_API_SECRET"] = SHOPIFY_SECRET
+
+    def invoke(*args: str) -> Any:
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def make_shop(runtime: Runtime) -> Callable[..., int]:
+    """Register a shop directly; return its id."""
+
+    def make(platform: str = "shopify", domain: str = SHOPIFY_DOMAIN, **credentials: str) -> int:
+        defaults = (
+            {"access_token": "shpat_test"}
+            if platform == "shopify"
+            else {
+                "consumer_key": "ck_test",
+                "consumer_secret": "cs_test",
+                "webhook_secret": WOO_SECRET,
+            }
+        )
+        with runtime.database.transaction() as session:
+            return add_shop(
+                session,
+                runtime.credentials,
+                platform=platform,
+                domain=domain,
+                credentials=defaults | credentials,
+            )
+
+    return make
+
+
+@pytest.fixture
+def shopify_shop(make_shop: Callable[..., int]) -> int:
+    return make_shop("shopify")
+
+
+@pytest.fixture
+def woo_shop(make_shop: Callable[..., int]) -> int:
+    return make_shop("woocommerce", domain="http://127.0.0.1:8080/")
+
+
+def shopify_headers(
+    body: bytes,
+    topic: str,
+    webhook_id: str | None = None,
+    domain: str = SHOPIFY_DOMAIN,
+    secret: str = SHOPIFY_SECRET,
+    triggered_at: str = "2026-11-16T09:12:45.123Z",
+) -> dict[str, str]:
+    """Return the headers Shopify sends with `body`, signed with `secret`."""
+    return {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Hmac-Sha256": sign(body, secret),
+        "X-Shopify-Shop-Domain": domain,
+        "X-Shopify-API-Version": "2026-10",
+        "X-Shopify-Webhook-Id": webhook_id or str(uuid.uuid4()),
+        "X-Shopify-Event-Id": str(uuid.uuid4()),
+        "X-Shopify-Triggered-At": triggered_at,
+    }
+
+
+@pytest.fixture
+def post_shopify(client) -> Callable[..., Any]:  # noqa: ANN001
+    """POST a signed Shopify delivery; keyword arguments go to `shopify_headers`."""
+
+    def post(topic: str, body: bytes | dict, **options: Any):  # noqa: ANN202
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return client.post(
+            "/webhooks/shopify", data=raw, headers=shopify_headers(raw, topic, **options)
+        )
+
+    return post
+
+
+def woo_headers(body: bytes, topic: str, secret: str = WOO_SECRET) -> dict[str, str]:
+    """Return the headers WooCommerce sends with `body` (as observed from 9.9.5)."""
+    resource, event = topic.split(".", 1)
+    return {
+        "User-Agent": "WooCommerce/9.9.5 Hookshot (WordPress/6.9)",
+        "Content-Type": "application/json",
+        "X-WC-Webhook-Source": "http://127.0.0.1:8080/",
+        "X-WC-Webhook-Topic": topic,
+        "X-WC-Webhook-Resource": resource,
+        "X-WC-Webhook-Event": event,
+        "X-WC-Webhook-Signature": sign(body, secret),
+        "X-WC-Webhook-ID": "1",
+        "X-WC-Webhook-Delivery-ID": "3f9d388872158ff9d5d0444f1800a76e",
+    }
+
+
+def observed_woo_delivery(number: str) -> tuple[dict[str, str], bytes]:
+    """Return the headers and exact body of an observed WooCommerce delivery."""
+    (meta_path,) = (FIXTURES / "woocommerce").glob(f"{number}-*.meta.json")
+    meta = json.loads(meta_path.read_text())
+    body = meta_path.with_name(meta_path.name.replace(".meta.json", ".body.bin")).read_bytes()
+    skip = {"host", "content-length", "connection"}
+    return {k: v for k, v in meta["headers"] if k.lower() not in skip}, body

@@ -1,0 +1,219 @@
+"""The worker: each delivery processed once, failures retried with backoff then parked."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from plugin import dispatch, worker
+from plugin.clock import utcnow
+from plugin.events import OrderChanged
+from plugin.inbox.processing import RetryPolicy, process_due, process_next
+from plugin.inbox.store import record_delivery
+from plugin.orders.snapshot import find_order
+from plugin.storage.db import connect
+from plugin.storage.models import Order
+from tests.conftest import fixture_bytes
+from tests.helpers import inbox_rows
+
+ORDER = json.loads(fixture_bytes("shopify/orders_create.json"))
+
+
+def order_state(updated_at: str, financial_status: str) -> dict:
+    return ORDER | {"updated_at": updated_at, "financial_status": financial_status}
+
+
+def stored_order(runtime):
+    with runtime.database.transaction() as session:
+        return find_order(session, 1, "5830194882617")
+
+
+def test_processed_deliveries_are_marked_done_and_not_taken_again(
+    shopify_shop, post_shopify, runtime
+):
+    post_shopify("orders/create", ORDER)
+
+    assert worker.run_once(runtime) == 1
+    assert worker.run_once(runtime) == 0
+    (row,) = inbox_rows(runtime)
+    assert (row.status, row.attempts, row.last_error) == ("done", 1, None)
+    assert row.processed_at is not None
+
+
+def test_a_topic_without_parser_is_stored_and_marked_ignored(shopify_shop, post_shopify, runtime):
+    post_shopify("refunds/create", {"id": 1, "order_id": 5830194882617})
+
+    worker.run_once(runtime)
+
+    assert [row.status for row in inbox_rows(runtime)] == ["ignored"]
+
+
+def test_an_older_state_delivered_late_never_overwrites_a_newer_one(
+    shopify_shop, post_shopify, runtime
+):
+    post_shopify("orders/updated", order_state("2026-11-16T12:00:00+01:00", "refunded"))
+    post_shopify("orders/paid", order_state("2026-11-16T10:12:45+01:00", "paid"))
+
+    worker.run_once(runtime)
+
+    order = stored_order(runtime)
+    assert order.financial_status == "refunded"
+    assert order.platform_updated_at.isoformat() == "2026-11-16T11:00:00+00:00"
+
+
+def test_a_newer_state_replaces_the_stored_one(shopify_shop, post_shopify, runtime):
+    post_shopify("orders/paid", order_state("2026-11-16T10:12:45+01:00", "paid"))
+    worker.run_once(runtime)
+    post_shopify("orders/updated", order_state("2026-11-16T12:00:00+01:00", "refunded"))
+    worker.run_once(runtime)
+
+    assert stored_order(runtime).financial_status == "refunded"
+
+
+def test_a_failing_delivery_is_retried_with_backoff_and_its_effects_rolled_back(
+    shopify_shop, post_shopify, runtime, monkeypatch
+):
+    failures = ["platform hiccup"]
+
+    def fail_once(session, shop_id, event):
+        if failures:
+            raise RuntimeError(failures.pop())
+
+    # The order snapshot is written first, then a later handler fails: the
+    # snapshot must not survive the failed attempt.
+    monkeypatch.setitem(dispatch.HANDLERS, OrderChanged, (dispatch.on_order_changed, fail_once))
+    post_shopify("orders/create", ORDER)
+    policy = RetryPolicy(max_attempts=3, base_seconds=60, max_seconds=600)
+    start = utcnow()
+
+    process_next(runtime.database, runtime.parse, policy, now=start)
+
+    (row,) = inbox_rows(runtime)
+    assert (row.status, row.attempts, row.last_error) == (
+        "pending",
+        1,
+        "RuntimeError: platform hiccup",
+    )
+    assert row.next_attempt_at == start + timedelta(seconds=60)
+    assert stored_order(runtime) is None
+    early = start + timedelta(seconds=59)
+    assert process_next(runtime.database, runtime.parse, policy, now=early) is None
+
+    process_next(runtime.database, runtime.parse, policy, now=start + timedelta(seconds=60))
+
+    (row,) = inbox_rows(runtime)
+    assert (row.status, row.attempts, row.last_error) == ("done", 2, None)
+    assert stored_order(runtime).name == "#1042"
+
+
+def test_backoff_doubles_and_is_capped():
+    policy = RetryPolicy(max_attempts=8, base_seconds=30, max_seconds=300)
+
+    assert [policy.delay(n).total_seconds() for n in range(1, 6)] == [30, 60, 120, 240, 300]
+
+
+def broken_parser(delivery):
+    raise ValueError(f"cannot read delivery {delivery.id}")
+
+
+def test_after_the_last_attempt_a_delivery_is_parked_as_failed_with_its_error(
+    shopify_shop, post_shopify, runtime, cli
+):
+    post_shopify("orders/create", ORDER)
+    policy = RetryPolicy(max_attempts=3, base_seconds=0)
+
+    assert process_due(runtime.database, broken_parser, policy) == 3
+
+    (row,) = inbox_rows(runtime)
+    assert (row.status, row.attempts) == ("failed", 3)
+    assert row.last_error == "ValueError: cannot read delivery 1"
+    listed = json.loads(cli("inbox", "list", "--failed", "--json").output)
+    assert [(d["id"], d["status"], d["last_error"]) for d in listed] == [
+        (1, "failed", "ValueError: cannot read delivery 1")
+    ]
+
+
+def test_inbox_retry_requeues_a_failed_delivery_which_then_succeeds(
+    shopify_shop, post_shopify, runtime, cli
+):
+    post_shopify("orders/create", ORDER)
+    process_due(runtime.database, broken_parser, RetryPolicy(max_attempts=1))
+
+    result = cli("inbox", "retry", "1")
+
+    assert (result.exit_code, result.output) == (0, "delivery 1 requeued\n")
+    assert worker.run_once(runtime) == 1
+    assert [(r.status, r.attempts) for r in inbox_rows(runtime)] == [("done", 1)]
+    assert json.loads(cli("inbox", "list", "--failed", "--json").output) == []
+
+
+def test_inbox_retry_of_an_unknown_or_pending_delivery_says_why(shopify_shop, post_shopify, cli):
+    post_shopify("orders/create", ORDER)
+
+    unknown = cli("inbox", "retry", "99")
+    pending = cli("inbox", "retry", "1")
+
+    assert (unknown.exit_code, unknown.output) == (1, "Error: no inbox delivery with id 99\n")
+    assert pending.exit_code == 1
+    assert pending.output == "Error: delivery 1 is already pending; the worker will take it\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_two_workers_on_postgresql_process_each_of_1000_deliveries_once(
+    database_url, shopify_shop, runtime
+):
+
+    with runtime.database.transaction() as session:
+        for n in range(1000):
+            body = json.dumps(
+                order_state("2026-11-16T10:12:45+01:00", "paid") | {"id": 1000 + n, "name": f"#{n}"}
+            ).encode()
+            record_delivery(
+                session,
+                platform="shopify",
+                shop_id=shopify_shop,
+                topic="orders/create",
+                delivery_key=f"k{n}",
+                headers={},
+                body=body,
+                triggered_at=None,
+            )
+    seen = Counter()
+    by_worker = Counter()
+    lock = threading.Lock()
+
+    def counting(name):
+        def parse(delivery):
+            with lock:
+                seen[delivery.id] += 1
+                by_worker[name] += 1
+            return runtime.parse(delivery)
+
+        return parse
+
+    databases = [connect(database_url) for _ in range(2)]
+    threads = [
+        threading.Thread(target=process_due, args=(db, counting(f"w{i}"), RetryPolicy()))
+        for i, db in enumerate(databases)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for db in databases:
+        db.dispose()
+
+    assert sorted(seen.values()) == [1] * 1000
+    assert all(by_worker[name] > 0 for name in ("w0", "w1")), by_worker
+    rows = inbox_rows(runtime)
+    assert {(r.status, r.attempts) for r in rows} == {("done", 1)}
+    with runtime.database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Order)) == 1000

@@ -1,0 +1,111 @@
+"""The intake pipeline, in its fixed order, shared by every platform.
+
+method -> shop known -> body size -> signature over the raw bytes -> topic known
+-> body readable -> persist (a duplicate is a no-op) -> 200. Every rejection is
+logged and writes nothing; only the last step writes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+from flask import Request, abort, jsonify
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from plugin.errors import StorageUnavailable
+from plugin.inbox.store import record_delivery
+from plugin.platforms import Connector, Delivery, MalformedDelivery
+from plugin.services import Runtime
+
+log = logging.getLogger("amends.webhooks")
+
+RETRY_AFTER_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class KnownShop:
+    """The shop a delivery is for, and the secrets its deliveries may be signed with."""
+
+    id: int
+    key: str  # what the delivery key is scoped by: the domain, or the shop id
+    secrets: Sequence[str]
+
+
+def reject(platform: str, status: int, slug: str, reason: str, **context: object) -> NoReturn:
+    """Log a rejected delivery as `webhooks.<platform>.<slug>` and abort with `status`."""
+    log.warning(f"webhooks.{platform}.{slug}", extra={"reason": reason, **context})
+    abort(status, description=reason)
+
+
+def unavailable_response(platform: str, error: StorageUnavailable) -> ResponseReturnValue:
+    """Answer 503 with Retry-After so the platform delivers again later."""
+    log.error(f"webhooks.{platform}.store-unavailable", extra={"error": str(error)})
+    response = jsonify(error="unavailable", message="cannot store the delivery now; retry later")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, 503
+
+
+def describe(connector: Connector, request: Request) -> Delivery:
+    """Read the delivery's headers; 400 when the platform's own headers are missing."""
+    try:
+        return connector.read_delivery(request.headers)
+    except MalformedDelivery as error:
+        reject(connector.platform, 400, "malformed", str(error))
+
+
+def read_body(request: Request, platform: str, limit: int) -> bytes:
+    """Return the raw body, refusing more than `limit` bytes without buffering them."""
+    request.max_content_length = limit
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        reject(
+            platform,
+            413,
+            "too-large",
+            f"body over the {limit}-byte limit",
+            length=request.content_length,
+        )
+
+
+def accept(
+    runtime: Runtime, connector: Connector, shop: KnownShop, delivery: Delivery, body: bytes
+) -> ResponseReturnValue:
+    """Run the pipeline from the signature on, for a delivery to a known shop."""
+    platform = connector.platform
+    if not delivery.signature:
+        reject(platform, 400, "unsigned", "missing signature header", shop=shop.id)
+    if not connector.signature_valid(body, delivery.signature, shop.secrets):
+        reject(platform, 401, "bad-signature", "signature does not match the body", shop=shop.id)
+    if delivery.topic not in connector.topics:
+        log.info(f"webhooks.{platform}.topic-ignored", extra={"topic": delivery.topic})
+        return jsonify(status="ignored", topic=delivery.topic), 200
+    try:
+        json.loads(body)
+    except ValueError:
+        reject(platform, 400, "unreadable", "body is not JSON", shop=shop.id, topic=delivery.topic)
+    try:
+        with runtime.database.transaction() as session:
+            inbox_id = record_delivery(
+                session,
+                platform=platform,
+                shop_id=shop.id,
+                topic=delivery.topic,
+                delivery_key=connector.delivery_key(delivery, body, shop.key),
+                headers=delivery.kept_headers,
+                body=body,
+                triggered_at=delivery.triggered_at,
+            )
+    except StorageUnavailable as error:
+        return unavailable_response(platform, error)
+    status = "accepted" if inbox_id is not None else "duplicate"
+    log.info(
+        f"webhooks.{platform}.{status}",
+        extra={"shop": shop.id, "topic": delivery.topic, "inbox": inbox_id},
+    )
+    return jsonify(status=status), 200
