@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from plugin.commands import db, inbox, incidents, processes, shops
 from plugin.errors import AmendsError
+from plugin.storage.db import unavailable
 
 
 class AmendsGroup(click.Group):
@@ -21,7 +22,7 @@ class AmendsGroup(click.Group):
         except AmendsError as error:
             raise click.ClickException(str(error)) from error
         except OperationalError as error:
-            raise click.ClickException(f"database unavailable: {error.orig or error}") from error
+            raise click.ClickException(str(unavailable(error))) from error
 
 
 @click.group(cls=AmendsGroup)

@@ -109,7 +109,8 @@ def _coerce(name: str, value: Any) -> Any:
         if kind == "Path":
             return Path(value)
     except (TypeError, ValueError) as error:
-        raise ConfigurationError(f"setting {name} must be a {kind}, got {value!r}") from error
+        wanted = {"int": "an integer", "float": "a number"}.get(kind, kind)
+        raise ConfigurationError(f"setting {name} must be {wanted}, got {value!r}") from error
     return value
 
 

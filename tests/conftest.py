@@ -104,16 +104,26 @@ def client(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def cli(tmp_path: Path, settings_overrides: dict[str, Any]) -> Callable[..., Any]:
-    """Run `amends ...` in-process with the test settings in its environment."""
-    env = {f"AMENDS_{k.upper()}": str(v) for k, v in settings_overrides.items()}
-    env["AMENDS_INSTANCE_PATH"] = str(tmp_path / "instance")
-    env["SHOPIFY_API_SECRET"] = SHOPIFY_SECRET
+def cli_with(tmp_path: Path, settings_overrides: dict[str, Any]) -> Callable[..., Any]:
+    """Return a runner of `amends ...` in-process, with settings changed as given."""
 
-    def invoke(*args: str) -> Any:
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    def runner(**changes: Any) -> Callable[..., Any]:
+        settings = settings_overrides | changes
+        env = {f"AMENDS_{k.upper()}": str(v) for k, v in settings.items()}
+        env["AMENDS_INSTANCE_PATH"] = str(tmp_path / "instance")
 
-    return invoke
+        def invoke(*args: str) -> Any:
+            return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+        return invoke
+
+    return runner
+
+
+@pytest.fixture
+def cli(cli_with: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `amends ...` in-process on the test database."""
+    return cli_with()
 
 
 @pytest.fixture

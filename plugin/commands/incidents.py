@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from plugin.commands.support import console, print_json, print_table, runtime
@@ -58,7 +60,10 @@ def show_command(incident_id: int, as_json: bool) -> None:
     print_table(
         "Timeline",
         ["at", "type", "actor", "detail"],
-        [[e["at"], e["type"], e["actor"], e["detail"]] for e in incident["timeline"]],
+        [
+            [e["at"], e["type"], e["actor"], json.dumps(e["detail"], ensure_ascii=False)]
+            for e in incident["timeline"]
+        ],
     )
 
 

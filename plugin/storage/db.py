@@ -35,11 +35,16 @@ class Database:
             with self.sessions.begin() as session:
                 yield session
         except (OperationalError, InterfaceError) as error:
-            raise StorageUnavailable(f"database unavailable: {error.orig or error}") from error
+            raise unavailable(error) from error
 
     def dispose(self) -> None:
         """Close every pooled connection (after a fork, or at shutdown)."""
         self.engine.dispose()
+
+
+def unavailable(error: OperationalError | InterfaceError) -> StorageUnavailable:
+    """Describe a driver's connection or I/O failure on one line."""
+    return StorageUnavailable("database unavailable: " + " ".join(str(error.orig or error).split()))
 
 
 def connect(url: str) -> Database:
