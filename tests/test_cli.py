@@ -108,7 +108,8 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(cli):
                 "--access-token",
                 "t",
             ),
-            "Error: --domain must look like SHOP.myshopify.com, got 'shop.myshopify.com.evil.com'\n",
+            "Error: --domain must look like SHOP.myshopify.com, "
+            "got 'shop.myshopify.com.evil.com'\n",
         ),
         (
             (
