@@ -164,10 +164,7 @@ def test_inbox_retry_of_an_unknown_or_pending_delivery_says_why(shopify_shop, po
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
-)
-def test_two_workers_on_postgresql_process_each_of_1000_deliveries_once(
+def test_two_workers_process_each_of_1000_deliveries_exactly_once(
     database_url, shopify_shop, runtime
 ):
 

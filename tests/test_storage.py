@@ -1,0 +1,53 @@
+"""Storage: the migrations build exactly the models, and old deliveries are pruned."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from plugin import scheduler, worker
+from plugin.clock import utcnow
+from plugin.storage.models import Base
+from tests.conftest import fixture_bytes
+from tests.helpers import inbox_rows
+
+
+def test_the_migrations_create_exactly_what_the_models_describe(runtime):
+    with runtime.database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+
+    assert differences == []
+
+
+def test_sqlite_runs_in_wal_mode(runtime):
+    if runtime.database.dialect != "sqlite":
+        pytest.skip("journal modes are SQLite's")
+    with runtime.database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_the_prune_job_deletes_processed_deliveries_past_retention_only(
+    shopify_shop, post_shopify, runtime
+):
+    order = json.loads(fixture_bytes("shopify/orders_create.json"))
+    post_shopify("orders/create", order)
+    worker.run_once(runtime)
+    post_shopify("orders/updated", order)  # still pending: never pruned
+
+    results = scheduler.run_due(runtime, now=utcnow() + timedelta(days=31))
+
+    assert results == {"inbox.prune": 1}
+    assert [row.topic for row in inbox_rows(runtime)] == ["orders/updated"]
+
+
+def test_nothing_is_pruned_inside_the_retention_window(shopify_shop, post_shopify, runtime):
+    post_shopify("orders/create", fixture_bytes("shopify/orders_create.json"))
+    worker.run_once(runtime)
+
+    assert scheduler.run_due(runtime, now=utcnow() + timedelta(days=29)) == {"inbox.prune": 0}
+    assert len(inbox_rows(runtime)) == 1
