@@ -20,13 +20,26 @@ class KeyValueFormatter(logging.Formatter):
         return line
 
 
+class StderrHandler(logging.StreamHandler):
+    """Write to the current `sys.stderr`, even when it was swapped after set-up."""
+
+    @property
+    def stream(self):  # noqa: ANN201
+        """Return the current standard error."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # noqa: ANN001
+        """Ignore the stream logging.StreamHandler would bind once."""
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Send Amends' logs to stderr once per process, at `level`."""
     logger = logging.getLogger("amends")
     logger.setLevel(level.upper())
     if any(getattr(h, "_amends", False) for h in logger.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.setFormatter(KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     handler._amends = True  # type: ignore[attr-defined]
     logger.addHandler(handler)

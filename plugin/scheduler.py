@@ -43,11 +43,14 @@ JOBS: tuple[Job, ...] = (Job("inbox.prune", timedelta(hours=1), prune_inbox),)
 def run_due(runtime: Runtime, now: datetime | None = None) -> dict[str, int]:
     """Run every job once, as of `now`; return what each one did."""
     now = now or utcnow()
-    results = {}
-    for job in JOBS:
-        results[job.name] = job.run(runtime, now)
-        log.info("scheduler.job-ran", extra={"job": job.name, "count": results[job.name]})
-    return results
+    return {job.name: run_job(runtime, job, now) for job in JOBS}
+
+
+def run_job(runtime: Runtime, job: Job, now: datetime) -> int:
+    """Run one job as of `now` and log what it did."""
+    count = job.run(runtime, now)
+    log.info("scheduler.job-ran", extra={"job": job.name, "count": count})
+    return count
 
 
 def run_forever(runtime: Runtime) -> None:
@@ -55,7 +58,7 @@ def run_forever(runtime: Runtime) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     for job in JOBS:
         scheduler.add_job(
-            lambda job=job: job.run(runtime, utcnow()),
+            lambda job=job: run_job(runtime, job, utcnow()),
             IntervalTrigger(seconds=job.every.total_seconds()),
             id=job.name,
             coalesce=True,

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from plugin.clock import as_utc
+from plugin.logs import configure_logging
 from plugin.runtime import Runtime, build_runtime
 from plugin.storage import migrate
 
@@ -27,6 +28,7 @@ def runtime(migrate_sqlite: bool = True) -> Runtime:
     if "runtime" not in ctx.meta:
         ctx.meta["runtime"] = built = build_runtime()
         ctx.call_on_close(built.database.dispose)
+        configure_logging(built.settings.log_level)
         if migrate_sqlite and migrate.pending(built.database):
             if built.database.dialect != "sqlite":
                 raise click.ClickException("the database schema is behind; run `amends db upgrade`")
