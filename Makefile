@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lint: install
-	$(BIN)/ruff check plugin connectors webhooks admin_ui tests bench demo
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 # The whole suite, on SQLite and on PostgreSQL (AMENDS_TEST_POSTGRES_URL,
