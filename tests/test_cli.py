@@ -22,7 +22,7 @@ def test_shops_add_shopify_prints_the_new_id_last_and_lists_it(cli):
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "1"
-    listed = json.loads(cli("shops", "list", "--json").output)
+    listed = json.loads(cli("shops", "list", "--json").stdout)
     assert listed == [
         {
             "id": 1,
@@ -131,7 +131,7 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(cli):
     ]:
         result = cli(*args)
         assert (result.exit_code, result.output) == (1, message)
-    assert json.loads(cli("shops", "list", "--json").output) == []
+    assert json.loads(cli("shops", "list", "--json").stdout) == []
 
 
 def test_an_unreachable_database_is_one_line_not_a_traceback(cli_with):
@@ -169,7 +169,7 @@ def test_scheduler_once_runs_every_job_as_of_now(cli):
     result = cli("scheduler", "--once", "--now", "2026-11-23T10:00:00Z", "--json")
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"inbox.prune": 0}
+    assert json.loads(result.stdout) == {"inbox.prune": 0}
 
 
 def test_scheduler_rejects_a_time_that_is_not_iso(cli):

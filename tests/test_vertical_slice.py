@@ -21,7 +21,7 @@ def test_a_defective_return_opens_one_defective_item_incident(
 
     result = cli("incidents", "list", "--json")
     assert result.exit_code == 0, result.output
-    (incident,) = json.loads(result.output)
+    (incident,) = json.loads(result.stdout)
     assert {k: v for k, v in incident.items() if k not in ("id", "created_at", "updated_at")} == {
         "shop": shopify_shop,
         "platform": "shopify",
@@ -39,9 +39,9 @@ def test_the_incident_timeline_says_why_it_opened(shopify_shop, post_shopify, ru
     post_shopify("orders/create", ORDER)
     post_shopify("returns/request", RETURN)
     worker.run_once(runtime)
-    (incident,) = json.loads(cli("incidents", "list", "--json").output)
+    (incident,) = json.loads(cli("incidents", "list", "--json").stdout)
 
-    shown = json.loads(cli("incidents", "show", str(incident["id"]), "--json").output)
+    shown = json.loads(cli("incidents", "show", str(incident["id"]), "--json").stdout)
 
     (opened,) = shown["timeline"]
     assert (opened["type"], opened["actor"]) == ("incident_opened", "system")
@@ -62,13 +62,13 @@ def test_a_return_before_its_order_is_completed_when_the_order_arrives(
 ):
     post_shopify("returns/request", RETURN)
     worker.run_once(runtime)
-    (early,) = json.loads(cli("incidents", "list", "--json").output)
+    (early,) = json.loads(cli("incidents", "list", "--json").stdout)
     assert (early["order_name"], early["customer_email"]) == (None, None)
 
     post_shopify("orders/create", ORDER)
     worker.run_once(runtime)
 
-    (later,) = json.loads(cli("incidents", "list", "--json").output)
+    (later,) = json.loads(cli("incidents", "list", "--json").stdout)
     assert (later["order_name"], later["customer_email"], later["locale"]) == (
         "#1042",
         "lucia.fernandez@example.es",
@@ -84,7 +84,7 @@ def test_the_same_return_delivered_twice_opens_one_incident(
 
     worker.run_once(runtime)
 
-    assert len(json.loads(cli("incidents", "list", "--json").output)) == 1
+    assert len(json.loads(cli("incidents", "list", "--json").stdout)) == 1
 
 
 def test_a_size_return_opens_no_incident(shopify_shop, post_shopify, runtime, cli):
@@ -92,7 +92,7 @@ def test_a_size_return_opens_no_incident(shopify_shop, post_shopify, runtime, cl
 
     worker.run_once(runtime)
 
-    assert json.loads(cli("incidents", "list", "--json").output) == []
+    assert json.loads(cli("incidents", "list", "--json").stdout) == []
 
 
 def test_incidents_list_filters_by_shop_kind_and_status(shopify_shop, post_shopify, runtime, cli):
@@ -101,7 +101,7 @@ def test_incidents_list_filters_by_shop_kind_and_status(shopify_shop, post_shopi
 
     def ids(*options):
         return [
-            i["order_id"] for i in json.loads(cli("incidents", "list", "--json", *options).output)
+            i["order_id"] for i in json.loads(cli("incidents", "list", "--json", *options).stdout)
         ]
 
     assert ids("--kind", "defective_item") == ["5830194882617"]

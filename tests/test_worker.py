@@ -132,7 +132,7 @@ def test_after_the_last_attempt_a_delivery_is_parked_as_failed_with_its_error(
     (row,) = inbox_rows(runtime)
     assert (row.status, row.attempts) == ("failed", 3)
     assert row.last_error == "ValueError: cannot read delivery 1"
-    listed = json.loads(cli("inbox", "list", "--failed", "--json").output)
+    listed = json.loads(cli("inbox", "list", "--failed", "--json").stdout)
     assert [(d["id"], d["status"], d["last_error"]) for d in listed] == [
         (1, "failed", "ValueError: cannot read delivery 1")
     ]
@@ -149,7 +149,7 @@ def test_inbox_retry_requeues_a_failed_delivery_which_then_succeeds(
     assert (result.exit_code, result.output) == (0, "delivery 1 requeued\n")
     assert worker.run_once(runtime) == 1
     assert [(r.status, r.attempts) for r in inbox_rows(runtime)] == [("done", 1)]
-    assert json.loads(cli("inbox", "list", "--failed", "--json").output) == []
+    assert json.loads(cli("inbox", "list", "--failed", "--json").stdout) == []
 
 
 def test_inbox_retry_of_an_unknown_or_pending_delivery_says_why(shopify_shop, post_shopify, cli):
