@@ -40,6 +40,10 @@ class Settings:
     # Accepted alongside the current secret while a rotation propagates (up to an hour).
     shopify_api_secret_previous: str = ""
     smtp_url: str = ""
+    # Where platforms reach this deployment (webhook delivery and callback URLs).
+    public_url: str = "http://127.0.0.1:8000"
+    platform_timeout_seconds: float = 10.0
+    reconcile_overlap_seconds: float = 300.0
     webhook_max_bytes: int = 5 * 1024 * 1024
     inbox_max_attempts: int = 8
     inbox_retry_base_seconds: float = 30.0

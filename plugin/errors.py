@@ -26,9 +26,18 @@ class InvalidInput(AmendsError):
 
 
 class PlatformError(AmendsError):
-    """A call to a store platform failed."""
+    """A call to a store platform failed.
+
+    `code` is the platform's own error code when it gave one (e.g.
+    `woocommerce_rest_coupon_code_already_exists`), `status` the HTTP status.
+    """
 
     retryable = False
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
 
 
 class PlatformUnavailable(PlatformError):
@@ -46,8 +55,8 @@ class PlatformRateLimited(PlatformError):
 
     retryable = True
 
-    def __init__(self, message: str, retry_after: float) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: float, **details: object) -> None:
+        super().__init__(message, **details)  # type: ignore[arg-type]
         self.retry_after = retry_after
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
 from plugin.events import Event
@@ -56,3 +57,50 @@ class Connector(Protocol):
     def parse(self, topic: str, body: bytes) -> list[Event] | None:
         """Turn a stored delivery into canonical events; None when the topic has no parser."""
         ...
+
+
+# What the domain asks a platform to do, and what it answers. Every action is safe
+# to repeat: the platform reference of what an earlier attempt made comes back with
+# `created=False` instead of a second coupon, refund or note.
+
+
+@dataclass(frozen=True)
+class CouponSpec:
+    """A single-use code for one customer."""
+
+    code: str
+    kind: str  # "percent", "fixed_amount" or "free_shipping"
+    amount: Decimal
+    customer_email: str | None
+    expires_on: date | None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ShippingRefundSpec:
+    """Give back the shipping of an order, or part of it."""
+
+    order_id: str
+    idempotency_key: str
+    reason: str
+    amount: Decimal | None = None  # None: all the shipping still refundable
+    notify: bool = False
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    """A note on an order: private for the merchant, or sent to the customer."""
+
+    order_id: str
+    idempotency_key: str
+    text: str
+    customer_facing: bool = False
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """The platform's reference for what an action made (or found already made)."""
+
+    platform_ref: str
+    created: bool
+    warnings: tuple[str, ...] = ()

@@ -8,7 +8,7 @@ from typing import Any
 
 from connectors.shopify import ShopifyConnector
 from connectors.woocommerce import WooCommerceConnector
-from plugin.config import load_settings
+from plugin.config import Settings, load_settings
 from plugin.platforms import Connector
 from plugin.services import Runtime
 from plugin.storage.credentials import CredentialBox
@@ -22,10 +22,11 @@ def default_instance_path() -> Path:
     return Path(os.environ.get("AMENDS_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
 
 
-def build_connectors() -> dict[str, Connector]:
+def build_connectors(settings: Settings) -> dict[str, Connector]:
     """Return the registry of platform connectors, checked for unique names."""
     registry: dict[str, Connector] = {}
-    for connector in (ShopifyConnector(), WooCommerceConnector()):
+    timeout = settings.platform_timeout_seconds
+    for connector in (ShopifyConnector(), WooCommerceConnector(timeout=timeout)):
         if connector.platform in registry:
             raise RuntimeError(f"two connectors claim platform {connector.platform!r}")
         registry[connector.platform] = connector
@@ -41,5 +42,5 @@ def build_runtime(
         settings=settings,
         database=connect(settings.database_url),
         credentials=CredentialBox(settings.secret_key),
-        connectors=build_connectors(),
+        connectors=build_connectors(settings),
     )

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from plugin import sync
 from plugin.clock import utcnow
 from plugin.inbox.store import prune_processed
 from plugin.runtime import Runtime
@@ -37,7 +38,11 @@ def prune_inbox(runtime: Runtime, now: datetime) -> int:
         return prune_processed(session, before)
 
 
-JOBS: tuple[Job, ...] = (Job("inbox.prune", timedelta(hours=1), prune_inbox),)
+JOBS: tuple[Job, ...] = (
+    Job("inbox.prune", timedelta(hours=1), prune_inbox),
+    Job("woocommerce.webhooks", timedelta(minutes=15), sync.keep_webhooks_alive),
+    Job("woocommerce.reconcile", timedelta(minutes=10), sync.reconcile_orders),
+)
 
 
 def run_due(runtime: Runtime, now: datetime | None = None) -> dict[str, int]:

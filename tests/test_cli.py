@@ -169,7 +169,11 @@ def test_scheduler_once_runs_every_job_as_of_now(cli):
     result = cli("scheduler", "--once", "--now", "2026-11-23T10:00:00Z", "--json")
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"inbox.prune": 0}
+    assert json.loads(result.stdout) == {
+        "inbox.prune": 0,
+        "woocommerce.webhooks": 0,
+        "woocommerce.reconcile": 0,
+    }
 
 
 def test_scheduler_rejects_a_time_that_is_not_iso(cli):

@@ -41,7 +41,7 @@ def test_the_prune_job_deletes_processed_deliveries_past_retention_only(
 
     results = scheduler.run_due(runtime, now=utcnow() + timedelta(days=31))
 
-    assert results == {"inbox.prune": 1}
+    assert results["inbox.prune"] == 1
     assert [row.topic for row in inbox_rows(runtime)] == ["orders/updated"]
 
 
@@ -49,5 +49,5 @@ def test_nothing_is_pruned_inside_the_retention_window(shopify_shop, post_shopif
     post_shopify("orders/create", fixture_bytes("shopify/orders_create.json"))
     worker.run_once(runtime)
 
-    assert scheduler.run_due(runtime, now=utcnow() + timedelta(days=29)) == {"inbox.prune": 0}
+    assert scheduler.run_due(runtime, now=utcnow() + timedelta(days=29))["inbox.prune"] == 0
     assert len(inbox_rows(runtime)) == 1

@@ -1,5 +1,6 @@
-"""WooCommerce: webhook deliveries, payload parsing and (later) the REST v3 API."""
+"""WooCommerce: webhook deliveries, payload parsing, the REST v3 client and actions."""
 
+from connectors.woocommerce.client import WooClient
 from connectors.woocommerce.connector import WooCommerceConnector
 
-__all__ = ["WooCommerceConnector"]
+__all__ = ["WooClient", "WooCommerceConnector"]

@@ -6,21 +6,76 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from contextlib import closing
+from datetime import datetime
 
 from connectors import signing
 from connectors.headers import header, required_header
-from connectors.woocommerce import consts, normalize
+from connectors.woocommerce import consts, normalize, subscriptions
+from connectors.woocommerce.client import WooClient
+from connectors.woocommerce.subscriptions import SubscriptionReport
 from plugin.events import Event
 from plugin.platforms import Delivery, MalformedDelivery
 
 log = logging.getLogger("amends.connectors.woocommerce")
 
 
+def order_state_key(body: bytes) -> str | None:
+    """Return `order:<id>:<date_modified_gmt>` for an order payload, else None."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or not payload.get("id"):
+        return None
+    modified = payload.get("date_modified_gmt")
+    return f"order:{payload['id']}:{modified}" if modified else None
+
+
 class WooCommerceConnector:
-    """WooCommerce, as the intake and the worker see it."""
+    """WooCommerce, as the intake, the worker and the sync jobs see it."""
 
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
+
+    def __init__(self, timeout: float = 10.0) -> None:
+        self.timeout = timeout
+
+    def client(self, api_url: str, credentials: Mapping[str, str]) -> WooClient:
+        """Return a client for one store, with its own connection pool."""
+        return WooClient(
+            api_url,
+            credentials["consumer_key"],
+            credentials["consumer_secret"],
+            timeout=self.timeout,
+        )
+
+    def ensure_webhooks(
+        self,
+        api_url: str,
+        credentials: Mapping[str, str],
+        delivery_url: str,
+        *,
+        reset_secret: bool = False,
+    ) -> SubscriptionReport:
+        """Make the store deliver every subscribed topic to `delivery_url`, with our secret."""
+        with closing(self.client(api_url, credentials)) as client:
+            return subscriptions.ensure_webhooks(
+                client, delivery_url, credentials["webhook_secret"], reset_secret=reset_secret
+            )
+
+    def changed_orders(
+        self, api_url: str, credentials: Mapping[str, str], since: datetime
+    ) -> list[tuple[str, bytes]]:
+        """Return (delivery key, body) for each order modified since `since`."""
+        with closing(self.client(api_url, credentials)) as client:
+            orders = subscriptions.orders_modified_since(client, since)
+        changed = []
+        for order in orders:
+            body = json.dumps(order, separators=(",", ":")).encode()
+            if (key := order_state_key(body)) is not None:
+                changed.append((key, body))
+        return changed
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Recognise the unsigned `webhook_id=N` ping sent when a webhook is created."""
@@ -40,13 +95,19 @@ class WooCommerceConnector:
         )
 
     def delivery_key(self, delivery: Delivery, body: bytes, shop_key: str) -> str:
-        """Return a digest of shop, topic and raw body.
+        """Return the key that makes a repeated state one delivery.
 
         WooCommerce's Delivery-ID is webhook id + current second, so not unique,
-        and it never retries: the same state delivered twice is one delivery.
+        and it never retries. An order state is keyed by order id and its
+        `date_modified_gmt` (so order.created and order.updated showing the same
+        state, and the reconcile job's fetch of it, are one); anything else by a
+        digest of shop, topic, Delivery-ID and raw body.
         """
-        digest = hashlib.sha256(f"{shop_key}\n{delivery.topic}\n".encode() + body).hexdigest()
-        return f"sha256:{digest}"
+        key = order_state_key(body) if delivery.topic in consts.ORDER_TOPICS else None
+        if key:
+            return key
+        seed = f"{shop_key}\n{delivery.topic}\n{delivery.delivery_id or ''}\n".encode()
+        return f"sha256:{hashlib.sha256(seed + body).hexdigest()}"
 
     def signature_valid(self, body: bytes, signature: str, secrets: Sequence[str]) -> bool:
         """Check the base64 HMAC WooCommerce computes over the raw body with the webhook secret."""

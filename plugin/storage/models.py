@@ -78,6 +78,8 @@ class Shop(Base):
     status: Mapped[str] = mapped_column(String(32), default="active")
     credentials: Mapped[bytes] = mapped_column(LargeBinary)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Orders modified up to this time are known: the reconcile job's watermark.
+    synced_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,171 @@
+"""Coupons, shipping refunds and order notes through WooCommerce's REST API.
+
+WooCommerce has no idempotency keys, so each action first looks for what an
+earlier attempt made (the coupon code, a refund or note carrying the action's
+key) and only then creates; a crash between the two calls is covered the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from connectors.woocommerce.client import WooClient
+from plugin.errors import InvalidInput, PlatformRejected
+from plugin.platforms import ActionResult, CouponSpec, NoteSpec, ShippingRefundSpec
+
+DUPLICATE_COUPON = "woocommerce_rest_coupon_code_already_exists"
+CENTS = Decimal("0.01")
+
+
+def marker(key: str) -> str:
+    """Return the tag that lets a later attempt recognise what this action made."""
+    return f"[ref {key}]"
+
+
+def coupon_payload(spec: CouponSpec) -> dict[str, Any]:
+    """Build the coupon: single use, for one customer, valid through `expires_on`."""
+    kind = {"percent": "percent", "fixed_amount": "fixed_cart", "free_shipping": "fixed_cart"}
+    if spec.kind not in kind:
+        raise InvalidInput(f"unknown coupon kind {spec.kind!r}")
+    payload: dict[str, Any] = {
+        "code": spec.code,
+        "discount_type": kind[spec.kind],
+        "amount": "0" if spec.kind == "free_shipping" else str(spec.amount),
+        "free_shipping": spec.kind == "free_shipping",
+        "individual_use": True,
+        "usage_limit": 1,
+        "usage_limit_per_user": 1,
+        "description": spec.description,
+        "meta_data": [{"key": "_amends_code", "value": spec.code}],
+    }
+    if spec.customer_email:
+        payload["email_restrictions"] = [spec.customer_email]
+    if spec.expires_on:
+        # WooCommerce expires a coupon at 00:00 of the date (site time) and ignores
+        # date_expires_gmt, so "valid through X" is sent as the next day.
+        payload["date_expires"] = f"{spec.expires_on + timedelta(days=1)}T00:00:00"
+    return payload
+
+
+def issue_coupon(client: WooClient, spec: CouponSpec) -> ActionResult:
+    """Create the coupon; a code that exists for the same customer is the earlier attempt."""
+    try:
+        created = client.post("coupons", coupon_payload(spec)).json
+    except PlatformRejected as error:
+        if error.code != DUPLICATE_COUPON:
+            raise
+        return ActionResult(str(_existing_coupon(client, spec)["id"]), created=False)
+    return ActionResult(str(created["id"]), created=True)
+
+
+def _existing_coupon(client: WooClient, spec: CouponSpec) -> dict[str, Any]:
+    found = client.get("coupons", {"code": spec.code}).json
+    if not found:
+        raise PlatformRejected(f"coupon {spec.code} reported as existing but not found")
+    coupon = found[0]
+    wanted = [spec.customer_email.lower()] if spec.customer_email else []
+    if [email.lower() for email in coupon.get("email_restrictions") or []] != wanted:
+        raise PlatformRejected(
+            f"coupon code {spec.code} already exists for another customer; derive a new code"
+        )
+    return coupon
+
+
+def refund_shipping(
+    client: WooClient, spec: ShippingRefundSpec, *, api_refund: bool
+) -> ActionResult:
+    """Refund the order's shipping lines with their taxes, once.
+
+    `api_refund` asks the payment gateway to move the money; record-only (False)
+    is the safe default for gateways that cannot refund.
+    """
+    tag = marker(spec.idempotency_key)
+    refunds = list(client.paginate(f"orders/{spec.order_id}/refunds"))
+    for refund in refunds:
+        if tag in (refund.get("reason") or ""):
+            return ActionResult(str(refund["id"]), created=False)
+    order = client.get(f"orders/{spec.order_id}").json
+    lines = shipping_refund_lines(order, refunds, spec.amount)
+    if not lines:
+        raise PlatformRejected(f"order {spec.order_id} has no shipping left to refund")
+    total = sum(
+        Decimal(line["refund_total"]) + sum(Decimal(t["refund_total"]) for t in line["refund_tax"])
+        for line in lines
+    )
+    refund = client.post(
+        f"orders/{spec.order_id}/refunds",
+        {
+            "amount": str(total.quantize(CENTS)),
+            "reason": f"{spec.reason} {tag}",
+            "api_refund": api_refund,
+            "api_restock": False,
+            "line_items": lines,
+        },
+    ).json
+    return ActionResult(str(refund["id"]), created=True)
+
+
+def refunded_shipping(refunds: list[dict[str, Any]]) -> dict[str, Decimal]:
+    """Return how much of each shipping line (tax included) earlier refunds gave back."""
+    refunded: dict[str, Decimal] = {}
+    for refund in refunds:
+        for line in refund.get("shipping_lines") or []:
+            meta = {m.get("key"): m.get("value") for m in line.get("meta_data") or []}
+            original = str(meta.get("_refunded_item_id") or "")
+            gross = -(Decimal(line.get("total") or 0) + Decimal(line.get("total_tax") or 0))
+            refunded[original] = refunded.get(original, Decimal(0)) + gross
+    return refunded
+
+
+def shipping_refund_lines(
+    order: dict[str, Any], refunds: list[dict[str, Any]], amount: Decimal | None
+) -> list[dict[str, Any]]:
+    """Return refund lines for the shipping not refunded yet, net and tax per rate.
+
+    With `amount` (tax included) only that much is refunded, split across net
+    and taxes in proportion; without, all the shipping still refundable.
+    """
+    already = refunded_shipping(refunds)
+    lines = []
+    for line in order.get("shipping_lines") or []:
+        net, taxes = Decimal(line["total"]), line.get("taxes") or []
+        gross = net + sum(Decimal(t.get("total") or 0) for t in taxes)
+        remaining = gross - already.get(str(line["id"]), Decimal(0))
+        if remaining <= 0:
+            continue
+        wanted = remaining if amount is None else min(amount, remaining)
+        share = wanted / gross
+        lines.append(
+            {
+                "id": line["id"],
+                "refund_total": str((net * share).quantize(CENTS)),
+                "refund_tax": [
+                    {
+                        "id": t["id"],
+                        "refund_total": str((Decimal(t["total"]) * share).quantize(CENTS)),
+                    }
+                    for t in taxes
+                    if t.get("total")
+                ],
+            }
+        )
+        if amount is not None:
+            amount -= wanted
+            if amount <= 0:
+                break
+    return lines
+
+
+def add_note(client: WooClient, spec: NoteSpec) -> ActionResult:
+    """Add the note once; a customer-facing note is e-mailed by WooCommerce."""
+    tag = marker(spec.idempotency_key)
+    for note in client.get(f"orders/{spec.order_id}/notes").json:
+        if tag in (note.get("note") or ""):
+            return ActionResult(str(note["id"]), created=False)
+    note = client.post(
+        f"orders/{spec.order_id}/notes",
+        {"note": f"{spec.text} {tag}", "customer_note": spec.customer_facing},
+    ).json
+    return ActionResult(str(note["id"]), created=True)

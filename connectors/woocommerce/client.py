@@ -1,0 +1,207 @@
+"""The only module that talks HTTP to a WooCommerce store (REST `wc/v3`).
+
+It wraps the `woocommerce` package rather than forking it: the package signs
+requests (OAuth 1.0a on http://, Basic on https://) and builds URLs, but sends
+each request through module-level `requests.request` with one fixed timeout,
+so there is no keep-alive and no per-call timeout, and on http:// it passes the
+query twice (in the signed URL and again as `params`). `WooClient` keeps the
+package's URL building and signing and owns the transport: one `requests.Session`
+per shop, a timeout on every call, retries for 5xx and timeouts, and
+WooCommerce's error shape mapped onto the retry-aware error family.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+from requests.auth import HTTPBasicAuth
+from woocommerce import API
+
+from connectors.woocommerce.consts import API_PATH
+from plugin.errors import (
+    PlatformError,
+    PlatformRateLimited,
+    PlatformRejected,
+    PlatformTimeout,
+    PlatformUnauthorized,
+    PlatformUnavailable,
+)
+
+log = logging.getLogger("amends.connectors.woocommerce")
+
+USER_AGENT = "Amends/0.1 (+woocommerce connector)"
+MAX_PER_PAGE = 100
+# Gateways in front of WordPress answer these when PHP is down or slow.
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+
+
+@dataclass(frozen=True)
+class WooResponse:
+    """A successful answer: its JSON and the headers that matter (pagination)."""
+
+    status: int
+    json: Any
+    headers: Mapping[str, str]
+
+    @property
+    def total_pages(self) -> int:
+        """Return X-WP-TotalPages (0 when the list is empty)."""
+        return int(self.headers.get("X-WP-TotalPages") or 0)
+
+
+class _SigningAPI(API):
+    """The package's API class, used only for its URL building and OAuth signing."""
+
+    def signed(self, method: str, endpoint: str, params: Mapping[str, Any]) -> tuple[str, dict]:
+        """Return the URL to call and the query params requests must add to it."""
+        url = self._API__get_url(endpoint)
+        if self.is_ssl:
+            return url, dict(params)
+        query = urlencode(params)
+        return self._API__get_oauth_url(f"{url}?{query}", method), {}
+
+
+class WooClient:
+    """A per-shop client for one store's REST API; safe to share across threads."""
+
+    def __init__(
+        self,
+        url: str,
+        consumer_key: str,
+        consumer_secret: str,
+        *,
+        timeout: float = 10.0,
+        attempts: int = 3,
+        backoff_seconds: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.url = url
+        self._api = _SigningAPI(url, consumer_key, consumer_secret, version=API_PATH)
+        self._auth = HTTPBasicAuth(consumer_key, consumer_secret) if self._api.is_ssl else None
+        self._session = requests.Session()
+        self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+        self.timeout = timeout
+        self.attempts = attempts
+        self.backoff_seconds = backoff_seconds
+        self._sleep = sleep
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._session.close()
+
+    def get(self, endpoint: str, params: Mapping[str, Any] | None = None) -> WooResponse:
+        """GET `endpoint` (relative to wc/v3)."""
+        return self.request("GET", endpoint, params=params)
+
+    def post(
+        self, endpoint: str, data: Any, params: Mapping[str, Any] | None = None
+    ) -> WooResponse:
+        """POST JSON `data` to `endpoint`."""
+        return self.request("POST", endpoint, params=params, data=data)
+
+    def put(self, endpoint: str, data: Any) -> WooResponse:
+        """PUT JSON `data` to `endpoint`."""
+        return self.request("PUT", endpoint, data=data)
+
+    def delete(self, endpoint: str, params: Mapping[str, Any] | None = None) -> WooResponse:
+        """DELETE `endpoint`."""
+        return self.request("DELETE", endpoint, params=params)
+
+    def paginate(self, endpoint: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+        """Yield every item of a list endpoint, page by page (X-WP-TotalPages)."""
+        page = 1
+        while True:
+            response = self.get(
+                endpoint, {**(params or {}), "per_page": MAX_PER_PAGE, "page": page}
+            )
+            yield from response.json
+            if page >= response.total_pages or not response.json:
+                return
+            page += 1
+
+    def request(
+        self,
+        method: str,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        data: Any = None,
+    ) -> WooResponse:
+        """Send one call, retrying timeouts and 5xx with exponential backoff."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return self._send(method, endpoint, params or {}, data)
+            except (PlatformUnavailable, PlatformRateLimited) as error:
+                if attempt == self.attempts:
+                    raise
+                delay = getattr(error, "retry_after", None) or self.backoff_seconds * 2 ** (
+                    attempt - 1
+                )
+                log.warning(
+                    "connectors.woocommerce.retry",
+                    extra={"endpoint": endpoint, "attempt": attempt, "error": str(error)},
+                )
+                self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(
+        self, method: str, endpoint: str, params: Mapping[str, Any], data: Any
+    ) -> WooResponse:
+        url, query = self._api.signed(method, endpoint, params)
+        try:
+            response = self._session.request(
+                method,
+                url,
+                params=query,
+                json=data,
+                auth=self._auth,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout as error:
+            raise PlatformTimeout(f"{method} {endpoint}: no answer in {self.timeout}s") from error
+        except requests.ConnectionError as error:
+            raise PlatformUnavailable(f"{method} {endpoint}: cannot connect: {error}") from error
+        if response.status_code >= 300:
+            raise error_from(response, f"{method} {endpoint}")
+        return WooResponse(response.status_code, _json(response), response.headers)
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError as error:
+        raise PlatformUnavailable(
+            f"answer is not JSON (HTTP {response.status_code}); is this a WordPress REST URL?",
+            status=response.status_code,
+        ) from error
+
+
+def error_from(response: requests.Response, what: str) -> PlatformError:
+    """Map a WooCommerce error answer onto the retry-aware error family.
+
+    WooCommerce answers `{"code", "message", "data": {"status"}}`, but refund
+    errors come as HTTP 500 with a bare integer `data`: those are refusals, not
+    outages, and must not be retried.
+    """
+    status = response.status_code
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    code = body.get("code") if isinstance(body, dict) else None
+    message = body.get("message") if isinstance(body, dict) else None
+    text = f"{what}: HTTP {status}" + (f" {code}: {message}" if code else "")
+    if status == 429:
+        retry_after = float(response.headers.get("Retry-After") or 1)
+        return PlatformRateLimited(text, retry_after, code=code, status=status)
+    if status in UNAVAILABLE_STATUSES or (status >= 500 and code is None):
+        return PlatformUnavailable(text, code=code, status=status)
+    if status == 401 or code == "woocommerce_rest_authentication_error":
+        return PlatformUnauthorized(text, code=code, status=status)
+    return PlatformRejected(text, code=code, status=status)
