@@ -43,6 +43,7 @@ class Settings:
     # Where platforms reach this deployment (webhook delivery and callback URLs).
     public_url: str = "http://127.0.0.1:8000"
     platform_timeout_seconds: float = 10.0
+    platform_retry_backoff_seconds: float = 0.5
     reconcile_overlap_seconds: float = 300.0
     webhook_max_bytes: int = 5 * 1024 * 1024
     inbox_max_attempts: int = 8

@@ -25,8 +25,11 @@ def default_instance_path() -> Path:
 def build_connectors(settings: Settings) -> dict[str, Connector]:
     """Return the registry of platform connectors, checked for unique names."""
     registry: dict[str, Connector] = {}
-    timeout = settings.platform_timeout_seconds
-    for connector in (ShopifyConnector(), WooCommerceConnector(timeout=timeout)):
+    woocommerce = WooCommerceConnector(
+        timeout=settings.platform_timeout_seconds,
+        backoff_seconds=settings.platform_retry_backoff_seconds,
+    )
+    for connector in (ShopifyConnector(), woocommerce):
         if connector.platform in registry:
             raise RuntimeError(f"two connectors claim platform {connector.platform!r}")
         registry[connector.platform] = connector

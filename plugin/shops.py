@@ -102,3 +102,24 @@ def shop_credentials(session: Session, box: CredentialBox, shop_id: int) -> dict
     if shop is None:
         raise NotFound(f"no shop with id {shop_id}")
     return box.open(shop.credentials)
+
+
+def connect_shop(
+    session: Session,
+    box: CredentialBox,
+    *,
+    platform: str,
+    domain: str,
+    credentials: dict[str, str],
+    api_url: str | None = None,
+) -> int:
+    """Register a shop, or give a known one new credentials and reactivate it; return its id."""
+    shop = find_shop(session, platform, domain=domain)
+    if shop is None:
+        return add_shop(
+            session, box, platform=platform, domain=domain, credentials=credentials, api_url=api_url
+        )
+    shop.credentials = box.seal(credentials)
+    shop.api_url = api_url or shop.api_url
+    shop.status = ACTIVE
+    return shop.id

@@ -79,6 +79,7 @@ def settings_overrides(database_url: str) -> dict[str, Any]:
         "shopify_api_key": "test-api-key",
         "shopify_api_secret": SHOPIFY_SECRET,
         "inbox_retry_base_seconds": 0,
+        "platform_retry_backoff_seconds": 0,
     }
 
 

@@ -35,13 +35,13 @@ def test_shops_add_shopify_prints_the_new_id_last_and_lists_it(cli):
     ]
 
 
-def test_shops_add_woocommerce_normalises_the_url_and_says_where_webhooks_go(cli):
+def test_shops_add_woocommerce_says_where_webhooks_go_even_when_the_store_is_down(cli):
     result = cli(
         "shops",
         "add",
         "woocommerce",
         "--url",
-        "https://Shop.Example/store/",
+        "http://127.0.0.1:9/Store/",
         "--consumer-key",
         "ck_1",
         "--consumer-secret",
@@ -51,11 +51,12 @@ def test_shops_add_woocommerce_normalises_the_url_and_says_where_webhooks_go(cli
     )
 
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
-        "added WooCommerce shop https://shop.example/store/; "
-        "its webhooks go to /webhooks/woocommerce/1",
+    assert result.stdout.splitlines() == [
+        "added WooCommerce shop http://127.0.0.1:9/Store/; "
+        "its webhooks go to http://127.0.0.1:8000/webhooks/woocommerce/1",
         "1",
     ]
+    assert "warning: webhooks not registered yet" in result.stderr
 
 
 def test_credentials_are_encrypted_at_rest(cli, runtime):

@@ -38,8 +38,9 @@ class WooCommerceConnector:
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
 
-    def __init__(self, timeout: float = 10.0) -> None:
+    def __init__(self, timeout: float = 10.0, backoff_seconds: float = 0.5) -> None:
         self.timeout = timeout
+        self.backoff_seconds = backoff_seconds
 
     def client(self, api_url: str, credentials: Mapping[str, str]) -> WooClient:
         """Return a client for one store, with its own connection pool."""
@@ -48,6 +49,7 @@ class WooCommerceConnector:
             credentials["consumer_key"],
             credentials["consumer_secret"],
             timeout=self.timeout,
+            backoff_seconds=self.backoff_seconds,
         )
 
     def ensure_webhooks(

@@ -8,8 +8,11 @@ import click
 
 from connectors.shopify.consts import API_VERSION, SHOP_DOMAIN
 from plugin.commands.support import print_json, print_table, runtime
-from plugin.errors import InvalidInput
+from plugin.errors import InvalidInput, PlatformError
+from plugin.services import Runtime
 from plugin.shops import add_shop, list_shops
+from plugin.storage.models import Shop
+from plugin.sync import register_webhooks, webhook_url
 
 
 @click.group()
@@ -68,8 +71,25 @@ def add_woocommerce(url: str, consumer_key: str, consumer_secret: str, webhook_s
             },
             api_url=url,
         )
-    click.echo(f"added WooCommerce shop {url}; its webhooks go to /webhooks/woocommerce/{shop_id}")
+    click.echo(f"added WooCommerce shop {url}; its webhooks go to {webhook_url(rt, shop_id)}")
+    _register_webhooks(rt, shop_id)
     click.echo(shop_id)
+
+
+def _register_webhooks(rt: Runtime, shop_id: int) -> None:
+    """Create the store's webhooks now; if the store is unreachable, leave it to the upkeep job."""
+    with rt.database.transaction() as session:
+        shop = session.get(Shop, shop_id)
+    try:
+        changed = register_webhooks(rt, shop, reset_secret=True)
+    except PlatformError as error:
+        click.echo(
+            f"warning: webhooks not registered yet ({error}); "
+            "`amends scheduler` retries every 15 minutes",
+            err=True,
+        )
+        return
+    click.echo(f"webhooks active ({len(changed)} created or re-enabled)")
 
 
 def _checked_url(url: str, option: str) -> str:

@@ -1,0 +1,125 @@
+"""Connect a WooCommerce store with its own key flow (`/wc-auth/v1/authorize`).
+
+The merchant is sent to the store to approve; the store POSTs the new key pair to
+our callback (which must answer exactly 200 or the key is deleted), then sends the
+merchant back to our return URL, where the webhooks are registered.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from plugin.errors import PlatformError
+from plugin.services import Runtime
+from plugin.shops import connect_shop, find_shop
+from plugin.sync import register_webhooks
+
+bp = Blueprint("connect", __name__, url_prefix="/admin/connect")
+log = logging.getLogger("amends.admin.connect")
+
+STATE_MAX_AGE_SECONDS = 3600
+APP_NAME = "Amends"
+
+
+def _runtime() -> Runtime:
+    return current_app.extensions["amends"]
+
+
+def _states(runtime: Runtime) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(runtime.settings.secret_key, salt="amends.wc-auth")
+
+
+def _store_url(value: str | None) -> str:
+    parts = urlsplit((value or "").strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        abort(400, description="store_url must be the store's http(s) home URL")
+    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}/"
+
+
+def _read_state(runtime: Runtime, value: str | None) -> str:
+    try:
+        return _states(runtime).loads(value or "", max_age=STATE_MAX_AGE_SECONDS)["store"]
+    except (BadSignature, KeyError, TypeError):
+        log.warning("admin.connect.bad-state")
+        abort(401, description="unknown or expired connection request; start again")
+
+
+@bp.get("/woocommerce")
+def start_woocommerce() -> ResponseReturnValue:
+    """Send the merchant to their store to approve a read/write key for Amends."""
+    runtime = _runtime()
+    store = _store_url(request.args.get("store_url"))
+    state = _states(runtime).dumps({"store": store, "nonce": secrets.token_urlsafe(16)})
+    base = runtime.settings.public_url.rstrip("/")
+    query = urlencode(
+        {
+            "app_name": APP_NAME,
+            "scope": "read_write",
+            "user_id": state,
+            "return_url": f"{base}/admin/connect/woocommerce/return",
+            "callback_url": f"{base}/admin/connect/woocommerce/callback",
+        }
+    )
+    return redirect(f"{store}wc-auth/v1/authorize?{query}")
+
+
+@bp.post("/woocommerce/callback")
+def woocommerce_callback() -> ResponseReturnValue:
+    """Store the key pair the store posts; answer exactly 200 so it keeps the key."""
+    runtime = _runtime()
+    keys = request.get_json(silent=True)
+    if (
+        not isinstance(keys, dict)
+        or not keys.get("consumer_key")
+        or not keys.get("consumer_secret")
+    ):
+        abort(400, description="expected JSON with consumer_key and consumer_secret")
+    store = _read_state(runtime, str(keys.get("user_id") or ""))
+    if keys.get("key_permissions") != "read_write":
+        abort(400, description="Amends needs a read_write key")
+    with runtime.database.transaction() as session:
+        shop_id = connect_shop(
+            session,
+            runtime.credentials,
+            platform="woocommerce",
+            domain=store,
+            api_url=store,
+            credentials={
+                "consumer_key": keys["consumer_key"],
+                "consumer_secret": keys["consumer_secret"],
+                "webhook_secret": secrets.token_urlsafe(24).replace("-", "").replace("_", ""),
+                "key_id": str(keys.get("key_id") or ""),
+            },
+        )
+    log.info("admin.connect.woocommerce-keys", extra={"shop": shop_id, "store": store})
+    return "", 200
+
+
+@bp.get("/woocommerce/return")
+def woocommerce_return() -> ResponseReturnValue:
+    """Register the store's webhooks once the merchant is back from approving."""
+    runtime = _runtime()
+    store = _read_state(runtime, request.args.get("user_id"))
+    if request.args.get("success") != "1":
+        return jsonify(status="declined", store=store), 200
+    with runtime.database.transaction() as session:
+        shop = find_shop(session, "woocommerce", domain=store)
+    if shop is None:
+        abort(409, description="the store did not deliver the keys; try connecting again")
+    try:
+        webhooks = register_webhooks(runtime, shop, reset_secret=True)
+    except PlatformError as error:
+        log.warning("admin.connect.webhooks-failed", extra={"shop": shop.id, "error": str(error)})
+        return jsonify(
+            status="connected",
+            shop=shop.id,
+            webhooks="pending",
+            message="webhooks will be registered by the next upkeep run",
+        ), 200
+    return jsonify(status="connected", shop=shop.id, webhooks=webhooks), 200
