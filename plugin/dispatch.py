@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from plugin.events import Event, OrderChanged, ReturnRequested
-from plugin.incidents.detectors import detect_item_problems
+from plugin.events import Event, OrderChanged, RefundRecorded, ReturnRequested
+from plugin.incidents.detectors import detect_item_problems, detect_refund_problems
 from plugin.incidents.lifecycle import fill_from_order
 from plugin.orders.snapshot import find_order, record_order_state
 
@@ -26,6 +26,7 @@ def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> Non
 HANDLERS: dict[type, tuple[Handler, ...]] = {
     OrderChanged: (on_order_changed,),
     ReturnRequested: (detect_item_problems,),
+    RefundRecorded: (detect_refund_problems,),
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from connectors.headers import parse_timestamp
 from connectors.shopify.consts import RETURN_REASONS
-from plugin.events import LineItem, OrderChanged, ReturnLine, ReturnRequested
+from plugin.events import LineItem, OrderChanged, ReturnLine, ReturnRequested, Shipment
 
 
 def _id(value: Any) -> str | None:
@@ -38,6 +38,28 @@ def order_changed(payload: dict[str, Any]) -> OrderChanged:
         if payload.get("financial_status") == "paid"
         else None,
         line_items=tuple(_line_item(line) for line in payload.get("line_items") or ()),
+        shipping_total=_shipping_total(payload),
+        shipments=tuple(
+            _shipment(fulfillment)
+            for fulfillment in payload.get("fulfillments") or ()
+            if fulfillment.get("status") not in ("cancelled", "error", "failure")
+        ),
+    )
+
+
+def _shipping_total(payload: dict[str, Any]) -> str | None:
+    money = (payload.get("total_shipping_price_set") or {}).get("shop_money") or {}
+    return _id(money.get("amount"))
+
+
+def _shipment(fulfillment: dict[str, Any]) -> Shipment:
+    numbers = fulfillment.get("tracking_numbers") or [fulfillment.get("tracking_number")]
+    urls = fulfillment.get("tracking_urls") or [fulfillment.get("tracking_url")]
+    return Shipment(
+        tracking_number=numbers[0] if numbers else None,
+        carrier=fulfillment.get("tracking_company"),
+        shipped_at=parse_timestamp(fulfillment.get("created_at")),
+        tracking_url=urls[0] if urls else None,
     )
 
 

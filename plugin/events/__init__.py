@@ -5,8 +5,10 @@ from plugin.events.model import (
     Event,
     LineItem,
     OrderChanged,
+    RefundRecorded,
     ReturnLine,
     ReturnRequested,
+    Shipment,
 )
 
 __all__ = [
@@ -14,6 +16,8 @@ __all__ = [
     "Event",
     "LineItem",
     "OrderChanged",
+    "RefundRecorded",
     "ReturnLine",
     "ReturnRequested",
+    "Shipment",
 ]

@@ -36,6 +36,16 @@ class LineItem:
 
 
 @dataclass(frozen=True)
+class Shipment:
+    """A parcel of the order on its way, as far as the store knows."""
+
+    tracking_number: str | None
+    carrier: str | None = None
+    shipped_at: datetime | None = None
+    tracking_url: str | None = None
+
+
+@dataclass(frozen=True)
 class OrderChanged:
     """The state of an order as of `updated_at`."""
 
@@ -52,6 +62,8 @@ class OrderChanged:
     placed_at: datetime | None = None
     paid_at: datetime | None = None
     line_items: tuple[LineItem, ...] = ()
+    shipping_total: str | None = None
+    shipments: tuple[Shipment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,4 +86,15 @@ class ReturnRequested:
     requested_at: datetime | None = None
 
 
-Event = OrderChanged | ReturnRequested
+@dataclass(frozen=True)
+class RefundRecorded:
+    """The store refunded (part of) an order, for a reason given in words."""
+
+    order_id: str
+    refund_id: str
+    amount: str | None
+    reason: str  # one of CANONICAL_REASONS
+    reason_text: str | None = None
+
+
+Event = OrderChanged | ReturnRequested | RefundRecorded

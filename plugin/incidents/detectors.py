@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy.orm import Session
 
-from plugin.events import ReturnRequested
+from plugin.events import RefundRecorded, ReturnRequested
 from plugin.incidents.lifecycle import open_incident
 from plugin.orders.snapshot import find_order
 from plugin.storage.models import Incident
@@ -46,3 +46,20 @@ def detect_item_problems(session: Session, shop_id: int, event: ReturnRequested)
         if incident is not None:
             opened.append(incident)
     return opened
+
+
+def detect_refund_problems(session: Session, shop_id: int, event: RefundRecorded) -> list[Incident]:
+    """Open an incident when the store refunded because of a fault of the shop's."""
+    kind = FAULT_REASONS.get(event.reason)
+    if kind is None:
+        return []
+    detail = {
+        "source": "refund_recorded",
+        "refund_id": event.refund_id,
+        "amount": event.amount,
+        "reason": event.reason,
+        "reason_text": event.reason_text,
+    }
+    order = find_order(session, shop_id, event.order_id)
+    incident = open_incident(session, shop_id, event.order_id, kind, detail, order=order)
+    return [incident] if incident is not None else []

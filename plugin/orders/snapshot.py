@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.clock import utcnow
-from plugin.events import OrderChanged
+from plugin.events import OrderChanged, Shipment
 from plugin.storage.models import Order
 from plugin.storage.upsert import upsert_newer
 
@@ -31,6 +31,8 @@ def record_order_state(session: Session, shop_id: int, event: OrderChanged) -> b
         "paid_at": event.paid_at,
         "platform_updated_at": event.updated_at,
         "line_items": {"lines": [asdict(line) for line in event.line_items]},
+        "shipping_total": event.shipping_total,
+        "shipments": {"parcels": [_shipment(parcel) for parcel in event.shipments]},
         "created_at": now,
         "updated_at": now,
     }
@@ -43,3 +45,8 @@ def find_order(session: Session, shop_id: int, order_id: str) -> Order | None:
     return session.scalar(
         select(Order).where(Order.shop_id == shop_id, Order.platform_order_id == order_id)
     )
+
+
+def _shipment(parcel: Shipment) -> dict[str, str | None]:
+    shipped_at = parcel.shipped_at.isoformat() if parcel.shipped_at else None
+    return asdict(parcel) | {"shipped_at": shipped_at}

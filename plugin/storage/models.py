@@ -133,6 +133,8 @@ class Order(Base):
     paid_at: Mapped[datetime | None]
     platform_updated_at: Mapped[datetime | None]
     line_items: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    shipping_total: Mapped[str | None] = mapped_column(String(32))
+    shipments: Mapped[dict[str, Any]] = mapped_column(default=dict)
     next_due_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
