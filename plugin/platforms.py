@@ -74,6 +74,7 @@ class CouponSpec:
     customer_email: str | None
     expires_on: date | None
     description: str = ""
+    customer_id: str | None = None  # the platform's customer id, where it restricts by id
 
 
 @dataclass(frozen=True)

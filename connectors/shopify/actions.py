@@ -1,0 +1,185 @@
+"""Discount codes, shipping refunds and order notes through the Admin GraphQL API.
+
+Discount mutations take no idempotency key, so codes are derived from the incident
+and a "code taken" answer means an earlier attempt made it: the code is looked up
+and reported as existing. `refundCreate` takes `@idempotent(key:)` (required from
+2026-04), and the shipping still refundable caps what a repeat could give.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from connectors.shopify.client import ShopifyClient
+from connectors.shopify.operations import document
+from plugin.errors import InvalidInput, PlatformRejected
+from plugin.platforms import ActionResult, CouponSpec, NoteSpec, ShippingRefundSpec
+
+TAKEN_CODES = frozenset({"TAKEN", "DUPLICATE"})
+
+
+def gid(kind: str, value: str) -> str:
+    """Return the global id of a resource, given its numeric id or its gid."""
+    return value if value.startswith("gid://") else f"gid://shopify/{kind}/{value}"
+
+
+def marker(key: str) -> str:
+    """Return the tag that lets a later attempt recognise what this action made."""
+    return f"[ref {key}]"
+
+
+def discount_input(spec: CouponSpec, now: datetime) -> dict[str, Any]:
+    """Build the input of a single-use code for one customer."""
+    context = (
+        {"customers": {"add": [gid("Customer", spec.customer_id)]}}
+        if spec.customer_id
+        else {"all": "ALL"}
+    )
+    fields: dict[str, Any] = {
+        "title": spec.description or f"Amends {spec.code}",
+        "code": spec.code,
+        "startsAt": now.isoformat(),
+        "context": context,
+        "usageLimit": 1,
+        "appliesOncePerCustomer": True,
+    }
+    if spec.expires_on:
+        fields["endsAt"] = datetime.combine(spec.expires_on, time(23, 59, 59), UTC).isoformat()
+    if spec.kind == "free_shipping":
+        return fields | {"destination": {"all": True}}
+    if spec.kind == "percent":
+        value: dict[str, Any] = {"percentage": float(spec.amount / 100)}
+    elif spec.kind == "fixed_amount":
+        value = {"discountAmount": {"amount": str(spec.amount), "appliesOnEachItem": False}}
+    else:
+        raise InvalidInput(f"unknown coupon kind {spec.kind!r}")
+    return fields | {"customerGets": {"value": value, "items": {"all": True}}}
+
+
+def issue_coupon(client: ShopifyClient, spec: CouponSpec, now: datetime) -> ActionResult:
+    """Create the code; a code already taken is the earlier attempt's, looked up by code."""
+    if spec.kind == "free_shipping":
+        operation, field = "AmendsFreeShippingCodeCreate", "discountCodeFreeShippingCreate"
+    else:
+        operation, field = "AmendsDiscountCodeCreate", "discountCodeBasicCreate"
+    payload = client.execute(document(operation), {"input": discount_input(spec, now)})[field]
+    errors = payload.get("userErrors") or []
+    if any(error.get("code") in TAKEN_CODES for error in errors):
+        return ActionResult(_existing_discount(client, spec.code), created=False)
+    if errors:
+        raise PlatformRejected(_describe(errors))
+    return ActionResult(payload["codeDiscountNode"]["id"], created=True)
+
+
+def _existing_discount(client: ShopifyClient, code: str) -> str:
+    node = client.execute(document("AmendsDiscountByCode"), {"code": code})[
+        "codeDiscountNodeByCode"
+    ]
+    if node is None:
+        raise PlatformRejected(f"discount code {code} reported as taken but not found")
+    return node["id"]
+
+
+def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionResult:
+    """Refund the order's shipping (or part of it) through its original payment, once."""
+    order_id = gid("Order", spec.order_id)
+    order = client.execute(document("AmendsSuggestShippingRefund"), {"id": order_id})["order"]
+    if order is None:
+        raise PlatformRejected(f"order {spec.order_id} not found")
+    suggested = order["suggestedRefund"]
+    refundable = Decimal(suggested["shipping"]["maximumRefundableSet"]["shopMoney"]["amount"])
+    amount = refundable if spec.amount is None else min(spec.amount, refundable)
+    if amount <= 0:
+        raise PlatformRejected(f"order {spec.order_id} has no shipping left to refund")
+    refund_input = {
+        "orderId": order_id,
+        "note": marker(spec.idempotency_key),
+        "notify": spec.notify,
+        "shipping": {"amount": str(amount)},
+        "transactions": _transactions(order_id, suggested["suggestedTransactions"], amount),
+    }
+    payload = client.execute(
+        document("AmendsShippingRefund"),
+        {"input": refund_input, "idempotencyKey": spec.idempotency_key},
+    )["refundCreate"]
+    if payload.get("userErrors"):
+        raise PlatformRejected(_describe(payload["userErrors"]))
+    return ActionResult(payload["refund"]["id"], created=True)
+
+
+def _transactions(order_id: str, suggested: list[dict], amount: Decimal) -> list[dict[str, Any]]:
+    transactions = []
+    for suggestion in suggested:
+        share = min(amount, Decimal(suggestion["amountSet"]["shopMoney"]["amount"]))
+        if share <= 0:
+            continue
+        transactions.append(
+            {
+                "orderId": order_id,
+                "parentId": suggestion["parentTransaction"]["id"],
+                "gateway": suggestion["gateway"],
+                "kind": "REFUND",
+                "amount": str(share),
+            }
+        )
+        amount -= share
+    return transactions
+
+
+def add_note(client: ShopifyClient, spec: NoteSpec) -> ActionResult:
+    """Append a line to the order note (read first: orderUpdate replaces it) and tag the order.
+
+    Shopify has no customer-facing order note; customer messages go by e-mail.
+    """
+    if spec.customer_facing:
+        raise InvalidInput("Shopify order notes are private; send customer messages by e-mail")
+    order_id = gid("Order", spec.order_id)
+    order = client.execute(document("AmendsOrderNote"), {"id": order_id})["order"]
+    if order is None:
+        raise PlatformRejected(f"order {spec.order_id} not found")
+    tag = marker(spec.idempotency_key)
+    if tag in (order.get("note") or ""):
+        return ActionResult(order_id, created=False)
+    note = "\n".join(filter(None, [order.get("note"), f"{spec.text} {tag}"]))
+    payload = client.execute(
+        document("AmendsOrderNoteUpdate"), {"input": {"id": order_id, "note": note}}
+    )["orderUpdate"]
+    if payload.get("userErrors"):
+        raise PlatformRejected(_describe(payload["userErrors"]))
+    tags = client.execute(document("AmendsOrderTagsAdd"), {"id": order_id, "tags": ["amends"]})
+    if tags["tagsAdd"].get("userErrors"):
+        raise PlatformRejected(_describe(tags["tagsAdd"]["userErrors"]))
+    return ActionResult(order_id, created=True)
+
+
+def fetch_order(client: ShopifyClient, order_id: str) -> dict[str, Any] | None:
+    """Return an order with its fulfillments, tracking and shipping lines."""
+    return client.execute(document("AmendsOrder"), {"id": gid("Order", order_id)})["order"]
+
+
+def fetch_return(client: ShopifyClient, return_id: str) -> dict[str, Any] | None:
+    """Return a return with its lines and their reasons (webhook payloads can be thin)."""
+    return client.execute(document("AmendsReturn"), {"id": gid("Return", return_id)})["return"]
+
+
+def orders_updated_since(client: ShopifyClient, since: datetime) -> list[dict[str, Any]]:
+    """Return every order updated after `since`, oldest first, following the cursor."""
+    query = f"updated_at:>'{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
+    orders, cursor = [], None
+    while True:
+        page = client.execute(
+            document("AmendsOrdersUpdatedSince"), {"first": 100, "after": cursor, "query": query}
+        )["orders"]
+        orders.extend(page["nodes"])
+        if not page["pageInfo"]["hasNextPage"]:
+            return orders
+        cursor = page["pageInfo"]["endCursor"]
+
+
+def _describe(errors: list[dict[str, Any]]) -> str:
+    return "; ".join(
+        f"{'.'.join(map(str, error.get('field') or []))}: {error.get('message')}"
+        for error in errors
+    )

@@ -1,0 +1,194 @@
+"""The only module that talks HTTP to Shopify's Admin GraphQL API.
+
+It uses ShopifyAPI's `GraphQL` class, wrapped: ShopifyAPI keeps the shop and token
+in process-global session state and calls `urlopen` with no timeout, so
+`ShopifyClient` gives each shop its own instance with its own endpoint, token and
+timeout, never activating a global session. It also respects the calculated
+query cost (waits when the bucket is low, retries THROTTLED and 429), retries 5xx
+and timeouts with backoff, and maps failures onto the retry-aware error family.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import shopify
+
+from connectors.shopify.consts import API_VERSION
+from plugin.errors import (
+    PlatformError,
+    PlatformRateLimited,
+    PlatformRejected,
+    PlatformTimeout,
+    PlatformUnauthorized,
+    PlatformUnavailable,
+)
+
+log = logging.getLogger("amends.connectors.shopify")
+
+
+@dataclass
+class Bucket:
+    """What the last answer said about this shop's cost bucket."""
+
+    maximum: float = 1000.0
+    available: float = 1000.0
+    restore_rate: float = 50.0
+    seen_at: float = 0.0
+
+    def wait_for(self, cost: float, now: float) -> float:
+        """Return how long to wait until `cost` points are available."""
+        available = min(self.maximum, self.available + (now - self.seen_at) * self.restore_rate)
+        missing = min(cost, self.maximum) - available
+        return max(0.0, missing / self.restore_rate) if self.restore_rate > 0 else 0.0
+
+
+class _TimedGraphQL(shopify.GraphQL):
+    """ShopifyAPI's GraphQL request, for one endpoint and token, with a timeout."""
+
+    def __init__(self, endpoint: str, token: str, timeout: float) -> None:
+        # Deliberately not calling super().__init__: it reads the global session.
+        self.endpoint = endpoint
+        self.headers = {"X-Shopify-Access-Token": token}
+        self.timeout = timeout
+
+    def execute(self, query: str, variables: Any = None, operation_name: str | None = None) -> str:
+        """Send the request as ShopifyAPI does, but bounded by `timeout`."""
+        headers = self.merge_headers(
+            {"Accept": "application/json", "Content-Type": "application/json"}, self.headers
+        )
+        body = json.dumps(
+            {"query": query, "variables": variables, "operationName": operation_name}
+        ).encode()
+        request = urllib.request.Request(self.endpoint, body, headers)
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            return response.read().decode("utf-8")
+
+
+class ShopifyClient:
+    """A per-shop Admin GraphQL client; its credentials never leave the instance."""
+
+    def __init__(
+        self,
+        domain: str,
+        access_token: str,
+        *,
+        api_url: str | None = None,
+        api_version: str = API_VERSION,
+        timeout: float = 10.0,
+        attempts: int = 5,
+        backoff_seconds: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        base = (api_url or f"https://{domain}").rstrip("/")
+        self.domain = domain
+        self.endpoint = f"{base}/admin/api/{api_version}/graphql.json"
+        self._graphql = _TimedGraphQL(self.endpoint, access_token, timeout)
+        self.attempts = attempts
+        self.backoff_seconds = backoff_seconds
+        self.bucket = Bucket()
+        self._lock = threading.Lock()
+        self._last_cost = 10.0
+        self._sleep, self._clock = sleep, clock
+
+    def execute(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Run one operation; return its `data`, waiting and retrying as the platform asks."""
+        for attempt in range(1, self.attempts + 1):
+            self._wait_for_bucket()
+            try:
+                return self._execute_once(query, variables)
+            except (PlatformUnavailable, PlatformRateLimited) as error:
+                if attempt == self.attempts:
+                    raise
+                delay = getattr(error, "retry_after", None)
+                if delay is None:
+                    delay = self.backoff_seconds * 2 ** (attempt - 1)
+                log.warning(
+                    "connectors.shopify.retry",
+                    extra={"shop": self.domain, "attempt": attempt, "error": str(error)},
+                )
+                self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait_for_bucket(self) -> None:
+        with self._lock:
+            delay = self.bucket.wait_for(self._last_cost, self._clock())
+        if delay > 0:
+            log.info("connectors.shopify.bucket-wait", extra={"shop": self.domain, "wait": delay})
+            self._sleep(delay)
+
+    def _execute_once(self, query: str, variables: Mapping[str, Any] | None) -> dict[str, Any]:
+        try:
+            raw = self._graphql.execute(query, dict(variables or {}))
+        except urllib.error.HTTPError as error:
+            raise _http_error(error) from error
+        except TimeoutError as error:
+            raise PlatformTimeout(
+                f"{self.domain}: no answer in {self._graphql.timeout}s"
+            ) from error
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise PlatformTimeout(f"{self.domain}: no answer in time") from error
+            raise PlatformUnavailable(f"{self.domain}: cannot connect: {error.reason}") from error
+        try:
+            answer = json.loads(raw)
+        except ValueError as error:
+            raise PlatformUnavailable(f"{self.domain}: answer is not JSON") from error
+        self._record_cost(answer.get("extensions") or {})
+        errors = answer.get("errors")
+        if errors:
+            raise self._graphql_error(errors)
+        return answer.get("data") or {}
+
+    def _record_cost(self, extensions: Mapping[str, Any]) -> None:
+        cost = extensions.get("cost") or {}
+        status = cost.get("throttleStatus") or {}
+        if not status:
+            return
+        with self._lock:
+            self.bucket = Bucket(
+                maximum=float(status.get("maximumAvailable") or self.bucket.maximum),
+                available=float(status.get("currentlyAvailable") or 0),
+                restore_rate=float(status.get("restoreRate") or self.bucket.restore_rate),
+                seen_at=self._clock(),
+            )
+            self._last_cost = float(cost.get("requestedQueryCost") or self._last_cost)
+
+    def _graphql_error(self, errors: Any) -> PlatformError:
+        if isinstance(errors, str):  # e.g. "[API] Invalid API key or access token ..."
+            return PlatformUnauthorized(f"{self.domain}: {errors}")
+        first = errors[0] if errors else {}
+        code = (first.get("extensions") or {}).get("code")
+        message = "; ".join(str(e.get("message")) for e in errors)
+        if code == "THROTTLED":
+            with self._lock:
+                delay = self.bucket.wait_for(self._last_cost, self._clock())
+            return PlatformRateLimited(f"{self.domain}: throttled", max(delay, 0.05), code=code)
+        if code in ("ACCESS_DENIED", "UNAUTHORIZED"):
+            return PlatformUnauthorized(f"{self.domain}: {message}", code=code)
+        if code == "INTERNAL_SERVER_ERROR":
+            return PlatformUnavailable(f"{self.domain}: {message}", code=code)
+        return PlatformRejected(f"{self.domain}: {message}", code=code)
+
+
+def _http_error(error: urllib.error.HTTPError) -> PlatformError:
+    status = error.code
+    text = f"HTTP {status}"
+    if status == 429:
+        return PlatformRateLimited(
+            text, float(error.headers.get("Retry-After") or 1), status=status
+        )
+    if status >= 500:
+        return PlatformUnavailable(text, status=status)
+    if status in (401, 403):
+        return PlatformUnauthorized(f"{text}: access token refused", status=status)
+    return PlatformRejected(text, status=status)
