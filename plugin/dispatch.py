@@ -7,9 +7,25 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from plugin.events import Event, OrderChanged, RefundRecorded, ReturnRequested
-from plugin.incidents.detectors import detect_item_problems, detect_refund_problems
-from plugin.incidents.lifecycle import fill_from_order
+from plugin import compliance
+from plugin.events import (
+    CustomerDataRequested,
+    CustomerRedactionRequested,
+    Event,
+    OrderChanged,
+    RefundRecorded,
+    ReturnRequested,
+    ReturnStatusChanged,
+    ShipmentUpdated,
+    ShopRedactionRequested,
+    ShopUninstalled,
+)
+from plugin.incidents.detectors import (
+    detect_item_problems,
+    detect_refund_problems,
+    detect_shipment_problems,
+)
+from plugin.incidents.lifecycle import add_timeline, fill_from_order, incidents_of_return
 from plugin.orders.snapshot import find_order, record_order_state
 
 Handler = Callable[[Session, int, Any], object]
@@ -23,10 +39,28 @@ def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> Non
             fill_from_order(session, order)
 
 
+def on_return_status_changed(session: Session, shop_id: int, event: ReturnStatusChanged) -> None:
+    """Note on the incidents a return opened that the return moved on."""
+    for incident in incidents_of_return(session, shop_id, event.return_id):
+        add_timeline(
+            session,
+            incident.id,
+            f"return_{event.status}",
+            {"return_id": event.return_id, "reason": event.reason},
+            actor="platform",
+        )
+
+
 HANDLERS: dict[type, tuple[Handler, ...]] = {
     OrderChanged: (on_order_changed,),
     ReturnRequested: (detect_item_problems,),
     RefundRecorded: (detect_refund_problems,),
+    ShipmentUpdated: (detect_shipment_problems,),
+    ReturnStatusChanged: (on_return_status_changed,),
+    ShopUninstalled: (compliance.on_shop_uninstalled,),
+    CustomerRedactionRequested: (compliance.on_customer_redaction,),
+    ShopRedactionRequested: (compliance.on_shop_redaction,),
+    CustomerDataRequested: (compliance.on_customer_data_request,),
 }
 
 

@@ -18,7 +18,7 @@ from plugin.inbox.store import record_delivery
 from plugin.orders.snapshot import find_order
 from plugin.storage.db import connect
 from plugin.storage.models import Order
-from tests.conftest import fixture_bytes
+from tests.conftest import fixture_bytes, woo_headers
 from tests.helpers import inbox_rows
 
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json"))
@@ -45,12 +45,29 @@ def test_processed_deliveries_are_marked_done_and_not_taken_again(
     assert row.processed_at is not None
 
 
-def test_a_topic_without_parser_is_stored_and_marked_ignored(shopify_shop, post_shopify, runtime):
-    post_shopify("refunds/create", {"id": 1, "order_id": 5830194882617})
+def test_a_topic_without_parser_is_stored_and_marked_ignored(woo_shop, client, runtime):
+    body = b'{"id":17}'
+    client.post(
+        f"/webhooks/woocommerce/{woo_shop}", data=body, headers=woo_headers(body, "order.deleted")
+    )
 
     worker.run_once(runtime)
 
-    assert [row.status for row in inbox_rows(runtime)] == ["ignored"]
+    assert [(row.topic, row.status) for row in inbox_rows(runtime)] == [
+        ("order.deleted", "ignored")
+    ]
+
+
+def test_a_payload_that_is_json_but_not_an_object_is_parked_at_once(
+    shopify_shop, post_shopify, runtime
+):
+    post_shopify("orders/create", b"[]")
+
+    worker.run_once(runtime)
+
+    (row,) = inbox_rows(runtime)
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert row.last_error == "MalformedDelivery: orders/create body is JSON but not an object"
 
 
 def test_an_older_state_delivered_late_never_overwrites_a_newer_one(

@@ -8,8 +8,9 @@ from typing import Any
 
 from connectors import signing
 from connectors.headers import header, parse_timestamp, required_header
+from connectors.reasons_seam import unclassified
 from connectors.shopify import consts, normalize
-from plugin.events import Event
+from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
 from plugin.platforms import Delivery, MalformedDelivery
 
 _KEPT_HEADERS = (
@@ -21,9 +22,21 @@ _KEPT_HEADERS = (
     consts.API_VERSION_HEADER,
 )
 
-_PARSERS: dict[str, Callable[[dict[str, Any]], Event]] = {
-    **{topic: normalize.order_changed for topic in consts.ORDER_TOPICS},
-    "returns/request": normalize.return_requested,
+
+_PARSERS: dict[str, Callable[[dict[str, Any]], list[Event]]] = {
+    **{topic: lambda p: [normalize.order_changed(p)] for topic in consts.ORDER_TOPICS},
+    "returns/request": lambda p: [normalize.return_requested(p)],
+    **{
+        topic: lambda p, topic=topic: [normalize.return_status_changed(topic, p)]
+        for topic in normalize.RETURN_STATUSES
+    },
+    "fulfillments/create": lambda p: [normalize.fulfillment_updated(p)],
+    "fulfillments/update": lambda p: [normalize.fulfillment_updated(p)],
+    "fulfillment_events/create": lambda p: [normalize.fulfillment_event(p)],
+    "app/uninstalled": lambda p: [ShopUninstalled()],
+    "shop/redact": lambda p: [ShopRedactionRequested()],
+    "customers/redact": lambda p: [normalize.customer_redaction(p)],
+    "customers/data_request": lambda p: [normalize.customer_data_request(p)],
 }
 
 
@@ -32,6 +45,9 @@ class ShopifyConnector:
 
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
+
+    def __init__(self, classify: Callable[[str | None], str] = unclassified) -> None:
+        self.classify = classify
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Shopify sends no ping."""
@@ -56,17 +72,25 @@ class ShopifyConnector:
         """Return the webhook id: unique per delivery, and a retry carries the same one."""
         return f"shopify:{delivery.delivery_id}"[:128]
 
+    def _refund(self, payload: dict[str, Any]) -> list[Event]:
+        # Amends' own refunds carry its reference in the note: their echo is no news.
+        if "[ref " in (payload.get("note") or ""):
+            return []
+        return [normalize.refund_created(payload, self.classify)]
+
     def signature_valid(self, body: bytes, signature: str, secrets: Sequence[str]) -> bool:
         """Check the base64 HMAC Shopify computes over the raw body with the app secret."""
         return signing.signature_valid(body, signature, secrets)
 
     def parse(self, topic: str, body: bytes) -> list[Event] | None:
         """Turn a stored delivery into events; None when no parser handles the topic yet."""
-        parser = _PARSERS.get(topic)
+        parser = self._refund if topic == "refunds/create" else _PARSERS.get(topic)
         if parser is None:
             return None
         try:
             payload = json.loads(body)
         except ValueError as error:
             raise MalformedDelivery(f"{topic} body is not JSON: {error}") from error
-        return [parser(payload)]
+        if not isinstance(payload, dict):
+            raise MalformedDelivery(f"{topic} body is JSON but not an object")
+        return parser(payload)

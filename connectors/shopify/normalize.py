@@ -6,11 +6,24 @@ apps without access, and return payloads are thin (shopify.dev/docs/api/webhooks
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from connectors.headers import parse_timestamp
 from connectors.shopify.consts import RETURN_REASONS
-from plugin.events import LineItem, OrderChanged, ReturnLine, ReturnRequested, Shipment
+from plugin.events import (
+    CustomerDataRequested,
+    CustomerRedactionRequested,
+    LineItem,
+    OrderChanged,
+    RefundRecorded,
+    ReturnLine,
+    ReturnRequested,
+    ReturnStatusChanged,
+    Shipment,
+    ShipmentUpdated,
+)
 
 
 def _id(value: Any) -> str | None:
@@ -98,25 +111,155 @@ def _return_line(line: dict[str, Any]) -> ReturnLine:
 
 
 # Return reason definitions (2026-01+) are merchant-visible handles such as
-# "arrived-damaged" or "too-tight"; read the standard ones, else use the enum.
-_HANDLE_WORDS = (
-    ("not-as-described", "not_as_described"),
-    ("damaged", "damaged_in_transit"),
-    ("defect", "defective"),
-    ("broken", "defective"),
-    ("wrong", "wrong_item"),
-    ("too-", "size"),
-    ("size", "size"),
-    ("fit", "size"),
-    ("unwanted", "unwanted"),
-    ("changed-mind", "unwanted"),
+# "arrived-damaged", "too-tight" or "color-too-bright". Read them word by word,
+# colour and style first (a "color-too-bright" is unwanted, not a size problem),
+# then fall back to the enum.
+_HANDLE_RULES = (
+    ({"not", "as", "described"}, "not_as_described"),
+    ({"color"}, "unwanted"),
+    ({"colour"}, "unwanted"),
+    ({"style"}, "unwanted"),
+    ({"damaged"}, "damaged_in_transit"),
+    ({"defective"}, "defective"),
+    ({"broken"}, "defective"),
+    ({"faulty"}, "defective"),
+    ({"size"}, "size"),
+    ({"small"}, "size"),
+    ({"large"}, "size"),
+    ({"big"}, "size"),
+    ({"tight"}, "size"),
+    ({"loose"}, "size"),
+    ({"short"}, "size"),
+    ({"long"}, "size"),
+    ({"wrong"}, "wrong_item"),
+    ({"unwanted"}, "unwanted"),
+    ({"changed", "mind"}, "unwanted"),
 )
 
 
 def canonical_reason(enum_value: str | None, definition_handle: str | None = None) -> str:
-    """Map Shopify's return reason (enum or definition handle) to a canonical reason."""
-    handle = (definition_handle or "").lower()
-    for word, reason in _HANDLE_WORDS:
-        if word in handle:
+    """Map Shopify's return reason (definition handle, else enum) to a canonical reason."""
+    words = set((definition_handle or "").lower().replace("_", "-").split("-"))
+    for needed, reason in _HANDLE_RULES:
+        if needed <= words:
             return reason
     return RETURN_REASONS.get((enum_value or "").lower(), "other")
+
+
+# Carrier statuses (FulfillmentEventStatus, REST shipment_status) to canonical ones;
+# unknown values (Shopify adds some on `unstable`) are "other".
+SHIPMENT_STATUSES = {
+    "label_printed": "label_created",
+    "label_purchased": "label_created",
+    "confirmed": "label_created",
+    "carrier_picked_up": "in_transit",
+    "picked_up": "in_transit",
+    "in_transit": "in_transit",
+    "out_for_delivery": "out_for_delivery",
+    "delayed": "delayed",
+    "attempted_delivery": "attempted_delivery",
+    "failure": "failure",
+    "returning_to_sender": "failure",
+    "ready_for_pickup": "ready_for_pickup",
+    "delivered": "delivered",
+}
+
+
+def shipment_status(value: str | None) -> str:
+    """Map a Shopify carrier status to a canonical one."""
+    return SHIPMENT_STATUSES.get((value or "").lower(), "other")
+
+
+def fulfillment_updated(payload: dict[str, Any]) -> ShipmentUpdated:
+    """Read a `fulfillments/create|update` payload (its `shipment_status`)."""
+    return ShipmentUpdated(
+        order_id=str(payload["order_id"]),
+        shipment_id=str(payload["id"]),
+        status=shipment_status(payload.get("shipment_status")),
+        happened_at=parse_timestamp(payload.get("updated_at")),
+    )
+
+
+def fulfillment_event(payload: dict[str, Any]) -> ShipmentUpdated:
+    """Read a `fulfillment_events/create` payload: the carrier's tracking event."""
+    return ShipmentUpdated(
+        order_id=str(payload["order_id"]),
+        shipment_id=str(payload["fulfillment_id"]),
+        status=shipment_status(payload.get("status")),
+        happened_at=parse_timestamp(payload.get("happened_at")),
+        estimated_delivery_at=parse_timestamp(payload.get("estimated_delivery_at")),
+        message=payload.get("message"),
+    )
+
+
+def refund_created(
+    payload: dict[str, Any], classify: Callable[[str | None], str]
+) -> RefundRecorded:
+    """Read a `refunds/create` payload; shipping comes from `refund_shipping_lines`."""
+    refunded = sum(
+        (
+            Decimal(str(t.get("amount") or 0))
+            for t in payload.get("transactions") or ()
+            if t.get("kind") == "refund" and t.get("status") == "success"
+        ),
+        Decimal(0),
+    )
+    shipping = sum(
+        (
+            Decimal(
+                str(
+                    ((line.get("subtotal_amount_set") or {}).get("shop_money") or {}).get("amount")
+                    or 0
+                )
+            )
+            for line in payload.get("refund_shipping_lines") or ()
+        ),
+        Decimal(0),
+    )
+    note = payload.get("note") or None
+    return RefundRecorded(
+        order_id=str(payload["order_id"]),
+        refund_id=str(payload["id"]),
+        amount=str(refunded),
+        reason=classify(note),
+        reason_text=note,
+        shipping_amount=str(shipping) if shipping else None,
+        by_staff=payload.get("user_id") is not None,
+    )
+
+
+RETURN_STATUSES = {
+    "returns/approve": "approved",
+    "returns/decline": "declined",
+    "returns/close": "closed",
+}
+
+
+def return_status_changed(topic: str, payload: dict[str, Any]) -> ReturnStatusChanged:
+    """Read a `returns/approve|decline|close` payload (decline carries its reason)."""
+    return ReturnStatusChanged(
+        return_id=str(payload["id"]),
+        status=RETURN_STATUSES[topic],
+        reason=(payload.get("decline") or {}).get("reason"),
+    )
+
+
+def customer_redaction(payload: dict[str, Any]) -> CustomerRedactionRequested:
+    """Read `customers/redact`."""
+    customer = payload.get("customer") or {}
+    return CustomerRedactionRequested(
+        customer_id=_id(customer.get("id")),
+        email=customer.get("email") or None,
+        order_ids=tuple(str(o) for o in payload.get("orders_to_redact") or ()),
+    )
+
+
+def customer_data_request(payload: dict[str, Any]) -> CustomerDataRequested:
+    """Read `customers/data_request`."""
+    customer = payload.get("customer") or {}
+    return CustomerDataRequested(
+        request_id=_id((payload.get("data_request") or {}).get("id")),
+        customer_id=_id(customer.get("id")),
+        email=customer.get("email") or None,
+        order_ids=tuple(str(o) for o in payload.get("orders_requested") or ()),
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 from datetime import datetime
 
 from connectors import signing
 from connectors.headers import header, required_header
+from connectors.reasons_seam import unclassified
 from connectors.woocommerce import consts, normalize, subscriptions
 from connectors.woocommerce.client import WooClient
 from connectors.woocommerce.subscriptions import SubscriptionReport
@@ -18,6 +19,10 @@ from plugin.events import Event
 from plugin.platforms import Delivery, MalformedDelivery
 
 log = logging.getLogger("amends.connectors.woocommerce")
+
+# Amends tags what it writes (refund reasons, notes) with "[ref <key>]": the echo of
+# its own write in the next order.updated is not news.
+OWN_WRITE_MARKER = "[ref "
 
 
 def order_state_key(body: bytes) -> str | None:
@@ -38,9 +43,15 @@ class WooCommerceConnector:
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
 
-    def __init__(self, timeout: float = 10.0, backoff_seconds: float = 0.5) -> None:
+    def __init__(
+        self,
+        timeout: float = 10.0,
+        backoff_seconds: float = 0.5,
+        classify: Callable[[str | None], str] = unclassified,
+    ) -> None:
         self.timeout = timeout
         self.backoff_seconds = backoff_seconds
+        self.classify = classify
 
     def client(self, api_url: str, credentials: Mapping[str, str]) -> WooClient:
         """Return a client for one store, with its own connection pool."""
@@ -123,9 +134,11 @@ class WooCommerceConnector:
             payload = json.loads(body)
         except ValueError as error:
             raise MalformedDelivery(f"{topic} body is not JSON: {error}") from error
+        if not isinstance(payload, dict):
+            raise MalformedDelivery(f"{topic} body is JSON but not an object")
         if normalize.is_error_body(payload):
             log.warning("connectors.woocommerce.error-body", extra={"code": payload.get("code")})
             return []
         if payload.get("status") in consts.IGNORED_STATUSES:
             return []
-        return [normalize.order_changed(payload)]
+        return normalize.order_events(payload, self.classify, marker=OWN_WRITE_MARKER)

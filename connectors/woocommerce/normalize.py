@@ -1,11 +1,32 @@
-"""WooCommerce order JSON (as `GET /wc/v3/orders/{id}` renders it) -> canonical events."""
+"""WooCommerce order JSON (as `GET /wc/v3/orders/{id}` renders it) -> canonical events.
+
+Core WooCommerce has no tracking and no returns: tracking comes from the
+Shipment Tracking / AST meta `_wc_shipment_tracking_items`, returns from plugin
+statuses such as `return-requested`, and refund reasons are free text
+(woocommerce.md §3).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from connectors.headers import parse_timestamp
-from plugin.events import LineItem, OrderChanged
+from plugin.events import (
+    Event,
+    LineItem,
+    OrderChanged,
+    RefundRecorded,
+    ReturnLine,
+    ReturnRequested,
+    Shipment,
+)
+
+TRACKING_META = "_wc_shipment_tracking_items"
+RETURN_STATUSES = frozenset({"return-requested"})
+
+Classify = Callable[[str | None], str]
 
 
 def _id(value: Any) -> str | None:
@@ -21,8 +42,33 @@ def is_error_body(payload: dict[str, Any]) -> bool:
     return "id" not in payload and {"code", "message"} <= payload.keys()
 
 
+def order_events(payload: dict[str, Any], classify: Classify, marker: str) -> list[Event]:
+    """Read an order payload: its state, refunds given for a reason, a requested return.
+
+    Refunds whose reason carries `marker` are Amends' own and are left out.
+    """
+    events: list[Event] = [order_changed(payload)]
+    for refund in payload.get("refunds") or ():
+        reason = refund.get("reason") or ""
+        if marker in reason:
+            continue
+        events.append(
+            RefundRecorded(
+                order_id=str(payload["id"]),
+                refund_id=str(refund["id"]),
+                amount=str(refund.get("total") or "").lstrip("-") or None,
+                reason=classify(reason),
+                reason_text=reason or None,
+                by_staff=True,
+            )
+        )
+    if payload.get("status") in RETURN_STATUSES:
+        events.append(return_requested(payload, classify))
+    return events
+
+
 def order_changed(payload: dict[str, Any]) -> OrderChanged:
-    """Read an order payload. `*_gmt` times are UTC without an offset."""
+    """Read the order's state. `*_gmt` times are UTC without an offset."""
     billing = payload.get("billing") or {}
     number = payload.get("number") or payload.get("id")
     return OrderChanged(
@@ -33,19 +79,97 @@ def order_changed(payload: dict[str, Any]) -> OrderChanged:
         financial_status="paid" if payload.get("date_paid_gmt") else "pending",
         fulfillment_status="fulfilled" if payload.get("status") == "completed" else "unfulfilled",
         customer_email=billing.get("email") or None,
+        customer_locale=_locale(payload),
         currency=payload.get("currency"),
         total_price=_id(payload.get("total")),
         placed_at=parse_timestamp(payload.get("date_created_gmt")),
         paid_at=parse_timestamp(payload.get("date_paid_gmt")),
-        line_items=tuple(
-            LineItem(
-                line_item_id=str(line["id"]),
-                product_id=_id(line.get("product_id")),
-                variant_id=_id(line.get("variation_id")),
-                sku=line.get("sku") or None,
-                title=line.get("name"),
-                quantity=int(line.get("quantity") or 0),
-            )
-            for line in payload.get("line_items") or ()
-        ),
+        line_items=tuple(_line_item(line) for line in payload.get("line_items") or ()),
+        shipping_total=_id(payload.get("shipping_total")),
+        shipments=tuple(_shipments(payload)),
     )
+
+
+def _line_item(line: dict[str, Any]) -> LineItem:
+    return LineItem(
+        line_item_id=str(line["id"]),
+        product_id=_id(line.get("product_id")),
+        variant_id=_id(line.get("variation_id")),
+        sku=line.get("sku") or None,
+        title=line.get("name"),
+        quantity=int(line.get("quantity") or 0),
+    )
+
+
+def _meta(payload: dict[str, Any], key: str) -> Any:
+    for item in payload.get("meta_data") or ():
+        if item.get("key") == key:
+            return item.get("value")
+    return None
+
+
+def _locale(payload: dict[str, Any]) -> str | None:
+    """Return the language the order was placed in, where a multilingual plugin says it."""
+    for key in ("wpml_language", "_wpml_language", "pll_language", "trp_language"):
+        value = _meta(payload, key)
+        if isinstance(value, str) and value:
+            return value.replace("_", "-")
+    return None
+
+
+def _shipments(payload: dict[str, Any]) -> list[Shipment]:
+    """Read Shipment Tracking / AST items: `date_shipped` is unix time as a string."""
+    items = _meta(payload, TRACKING_META) or []
+    shipments = []
+    for item in items if isinstance(items, list) else ():
+        shipped = str(item.get("date_shipped") or "")
+        shipments.append(
+            Shipment(
+                tracking_number=item.get("tracking_number") or None,
+                carrier=item.get("tracking_provider") or item.get("custom_tracking_provider"),
+                shipped_at=datetime.fromtimestamp(int(shipped), UTC) if shipped.isdigit() else None,
+                tracking_url=item.get("custom_tracking_link") or None,
+            )
+        )
+    return shipments
+
+
+def return_requested(payload: dict[str, Any], classify: Classify) -> ReturnRequested:
+    """Read a return a plugin recorded as order status `return-requested`.
+
+    The WP Swings plugin keeps the request in `wps_rma_return_product`; without
+    it the whole order is taken as returned, for a reason unknown ("other").
+    """
+    request = _latest_rma_request(payload)
+    reason_text = (request.get("reason") or request.get("subject") or "") if request else ""
+    lines = [
+        ReturnLine(
+            line_item_id=_id(product.get("item_id")),
+            quantity=int(product.get("qty") or 0),
+            reason=classify(reason_text),
+            reason_text=reason_text or None,
+        )
+        for product in (request.get("products") or [])
+        if request
+    ] or [
+        ReturnLine(
+            line_item_id=None,
+            quantity=0,
+            reason=classify(reason_text),
+            reason_text=reason_text or None,
+        )
+    ]
+    return ReturnRequested(
+        order_id=str(payload["id"]),
+        return_id=f"{payload['id']}:{payload.get('date_modified_gmt') or ''}",
+        lines=tuple(lines),
+        requested_at=parse_timestamp(payload.get("date_modified_gmt")),
+    )
+
+
+def _latest_rma_request(payload: dict[str, Any]) -> dict[str, Any]:
+    requests = _meta(payload, "wps_rma_return_product")
+    if not isinstance(requests, dict) or not requests:
+        return {}
+    latest = requests[max(requests, key=lambda key: str(key))]
+    return latest if isinstance(latest, dict) else {}

@@ -2,22 +2,36 @@
 
 from plugin.events.model import (
     CANONICAL_REASONS,
+    SHIPMENT_STATUSES,
+    CustomerDataRequested,
+    CustomerRedactionRequested,
     Event,
     LineItem,
     OrderChanged,
     RefundRecorded,
     ReturnLine,
     ReturnRequested,
+    ReturnStatusChanged,
     Shipment,
+    ShipmentUpdated,
+    ShopRedactionRequested,
+    ShopUninstalled,
 )
 
 __all__ = [
     "CANONICAL_REASONS",
+    "SHIPMENT_STATUSES",
+    "CustomerDataRequested",
+    "CustomerRedactionRequested",
     "Event",
     "LineItem",
     "OrderChanged",
     "RefundRecorded",
     "ReturnLine",
     "ReturnRequested",
+    "ReturnStatusChanged",
     "Shipment",
+    "ShipmentUpdated",
+    "ShopRedactionRequested",
+    "ShopUninstalled",
 ]

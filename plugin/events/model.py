@@ -95,6 +95,84 @@ class RefundRecorded:
     amount: str | None
     reason: str  # one of CANONICAL_REASONS
     reason_text: str | None = None
+    shipping_amount: str | None = None  # the part of `amount` that refunds shipping
+    by_staff: bool = False  # issued by the merchant's staff, not by an app
 
 
-Event = OrderChanged | ReturnRequested | RefundRecorded
+# Carrier statuses of a parcel, whatever the platform calls them.
+SHIPMENT_STATUSES = frozenset(
+    {
+        "label_created",
+        "in_transit",
+        "out_for_delivery",
+        "delayed",
+        "attempted_delivery",
+        "failure",
+        "ready_for_pickup",
+        "delivered",
+        "other",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ShipmentUpdated:
+    """The carrier said something about a parcel of an order."""
+
+    order_id: str
+    shipment_id: str
+    status: str  # one of SHIPMENT_STATUSES
+    happened_at: datetime | None = None
+    estimated_delivery_at: datetime | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class ReturnStatusChanged:
+    """A return was approved, declined or closed."""
+
+    return_id: str
+    status: str  # "approved", "declined", "closed", "canceled"
+    reason: str | None = None  # why it was declined, when it was
+
+
+@dataclass(frozen=True)
+class ShopUninstalled:
+    """The merchant removed the app: stop every call, message and compensation."""
+
+
+@dataclass(frozen=True)
+class CustomerRedactionRequested:
+    """Erase one customer's personal data (privacy law); keep anonymous counts."""
+
+    customer_id: str | None
+    email: str | None
+    order_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShopRedactionRequested:
+    """Erase everything personal the shop left with us, 48 h after it uninstalled."""
+
+
+@dataclass(frozen=True)
+class CustomerDataRequested:
+    """A customer asked the merchant what data is held about them."""
+
+    request_id: str | None
+    customer_id: str | None
+    email: str | None
+    order_ids: tuple[str, ...] = ()
+
+
+Event = (
+    OrderChanged
+    | ReturnRequested
+    | RefundRecorded
+    | ShipmentUpdated
+    | ReturnStatusChanged
+    | ShopUninstalled
+    | CustomerRedactionRequested
+    | ShopRedactionRequested
+    | CustomerDataRequested
+)

@@ -21,6 +21,7 @@ from plugin.clock import utcnow
 from plugin.dispatch import handle_event
 from plugin.events import Event
 from plugin.inbox import DONE, FAILED, IGNORED, PENDING
+from plugin.platforms import MalformedDelivery
 from plugin.storage.db import Database
 from plugin.storage.models import InboxDelivery
 
@@ -109,7 +110,8 @@ def _record_failure(
     delivery: InboxDelivery, error: Exception, policy: RetryPolicy, now: datetime
 ) -> None:
     delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if delivery.attempts >= policy.max_attempts:
+    # A payload that cannot be read will not read better later: park it at once.
+    if delivery.attempts >= policy.max_attempts or isinstance(error, MalformedDelivery):
         delivery.status = FAILED
         log.error(
             "inbox.failed",

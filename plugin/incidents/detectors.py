@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy.orm import Session
 
-from plugin.events import RefundRecorded, ReturnRequested
+from plugin.events import RefundRecorded, ReturnRequested, ShipmentUpdated
 from plugin.incidents.lifecycle import open_incident
 from plugin.orders.snapshot import find_order
 from plugin.storage.models import Incident
@@ -59,6 +59,32 @@ def detect_refund_problems(session: Session, shop_id: int, event: RefundRecorded
         "amount": event.amount,
         "reason": event.reason,
         "reason_text": event.reason_text,
+    }
+    order = find_order(session, shop_id, event.order_id)
+    incident = open_incident(session, shop_id, event.order_id, kind, detail, order=order)
+    return [incident] if incident is not None else []
+
+
+# Carrier statuses that are the shop's problem to handle, and the incident each opens.
+SHIPMENT_PROBLEMS = {"delayed": "delayed_shipment", "failure": "delivery_exception"}
+
+
+def detect_shipment_problems(
+    session: Session, shop_id: int, event: ShipmentUpdated
+) -> list[Incident]:
+    """Open an incident when the carrier reports a delay or a failed delivery."""
+    kind = SHIPMENT_PROBLEMS.get(event.status)
+    if kind is None:
+        return []
+    detail = {
+        "source": "shipment_updated",
+        "shipment_id": event.shipment_id,
+        "status": event.status,
+        "message": event.message,
+        "happened_at": event.happened_at.isoformat() if event.happened_at else None,
+        "estimated_delivery_at": event.estimated_delivery_at.isoformat()
+        if event.estimated_delivery_at
+        else None,
     }
     order = find_order(session, shop_id, event.order_id)
     incident = open_incident(session, shop_id, event.order_id, kind, detail, order=order)

@@ -88,3 +88,15 @@ def fill_from_order(session: Session, order: Order) -> int:
         incident.customer_email = incident.customer_email or order.customer_email
         incident.locale = incident.locale or order.customer_locale
     return len(incidents)
+
+
+def incidents_of_return(session: Session, shop_id: int, return_id: str) -> list[Incident]:
+    """Return the open incidents a return opened (found through their opening entry)."""
+    candidates = session.scalars(
+        select(Incident).where(Incident.shop_id == shop_id, Incident.open_key.is_not(None))
+    )
+    return [
+        incident
+        for incident in candidates
+        if any(entry.detail.get("return_id") == return_id for entry in incident.timeline[:1])
+    ]

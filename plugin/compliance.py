@@ -1,0 +1,126 @@
+"""Privacy requests and uninstalls: what a shop's customers and merchant can demand.
+
+Redaction removes personal data (e-mail addresses, the customer's own words, raw
+payloads) and keeps what is anonymous: incidents by kind, status and time.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from plugin.events import (
+    CustomerDataRequested,
+    CustomerRedactionRequested,
+    ShopRedactionRequested,
+    ShopUninstalled,
+)
+from plugin.inbox import PENDING
+from plugin.incidents.lifecycle import add_timeline
+from plugin.shops import UNINSTALLED
+from plugin.storage.models import InboxDelivery, Incident, Order, Shop
+
+log = logging.getLogger("amends.compliance")
+
+REDACTED_BODY = b'{"redacted": true}'
+PERSONAL_DETAIL_KEYS = ("reason_text", "lines", "message")
+
+
+def on_shop_uninstalled(session: Session, shop_id: int, event: ShopUninstalled) -> None:
+    """Mark the shop uninstalled: its token is revoked and nothing may act for it."""
+    session.execute(update(Shop).where(Shop.id == shop_id).values(status=UNINSTALLED))
+    log.warning("compliance.shop-uninstalled", extra={"shop": shop_id})
+
+
+def on_customer_redaction(
+    session: Session, shop_id: int, event: CustomerRedactionRequested
+) -> None:
+    """Erase one customer's personal data from orders, incidents, timelines and payloads."""
+    order_ids = set(event.order_ids)
+    if event.email:
+        order_ids |= set(
+            session.scalars(
+                select(Order.platform_order_id).where(
+                    Order.shop_id == shop_id, Order.customer_email == event.email
+                )
+            )
+        )
+    _scrub_orders(session, shop_id, order_ids)
+    _scrub_payloads(session, shop_id, [event.email, *order_ids])
+    log.info("compliance.customer-redacted", extra={"shop": shop_id, "orders": len(order_ids)})
+
+
+def on_shop_redaction(session: Session, shop_id: int, event: ShopRedactionRequested) -> None:
+    """Erase the shop's personal data; keep incidents only as anonymous counts."""
+    order_ids = set(
+        session.scalars(select(Order.platform_order_id).where(Order.shop_id == shop_id))
+    )
+    order_ids |= set(
+        session.scalars(select(Incident.platform_order_id).where(Incident.shop_id == shop_id))
+    )
+    _scrub_orders(session, shop_id, order_ids)
+    session.execute(delete(Order).where(Order.shop_id == shop_id))
+    session.execute(
+        delete(InboxDelivery).where(
+            InboxDelivery.shop_id == shop_id, InboxDelivery.status != PENDING
+        )
+    )
+    log.warning("compliance.shop-redacted", extra={"shop": shop_id})
+
+
+def on_customer_data_request(session: Session, shop_id: int, event: CustomerDataRequested) -> None:
+    """Record what is held about the customer, for the merchant to hand over."""
+    held = session.scalars(
+        select(Incident.id).where(
+            Incident.shop_id == shop_id,
+            or_(
+                Incident.customer_email == event.email,
+                Incident.platform_order_id.in_(event.order_ids),
+            ),
+        )
+    ).all()
+    log.info(
+        "compliance.data-requested",
+        extra={"shop": shop_id, "request": event.request_id, "incidents": list(held)},
+    )
+
+
+def _scrub_orders(session: Session, shop_id: int, order_ids: set[str]) -> None:
+    if not order_ids:
+        return
+    session.execute(
+        update(Order)
+        .where(Order.shop_id == shop_id, Order.platform_order_id.in_(order_ids))
+        .values(customer_email=None)
+    )
+    incidents = session.scalars(
+        select(Incident).where(
+            Incident.shop_id == shop_id, Incident.platform_order_id.in_(order_ids)
+        )
+    ).all()
+    for incident in incidents:
+        incident.customer_email = None
+        for entry in incident.timeline:
+            entry.detail = _without_personal(entry.detail)
+        add_timeline(session, incident.id, "customer_data_redacted", {}, actor="platform")
+
+
+def _without_personal(detail: dict) -> dict:
+    return {key: value for key, value in detail.items() if key not in PERSONAL_DETAIL_KEYS}
+
+
+def _scrub_payloads(session: Session, shop_id: int, needles: list[str | None]) -> None:
+    """Replace stored payloads that mention the customer (processed ones only)."""
+    words = [needle.encode() for needle in needles if needle]
+    if not words:
+        return
+    rows = session.scalars(
+        select(InboxDelivery).where(
+            InboxDelivery.shop_id == shop_id, InboxDelivery.status != PENDING
+        )
+    )
+    for row in rows:
+        if any(word in row.body for word in words):
+            row.body = REDACTED_BODY
