@@ -1,0 +1,28 @@
+"""The sandbox's blueprints: WooCommerce's REST routes, wc-auth, and its own controls."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from connectors.woocommerce.sandbox.routes import (
+    control,
+    coupons,
+    notes,
+    orders,
+    refunds,
+    wc_auth,
+    webhooks,
+)
+
+
+def blueprints() -> list[Blueprint]:
+    """Return every blueprint the app registers."""
+    return [
+        orders.bp,
+        refunds.bp,
+        notes.bp,
+        coupons.bp,
+        webhooks.bp,
+        wc_auth.bp,
+        control.bp,
+    ]
