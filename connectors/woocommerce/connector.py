@@ -26,7 +26,12 @@ OWN_WRITE_MARKER = "[ref "
 
 
 def order_state_key(body: bytes) -> str | None:
-    """Return `order:<id>:<date_modified_gmt>` for an order payload, else None."""
+    """Return `order:<id>:<date_modified_gmt>:<content digest>` for an order payload.
+
+    The modification time has one-second resolution, so a refund right after a
+    change can share it; the digest of the canonical JSON (escaping-independent,
+    so a webhook and a REST fetch of one state agree) tells such states apart.
+    """
     try:
         payload = json.loads(body)
     except ValueError:
@@ -34,7 +39,11 @@ def order_state_key(body: bytes) -> str | None:
     if not isinstance(payload, dict) or not payload.get("id"):
         return None
     modified = payload.get("date_modified_gmt")
-    return f"order:{payload['id']}:{modified}" if modified else None
+    if not modified:
+        return None
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return f"order:{payload['id']}:{modified}:{digest}"
 
 
 class WooCommerceConnector:

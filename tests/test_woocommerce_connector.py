@@ -1,0 +1,316 @@
+"""The WooCommerce connector against the sandbox store, through the real REST client.
+
+Actions are safe to repeat; webhooks are registered on connect; a webhook the store
+disabled while Amends was down is found, re-enabled, and the orders changed
+meanwhile are reconciled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from connectors.woocommerce import actions
+from connectors.woocommerce.client import WooClient
+from plugin import sync, worker
+from plugin.app import create_app
+from plugin.clock import utcnow
+from plugin.errors import PlatformRejected
+from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec
+from plugin.storage.models import Order, Shop
+from tests.helpers import inbox_rows
+from tests.test_sandbox_woocommerce_helpers import (
+    CONSUMER_KEY,
+    CONSUMER_SECRET,
+    Sandbox,
+    ServerThread,
+    observed,
+    running_sandbox,
+)
+
+ORDER = observed("POST-orders-create")["request"]["json"]
+
+
+@pytest.fixture
+def store() -> Iterator[Sandbox]:
+    with running_sandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def client(store) -> Iterator[WooClient]:
+    woo = WooClient(store.url, CONSUMER_KEY, CONSUMER_SECRET, timeout=5)
+    yield woo
+    woo.close()
+
+
+def place_order(store: Sandbox, **changes) -> dict:
+    response = store.api.post("orders", ORDER | changes)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def coupon(kind="percent", code="AMENDS-12-SORRY", email="jose@tienda.example") -> CouponSpec:
+    return CouponSpec(
+        code=code,
+        kind=kind,
+        amount=Decimal("10"),
+        customer_email=email,
+        expires_on=date(2026, 12, 31),
+        description="incident 12",
+    )
+
+
+# --- actions ----------------------------------------------------------------------
+
+
+def test_a_coupon_is_created_once_even_when_issued_twice(store, client):
+    first = actions.issue_coupon(client, coupon())
+    again = actions.issue_coupon(client, coupon(code="amends-12-sorry"))  # codes ignore case
+
+    assert (first.created, again.created) == (True, False)
+    assert again.platform_ref == first.platform_ref
+    (stored,) = store.api.get("coupons").json()
+    assert (stored["discount_type"], stored["amount"], stored["email_restrictions"]) == (
+        "percent",
+        "10.00",
+        ["jose@tienda.example"],
+    )
+    assert (stored["usage_limit"], stored["usage_limit_per_user"]) == (1, 1)
+    assert stored["date_expires"] == "2027-01-01T00:00:00"
+
+
+def test_a_code_taken_by_another_customer_is_refused_not_reused(store, client):
+    actions.issue_coupon(client, coupon(email="someone@else.example"))
+
+    with pytest.raises(PlatformRejected, match="already exists for another customer"):
+        actions.issue_coupon(client, coupon())
+    assert len(store.api.get("coupons").json()) == 1
+
+
+def test_a_free_shipping_coupon_is_a_zero_amount_with_free_shipping(store, client):
+    result = actions.issue_coupon(client, coupon(kind="free_shipping", code="AMENDS-12-SHIP"))
+
+    stored = store.api.get(f"coupons/{result.platform_ref}").json()
+    assert (stored["discount_type"], stored["amount"], stored["free_shipping"]) == (
+        "fixed_cart",
+        "0.00",
+        True,
+    )
+
+
+def test_a_shipping_refund_refunds_shipping_and_tax_once(store, client):
+    order = place_order(store)
+    spec = ShippingRefundSpec(
+        order_id=str(order["id"]), idempotency_key="12-shipping", reason="Paquete entregado tarde"
+    )
+
+    first = actions.refund_shipping(client, spec, api_refund=False)
+    again = actions.refund_shipping(client, spec, api_refund=False)
+
+    assert (first.created, again.created) == (True, False)
+    (refund,) = store.api.get(f"orders/{order['id']}/refunds").json()
+    assert refund["amount"] == "7.14"
+    assert refund["reason"] == "Paquete entregado tarde [ref 12-shipping]"
+    assert refund["shipping_lines"][0]["total"] == "-5.90"
+
+
+def test_shipping_refunded_by_another_incident_is_not_refunded_twice(store, client):
+    order = place_order(store)
+    actions.refund_shipping(
+        client, ShippingRefundSpec(str(order["id"]), "a", "late"), api_refund=False
+    )
+
+    with pytest.raises(PlatformRejected, match="no shipping left to refund"):
+        actions.refund_shipping(
+            client, ShippingRefundSpec(str(order["id"]), "b", "late"), api_refund=False
+        )
+    assert len(store.api.get(f"orders/{order['id']}/refunds").json()) == 1
+
+
+def test_a_gateway_that_cannot_refund_is_a_refusal_and_nothing_is_kept(store, client):
+    order = place_order(store)  # bank transfer
+
+    with pytest.raises(PlatformRejected) as refused:
+        actions.refund_shipping(
+            client, ShippingRefundSpec(str(order["id"]), "k", "late"), api_refund=True
+        )
+
+    assert refused.value.code == "woocommerce_rest_cannot_create_order_refund"
+    assert store.api.get(f"orders/{order['id']}/refunds").json() == []
+
+
+def test_a_customer_note_is_added_once_and_emailed(store, client):
+    order = place_order(store)
+    spec = NoteSpec(
+        order_id=str(order["id"]),
+        idempotency_key="12-ack",
+        text="Hemos recibido tu aviso; lo estamos resolviendo.",
+        customer_facing=True,
+    )
+
+    first, again = actions.add_note(client, spec), actions.add_note(client, spec)
+
+    assert (first.created, again.created) == (True, False)
+    notes = [n for n in store.api.get(f"orders/{order['id']}/notes").json() if n["customer_note"]]
+    assert [n["note"] for n in notes] == [
+        "Hemos recibido tu aviso; lo estamos resolviendo. [ref 12-ack]"
+    ]
+
+
+# --- webhooks and reconcile -------------------------------------------------------
+
+
+class Switch:
+    """Put in front of Amends to make its endpoint answer 503 while `down`."""
+
+    def __init__(self, app) -> None:
+        self.app, self.down = app, False
+
+    def __call__(self, environ, start_response):
+        if self.down:
+            start_response("503 Service Unavailable", [("Content-Length", "0")])
+            return [b""]
+        return self.app(environ, start_response)
+
+
+@pytest.fixture
+def amends(runtime) -> Iterator[Switch]:
+    switch = Switch(create_app(runtime=runtime))
+    server = ServerThread(switch)
+    runtime.settings = dataclasses.replace(runtime.settings, public_url=server.url)
+    yield switch
+    server.close()
+
+
+@pytest.fixture
+def connected(store, amends, runtime, make_shop) -> int:
+    shop_id = make_shop(
+        "woocommerce",
+        domain=store.url + "/",
+        consumer_key=CONSUMER_KEY,
+        consumer_secret=CONSUMER_SECRET,
+    )
+    with runtime.database.transaction() as session:
+        shop = session.get(Shop, shop_id)
+        session.expunge(shop)
+    sync.register_webhooks(runtime, shop, reset_secret=True)
+    store.flush()
+    return shop_id
+
+
+def stored_orders(runtime) -> int:
+    with runtime.database.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Order))
+
+
+def test_connecting_registers_one_active_webhook_per_topic_and_answers_the_pings(
+    store, connected, runtime
+):
+    hooks = store.api.get("webhooks").json()
+
+    assert sorted(hook["topic"] for hook in hooks) == [
+        "action.woocommerce_order_refunded",
+        "order.created",
+        "order.deleted",
+        "order.restored",
+        "order.updated",
+    ]
+    assert {hook["status"] for hook in hooks} == {"active"}
+    assert {hook["delivery_url"] for hook in hooks} == {sync.webhook_url(runtime, connected)}
+    assert {w.pending_delivery for w in store.store.webhooks.values()} == {False}
+
+
+def test_registering_again_creates_nothing_new(store, connected, runtime):
+    with runtime.database.transaction() as session:
+        shop = session.get(Shop, connected)
+        session.expunge(shop)
+
+    assert sync.register_webhooks(runtime, shop) == []
+    assert len(store.api.get("webhooks").json()) == 5
+
+
+def test_orders_arrive_by_webhook_and_are_processed(store, connected, runtime):
+    for _ in range(3):
+        place_order(store)
+    store.flush()
+
+    worker.run_once(runtime)
+
+    assert stored_orders(runtime) == 3
+
+
+def test_a_webhook_disabled_while_amends_was_down_is_repaired_and_nothing_is_missed(
+    store, connected, runtime, amends
+):
+    place_order(store)
+    store.flush()
+    amends.down = True
+    missed = [place_order(store) for _ in range(8)]  # 8 failed deliveries: the 7th disables
+    store.flush()
+    assert {
+        h["status"] for h in store.api.get("webhooks").json() if h["topic"] == "order.created"
+    } == {"disabled"}
+    amends.down = False
+    place_order(store)  # created while disabled: no delivery at all
+    store.flush()
+
+    repaired = sync.keep_webhooks_alive(runtime, utcnow())
+    worker.run_once(runtime)
+
+    assert repaired >= 1
+    assert {h["status"] for h in store.api.get("webhooks").json()} == {"active"}
+    assert stored_orders(runtime) == 1 + len(missed) + 1
+
+
+def test_reconcile_is_a_no_op_for_orders_already_delivered(store, connected, runtime):
+    for _ in range(2):
+        place_order(store)
+    store.flush()
+
+    new = sync.reconcile_orders(runtime, utcnow() + timedelta(seconds=1))
+
+    assert new == 0
+    worker.run_once(runtime)
+    assert stored_orders(runtime) == 2
+
+
+def test_the_reconcile_watermark_moves_forward(store, connected, runtime):
+    now = utcnow()
+
+    sync.reconcile_orders(runtime, now)
+
+    with runtime.database.transaction() as session:
+        assert session.get(Shop, connected).synced_at == now
+
+
+def test_the_store_being_unreachable_does_not_stop_the_jobs(runtime, make_shop, caplog):
+    make_shop("woocommerce", domain="http://127.0.0.1:9/")
+
+    assert sync.keep_webhooks_alive(runtime, utcnow()) == 0
+    assert sync.reconcile_orders(runtime, utcnow()) == 0
+    assert "sync.woocommerce.unreachable" in caplog.text
+
+
+def test_a_refund_through_the_store_reaches_amends_as_an_order_update(store, connected, runtime):
+    order = place_order(store)
+    store.flush()
+    store.api.post(
+        f"orders/{order['id']}/refunds",
+        {"amount": "12.50", "reason": "Llegó rota", "api_refund": False},
+    )
+    store.flush()
+
+    worker.run_once(runtime)
+
+    statuses = {(row.topic, row.status) for row in inbox_rows(runtime)}
+    assert statuses == {
+        ("order.created", "done"),
+        ("order.updated", "done"),
+        ("action.woocommerce_order_refunded", "ignored"),
+    }
