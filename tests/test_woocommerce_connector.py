@@ -8,11 +8,14 @@ meanwhile are reconciled.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from connectors.woocommerce import actions
@@ -314,3 +317,86 @@ def test_a_refund_through_the_store_reaches_amends_as_an_order_update(store, con
         ("order.updated", "done"),
         ("action.woocommerce_order_refunded", "ignored"),
     }
+
+
+# --- connecting through the store's own key flow ----------------------------------
+
+
+def test_a_merchant_connects_a_store_with_wc_auth_and_its_webhooks_are_registered(
+    store, amends, runtime, cli
+):
+    base = runtime.settings.public_url
+    start = requests.get(
+        f"{base}/admin/connect/woocommerce",
+        params={"store_url": store.url},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert start.status_code == 302
+    authorize = start.headers["Location"]
+    assert authorize.startswith(
+        f"{store.url}/wc-auth/v1/authorize?app_name=Amends&scope=read_write"
+    )
+
+    back = requests.get(authorize + "&_sandbox_approve=1", timeout=10)
+
+    assert back.status_code == 200
+    assert back.json()["status"] == "connected"
+    (shop,) = json.loads(cli("shops", "list", "--json").stdout)
+    assert (shop["platform"], shop["domain"], shop["status"]) == (
+        "woocommerce",
+        store.url + "/",
+        "active",
+    )
+    hooks = store.api.get("webhooks").json()
+    assert {h["delivery_url"] for h in hooks} == {sync.webhook_url(runtime, shop["id"])}
+    place_order(store)
+    store.flush()
+    worker.run_once(runtime)
+    assert stored_orders(runtime) == 1  # signed with the secret Amends chose: accepted
+
+
+def test_a_callback_with_a_forged_state_is_refused_and_stores_nothing(amends, runtime, cli):
+    response = requests.post(
+        f"{runtime.settings.public_url}/admin/connect/woocommerce/callback",
+        json={
+            "key_id": 1,
+            "user_id": "forged",
+            "consumer_key": "ck_x",
+            "consumer_secret": "cs_x",
+            "key_permissions": "read_write",
+        },
+        timeout=5,
+    )
+
+    assert response.status_code == 401
+    assert response.json()["message"] == "unknown or expired connection request; start again"
+    assert json.loads(cli("shops", "list", "--json").stdout) == []
+
+
+def test_a_read_only_key_is_refused(amends, runtime, store, cli):
+    start = requests.get(
+        f"{runtime.settings.public_url}/admin/connect/woocommerce",
+        params={"store_url": store.url},
+        allow_redirects=False,
+        timeout=5,
+    )
+    state = dict(parse_qsl(urlsplit(start.headers["Location"]).query))["user_id"]
+
+    response = requests.post(
+        f"{runtime.settings.public_url}/admin/connect/woocommerce/callback",
+        json={
+            "key_id": 1,
+            "user_id": state,
+            "consumer_key": "ck_x",
+            "consumer_secret": "cs_x",
+            "key_permissions": "read",
+        },
+        timeout=5,
+    )
+
+    assert (response.status_code, response.json()["message"]) == (
+        400,
+        "Amends needs a read_write key",
+    )
+    assert json.loads(cli("shops", "list", "--json").stdout) == []
