@@ -400,3 +400,19 @@ def test_a_read_only_key_is_refused(amends, runtime, store, cli):
         "Amends needs a read_write key",
     )
     assert json.loads(cli("shops", "list", "--json").stdout) == []
+
+
+def test_a_free_shipping_coupon_warns_when_no_shipping_method_takes_coupons():
+    with running_sandbox(free_shipping_requires="min_amount") as store:
+        woo = WooClient(store.url, CONSUMER_KEY, CONSUMER_SECRET, timeout=5)
+        result = actions.issue_coupon(woo, coupon(kind="free_shipping", code="AMENDS-1-SHIP"))
+        woo.close()
+
+    assert result.created is True
+    assert result.warnings == (actions.NO_COUPON_FREE_SHIPPING,)
+
+
+def test_a_free_shipping_coupon_carries_no_warning_when_a_method_takes_coupons(store, client):
+    result = actions.issue_coupon(client, coupon(kind="free_shipping", code="AMENDS-2-SHIP"))
+
+    assert result.warnings == ()

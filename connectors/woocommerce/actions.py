@@ -50,14 +50,49 @@ def coupon_payload(spec: CouponSpec) -> dict[str, Any]:
 
 
 def issue_coupon(client: WooClient, spec: CouponSpec) -> ActionResult:
-    """Create the coupon; a code that exists for the same customer is the earlier attempt."""
+    """Create the coupon; a code that exists for the same customer is the earlier attempt.
+
+    A free-shipping coupon comes back with a warning when no shipping method of
+    the store accepts coupons: the code would apply, but shipping would not be free.
+    """
+    warnings = free_shipping_warnings(client) if spec.kind == "free_shipping" else ()
     try:
         created = client.post("coupons", coupon_payload(spec)).json
     except PlatformRejected as error:
         if error.code != DUPLICATE_COUPON:
             raise
-        return ActionResult(str(_existing_coupon(client, spec)["id"]), created=False)
-    return ActionResult(str(created["id"]), created=True)
+        existing = _existing_coupon(client, spec)
+        return ActionResult(str(existing["id"]), created=False, warnings=warnings)
+    return ActionResult(str(created["id"]), created=True, warnings=warnings)
+
+
+COUPON_REQUIREMENTS = frozenset({"coupon", "either", "both"})
+NO_COUPON_FREE_SHIPPING = (
+    "No free-shipping method of this store accepts coupons, so a free-shipping code will "
+    "not make shipping free. In WooCommerce > Settings > Shipping, give a zone a "
+    "'Free shipping' method that requires 'A valid free shipping coupon'."
+)
+
+
+def free_shipping_warnings(client: WooClient) -> tuple[str, ...]:
+    """Return a warning unless an enabled free-shipping method is unlocked by a coupon."""
+    try:
+        zones = client.get("shipping/zones").json
+        for zone in zones:
+            for method in client.get(f"shipping/zones/{zone['id']}/methods").json:
+                requires = ((method.get("settings") or {}).get("requires") or {}).get("value")
+                if (
+                    method.get("method_id") == "free_shipping"
+                    and method.get("enabled", True)
+                    and requires in COUPON_REQUIREMENTS
+                ):
+                    return ()
+    except PlatformRejected as error:
+        return (
+            f"Could not read the store's shipping methods ({error}); check that a "
+            "free-shipping method accepts coupons.",
+        )
+    return (NO_COUPON_FREE_SHIPPING,)
 
 
 def _existing_coupon(client: WooClient, spec: CouponSpec) -> dict[str, Any]:

@@ -54,6 +54,35 @@ RETURN_STATUSES = {
 DEFAULT_GATEWAYS = {"bacs": False, "cheque": False, "cod": False, "stripe": True}
 
 
+def default_shipping_zones(free_shipping_requires: str) -> list[dict[str, Any]]:
+    """Return a Spanish zone with a flat rate and a free-shipping method, and the rest."""
+    return [
+        {
+            "id": 1,
+            "name": "España",
+            "order": 0,
+            "methods": [
+                {
+                    "instance_id": 1,
+                    "title": "Tarifa plana",
+                    "order": 1,
+                    "method_id": "flat_rate",
+                    "method_title": "Flat rate",
+                },
+                {
+                    "instance_id": 2,
+                    "title": "Envío gratuito",
+                    "order": 2,
+                    "method_id": "free_shipping",
+                    "method_title": "Free shipping",
+                    "requires": free_shipping_requires,
+                },
+            ],
+        },
+        {"id": 0, "name": "Locations not covered by your other zones", "order": 0, "methods": []},
+    ]
+
+
 class SandboxStore:
     """Everything one simulated WooCommerce store holds, and its webhook deliverer."""
 
@@ -72,6 +101,7 @@ class SandboxStore:
         delivery_timeout: float = 60.0,
         ping_timeout: float = 5.0,
         deliveries_paused: bool = False,
+        free_shipping_requires: str = "coupon",
     ) -> None:
         self.lock = threading.RLock()
         self.clock = Clock(timedelta(hours=utc_offset_hours))
@@ -90,6 +120,7 @@ class SandboxStore:
         self.webhooks: dict[int, Webhook] = {}
         self.api_keys: dict[int, ApiKey] = {}
         self.emails: list[dict[str, Any]] = []
+        self.shipping_zones = default_shipping_zones(free_shipping_requires)
         self._post_ids = itertools.count(max(self.products, default=0) + 1)
         self._item_ids = itertools.count(1)
         self._comment_ids = itertools.count(2)  # comment 1 is WordPress's sample comment

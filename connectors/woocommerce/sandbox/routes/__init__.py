@@ -10,6 +10,7 @@ from connectors.woocommerce.sandbox.routes import (
     notes,
     orders,
     refunds,
+    shipping,
     wc_auth,
     webhooks,
 )
@@ -23,6 +24,7 @@ def blueprints() -> list[Blueprint]:
         notes.bp,
         coupons.bp,
         webhooks.bp,
+        shipping.bp,
         wc_auth.bp,
         control.bp,
     ]
