@@ -11,11 +11,11 @@ import logging
 import secrets
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, request, session
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from plugin.errors import PlatformError
+from plugin.errors import InvalidInput, PlatformError
 from plugin.services import Runtime
 from plugin.shops import connect_shop, find_shop
 from plugin.sync import register_webhooks
@@ -123,3 +123,65 @@ def woocommerce_return() -> ResponseReturnValue:
             message="webhooks will be registered by the next upkeep run",
         ), 200
     return jsonify(status="connected", shop=shop.id, webhooks=webhooks), 200
+
+
+# --- Shopify: authorization-code grant --------------------------------------------
+
+SHOPIFY_STATE = "amends.shopify.state"
+
+
+@bp.get("/shopify")
+def start_shopify() -> ResponseReturnValue:
+    """Send the merchant to their shop to grant Amends its scopes.
+
+    When the shop's admin sent them (an install link), its query is signed;
+    a forged one is refused.
+    """
+    runtime = _runtime()
+    connector = runtime.connectors["shopify"]
+    params = request.args.to_dict()
+    if "hmac" in params and not connector.link_signed(params):
+        log.warning("admin.connect.shopify-bad-hmac", extra={"shop": params.get("shop")})
+        abort(401, description="the install link's hmac does not match")
+    state = secrets.token_urlsafe(24)
+    try:
+        url = connector.install_url(params.get("shop", ""), _callback_url(runtime), state)
+    except InvalidInput as error:
+        abort(400, description=str(error))
+    session[SHOPIFY_STATE] = state
+    return redirect(url)
+
+
+def _callback_url(runtime: Runtime) -> str:
+    return f"{runtime.settings.public_url.rstrip('/')}/admin/connect/shopify/callback"
+
+
+@bp.get("/shopify/callback")
+def shopify_callback() -> ResponseReturnValue:
+    """Check state and HMAC, trade the code for a token, and store the shop."""
+    runtime = _runtime()
+    params = request.args.to_dict()
+    expected = session.pop(SHOPIFY_STATE, None)
+    if not expected or not secrets.compare_digest(expected, params.get("state", "")):
+        log.warning("admin.connect.shopify-bad-state", extra={"shop": params.get("shop")})
+        abort(401, description="unknown or reused install state; start the install again")
+    connector = runtime.connectors["shopify"]
+    try:
+        grant = connector.complete_install(params)
+    except InvalidInput as error:
+        abort(400, description=str(error))
+    except PlatformError as error:
+        log.warning("admin.connect.shopify-refused", extra={"error": str(error)})
+        abort(401, description=str(error))
+    shop = params["shop"]
+    with runtime.database.transaction() as db:
+        shop_id = connect_shop(
+            db,
+            runtime.credentials,
+            platform="shopify",
+            domain=shop,
+            api_url=connector.admin_url_for(shop),
+            credentials={"access_token": grant.access_token, "scope": grant.scope},
+        )
+    log.info("admin.connect.shopify-installed", extra={"shop": shop_id, "domain": shop})
+    return jsonify(status="connected", shop=shop_id, scope=grant.scope), 200

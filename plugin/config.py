@@ -39,6 +39,8 @@ class Settings:
     shopify_api_secret: str = ""
     # Accepted alongside the current secret while a rotation propagates (up to an hour).
     shopify_api_secret_previous: str = ""
+    # A sandbox Shopify's base URL, used instead of https://<shop> (tests and the demo).
+    shopify_admin_url: str = ""
     smtp_url: str = ""
     # Where platforms reach this deployment (webhook delivery and callback URLs).
     public_url: str = "http://127.0.0.1:8000"

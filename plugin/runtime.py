@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.shopify import ShopifyConnector
+from connectors.shopify.connector import AppCredentials
 from connectors.woocommerce import WooCommerceConnector
 from plugin.config import Settings, load_settings
 from plugin.platforms import Connector
@@ -29,7 +30,15 @@ def build_connectors(settings: Settings) -> dict[str, Connector]:
         timeout=settings.platform_timeout_seconds,
         backoff_seconds=settings.platform_retry_backoff_seconds,
     )
-    for connector in (ShopifyConnector(), woocommerce):
+    shopify = ShopifyConnector(
+        app=AppCredentials(
+            api_key=settings.shopify_api_key,
+            secrets=settings.shopify_webhook_secrets,
+            admin_url=settings.shopify_admin_url or None,
+            timeout=settings.platform_timeout_seconds,
+        )
+    )
+    for connector in (shopify, woocommerce):
         if connector.platform in registry:
             raise RuntimeError(f"two connectors claim platform {connector.platform!r}")
         registry[connector.platform] = connector

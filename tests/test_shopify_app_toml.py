@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from connectors.shopify.consts import API_VERSION, SUBSCRIBED_TOPICS
+from connectors.shopify.consts import API_VERSION, SCOPES, SUBSCRIBED_TOPICS
 
 TOML = Path(__file__).parent.parent / "shopify.app.toml"
 
@@ -22,9 +22,10 @@ def test_the_app_subscribes_to_every_topic_the_inbox_keeps_and_no_other():
     assert config["webhooks"]["api_version"] == API_VERSION
 
 
-def test_the_scopes_cover_every_subscribed_resource():
+def test_the_scopes_cover_every_subscribed_resource_and_match_what_install_asks_for():
     scopes = set(tomllib.loads(TOML.read_text())["access_scopes"]["scopes"].split(","))
 
+    assert scopes == set(SCOPES.split(","))
     assert {
         "read_orders",
         "read_fulfillments",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from connectors import signing
 from connectors.headers import header, parse_timestamp, required_header
 from connectors.reasons_seam import unclassified
-from connectors.shopify import consts, normalize
+from connectors.shopify import consts, normalize, oauth
+from plugin.errors import InvalidInput, PlatformUnauthorized
 from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
 from plugin.platforms import Delivery, MalformedDelivery
 
@@ -40,14 +42,66 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], list[Event]]] = {
 }
 
 
+@dataclass(frozen=True)
+class AppCredentials:
+    """The app's own identity at Shopify (client id and secret), and where Shopify is."""
+
+    api_key: str = ""
+    secrets: tuple[str, ...] = ()
+    scopes: str = consts.SCOPES
+    admin_url: str | None = None  # a sandbox store instead of https://<shop>
+    timeout: float = 10.0
+
+
 class ShopifyConnector:
     """Shopify, as the intake and the worker see it."""
 
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
 
-    def __init__(self, classify: Callable[[str | None], str] = unclassified) -> None:
+    def __init__(
+        self,
+        classify: Callable[[str | None], str] = unclassified,
+        app: AppCredentials | None = None,
+    ) -> None:
         self.classify = classify
+        self.app = app or AppCredentials()
+
+    # --- install ------------------------------------------------------------------
+
+    def install_url(self, shop: str, redirect_uri: str, state: str) -> str:
+        """Return where to send the merchant to grant the app its scopes."""
+        if not oauth.valid_shop_domain(shop):
+            raise InvalidInput(f"{shop!r} is not a SHOP.myshopify.com domain")
+        return oauth.authorize_url(
+            shop, self.app.api_key, self.app.scopes, redirect_uri, state, self.app.admin_url
+        )
+
+    def link_signed(self, params: Mapping[str, str]) -> bool:
+        """Tell whether a link from the shop's admin is signed by the app and recent."""
+        return bool(self.app.secrets) and oauth.query_signed(params, self.app.secrets)
+
+    def complete_install(self, params: Mapping[str, str]) -> oauth.Grant:
+        """Check the callback's shop and HMAC, then trade its code for an access token."""
+        shop = params.get("shop", "")
+        if not oauth.valid_shop_domain(shop):
+            raise InvalidInput(f"{shop!r} is not a SHOP.myshopify.com domain")
+        if not oauth.query_signed(params, self.app.secrets):
+            raise PlatformUnauthorized("the callback's hmac does not match (or is too old)")
+        if not params.get("code"):
+            raise InvalidInput("the callback has no code")
+        return oauth.exchange_code(
+            shop,
+            params["code"],
+            self.app.api_key,
+            self.app.secrets[0],
+            self.app.admin_url,
+            self.app.timeout,
+        )
+
+    def admin_url_for(self, shop: str) -> str | None:
+        """Return the admin base to store for a shop (only when not Shopify's own)."""
+        return self.app.admin_url or None
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Shopify sends no ping."""

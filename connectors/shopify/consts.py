@@ -4,6 +4,8 @@ import re
 
 PLATFORM = "shopify"
 API_VERSION = "2026-10"
+# What the app asks a shop for (the same list as shopify.app.toml's [access_scopes]).
+SCOPES = "read_orders,write_orders,read_fulfillments,read_returns,write_discounts,read_customers"
 
 # Header names as Shopify documents them; deliveries over HTTP/2 arrive lowercased and
 # the newer Events mechanism drops the X- prefix, so both spellings are read.

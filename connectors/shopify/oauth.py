@@ -1,0 +1,141 @@
+"""Installing the app on a shop: the OAuth authorization-code grant and token exchange.
+
+The install request and the callback carry an `hmac`: hex HMAC-SHA256 of the
+other query parameters, sorted, joined as `k=v&...`, with the app's client
+secret (shopify.dev .../authorization-code-grant). Webhooks use base64 over the
+body instead; the two must not be confused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import requests
+
+from connectors.shopify.consts import SHOP_DOMAIN
+from plugin.errors import PlatformRejected, PlatformUnauthorized, PlatformUnavailable
+
+MAX_CALLBACK_AGE_SECONDS = 24 * 3600
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"
+OFFLINE_TOKEN = "urn:shopify:params:oauth:token-type:offline-access-token"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An access token Shopify granted, with what it allows and until when."""
+
+    access_token: str
+    scope: str
+    expires_in: int | None = None
+    refresh_token: str | None = None
+
+
+def valid_shop_domain(domain: str | None) -> bool:
+    """Tell whether `domain` is a bare `<name>.myshopify.com` (nothing before or after)."""
+    return bool(domain) and SHOP_DOMAIN.fullmatch(domain) is not None
+
+
+def query_hmac(params: Mapping[str, str], secret: str) -> str:
+    """Return the hex HMAC Shopify puts in install and callback URLs."""
+    message = "&".join(
+        f"{key}={value}"
+        for key, value in sorted(params.items())
+        if key not in ("hmac", "signature")
+    )
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def query_signed(
+    params: Mapping[str, str], secrets: Sequence[str], now: float | None = None
+) -> bool:
+    """Tell whether the query is signed by one of `secrets` and not older than a day."""
+    given = params.get("hmac") or ""
+    try:
+        age = (now or time.time()) - int(params.get("timestamp") or 0)
+    except ValueError:
+        return False
+    matched = False
+    for secret in secrets:
+        matched |= hmac.compare_digest(query_hmac(params, secret), given)
+    return matched and -60 <= age <= MAX_CALLBACK_AGE_SECONDS
+
+
+def admin_base(shop: str, override: str | None) -> str:
+    """Return where the shop's admin answers: https://<shop>, or a sandbox's URL."""
+    return (override or f"https://{shop}").rstrip("/")
+
+
+def authorize_url(
+    shop: str, api_key: str, scopes: str, redirect_uri: str, state: str, override: str | None
+) -> str:
+    """Return the URL that asks the merchant to grant the app its scopes."""
+    query = urlencode(
+        {"client_id": api_key, "scope": scopes, "redirect_uri": redirect_uri, "state": state}
+    )
+    return f"{admin_base(shop, override)}/admin/oauth/authorize?{query}"
+
+
+def exchange_code(
+    shop: str, code: str, api_key: str, secret: str, override: str | None, timeout: float = 10
+) -> Grant:
+    """Trade the one-time code of the callback for an offline access token."""
+    return _token_request(
+        admin_base(shop, override),
+        {"client_id": api_key, "client_secret": secret, "code": code},
+        timeout,
+    )
+
+
+def exchange_id_token(
+    shop: str, id_token: str, api_key: str, secret: str, override: str | None, timeout: float = 10
+) -> Grant:
+    """Trade an embedded load's session token for an expiring offline access token."""
+    return _token_request(
+        admin_base(shop, override),
+        {
+            "client_id": api_key,
+            "client_secret": secret,
+            "grant_type": TOKEN_EXCHANGE,
+            "subject_token": id_token,
+            "subject_token_type": ID_TOKEN,
+            "requested_token_type": OFFLINE_TOKEN,
+            "expiring": "1",
+        },
+        timeout,
+    )
+
+
+def _token_request(base: str, form: Mapping[str, str], timeout: float) -> Grant:
+    try:
+        response = requests.post(
+            f"{base}/admin/oauth/access_token",
+            data=form,
+            timeout=timeout,
+            headers={"Accept": "application/json"},
+        )
+    except requests.RequestException as error:
+        raise PlatformUnavailable(f"token request to {base} failed: {error}") from error
+    if response.status_code >= 500:
+        raise PlatformUnavailable(f"token request: HTTP {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError as error:
+        raise PlatformRejected(f"token request: HTTP {response.status_code}, not JSON") from error
+    if response.status_code != 200 or "access_token" not in body:
+        reason = body.get("error_description") or body.get("error") or body.get("errors")
+        error_type = (
+            PlatformUnauthorized if response.status_code in (400, 401) else PlatformRejected
+        )
+        raise error_type(f"token request refused: {reason}", status=response.status_code)
+    return Grant(
+        body["access_token"],
+        body.get("scope", ""),
+        body.get("expires_in"),
+        body.get("refresh_token"),
+    )

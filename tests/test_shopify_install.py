@@ -1,0 +1,176 @@
+"""Installing on Shopify: shop domains, signed links and callbacks, one-time state.
+
+Every refusal stores nothing. (The code-for-token exchange itself is proven
+against the sandbox Shopify.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from connectors.shopify.oauth import query_hmac, query_signed, valid_shop_domain
+from tests.conftest import SHOPIFY_SECRET
+
+
+def signed(params: dict[str, str], secret: str = SHOPIFY_SECRET) -> dict[str, str]:
+    return params | {"hmac": query_hmac(params, secret)}
+
+
+def now() -> str:
+    return str(int(time.time()))
+
+
+def shops(cli) -> list:
+    return json.loads(cli("shops", "list", "--json").stdout)
+
+
+@pytest.mark.parametrize(
+    "domain",
+    ["amends-demo.myshopify.com", "a.myshopify.com", "shop-42.myshopify.com"],
+)
+def test_shop_domains_of_myshopify_are_accepted(domain):
+    assert valid_shop_domain(domain)
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "evil.com",
+        "shop.myshopify.com.evil.com",
+        "myshopify.com",
+        "-shop.myshopify.com",
+        "shop.myshopify.com/",
+        "https://shop.myshopify.com",
+        "shop.myshopify.com\n",
+        "",
+        None,
+    ],
+)
+def test_other_domains_are_refused(domain):
+    assert not valid_shop_domain(domain)
+
+
+def test_the_query_hmac_is_hex_over_the_sorted_query_without_hmac():
+    # shopify.dev's worked example for the authorization-code grant
+    params = {
+        "code": "0907a61c0c8d55e99db179b68161bc00",
+        "shop": "some-shop.myshopify.com",
+        "state": "0.6784241404160823",
+        "timestamp": "1337178173",
+    }
+
+    digest = query_hmac(params | {"hmac": "ignored"}, "hush")
+
+    message = (
+        b"code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com"
+        b"&state=0.6784241404160823&timestamp=1337178173"
+    )
+    assert digest == hmac.new(b"hush", message, hashlib.sha256).hexdigest()
+    assert digest == query_hmac(dict(reversed(params.items())), "hush")
+    assert query_signed(params | {"hmac": digest}, ["hush"], now=1337178173 + 10)
+    assert not query_signed(params | {"hmac": digest}, ["hush"], now=1337178173 + 2 * 86400)
+    assert not query_signed(params | {"hmac": digest}, ["other"], now=1337178173 + 10)
+
+
+def test_starting_an_install_redirects_to_the_shop_with_a_state(client):
+    response = client.get(
+        "/admin/connect/shopify",
+        query_string=signed({"shop": "amends-demo.myshopify.com", "timestamp": now()}),
+    )
+
+    assert response.status_code == 302
+    target = urlsplit(response.headers["Location"])
+    query = dict(parse_qsl(target.query))
+    assert (target.scheme, target.netloc, target.path) == (
+        "https",
+        "amends-demo.myshopify.com",
+        "/admin/oauth/authorize",
+    )
+    assert query["client_id"] == "test-api-key"
+    assert query["redirect_uri"].endswith("/admin/connect/shopify/callback")
+    assert len(query["state"]) >= 24
+
+
+@pytest.mark.parametrize("shop", ["evil.com", "shop.myshopify.com.evil.com"])
+def test_an_install_for_a_foreign_domain_is_refused(client, cli, shop):
+    response = client.get("/admin/connect/shopify", query_string={"shop": shop})
+
+    assert response.status_code == 400
+    assert "is not a SHOP.myshopify.com domain" in response.json["message"]
+    assert shops(cli) == []
+
+
+def test_an_install_link_with_a_tampered_hmac_is_refused(client, cli):
+    params = signed({"shop": "amends-demo.myshopify.com", "timestamp": now()})
+    params["shop"] = "other-shop.myshopify.com"
+
+    response = client.get("/admin/connect/shopify", query_string=params)
+
+    assert response.status_code == 401
+    assert shops(cli) == []
+
+
+def start(client) -> str:
+    response = client.get(
+        "/admin/connect/shopify", query_string={"shop": "amends-demo.myshopify.com"}
+    )
+    return dict(parse_qsl(urlsplit(response.headers["Location"]).query))["state"]
+
+
+def callback(client, state: str | None, **changes: str):
+    params = {
+        "code": "abc",
+        "shop": "amends-demo.myshopify.com",
+        "timestamp": now(),
+        "host": "YW1lbmRzLWRlbW8ubXlzaG9waWZ5LmNvbS9hZG1pbg",
+    }
+    if state is not None:
+        params["state"] = state
+    params = signed(params)
+    params.update(changes)
+    return client.get("/admin/connect/shopify/callback", query_string=params)
+
+
+def test_a_callback_without_the_state_we_issued_is_refused(client, cli):
+    start(client)
+
+    missing, forged = callback(client, None), callback(client, "forged")
+
+    assert (missing.status_code, forged.status_code) == (401, 401)
+    assert shops(cli) == []
+
+
+def test_a_callback_with_a_tampered_hmac_is_refused(client, cli):
+    state = start(client)
+
+    response = callback(client, state, code="swapped-after-signing")
+
+    assert response.status_code == 401
+    assert "hmac" in response.json["message"]
+    assert shops(cli) == []
+
+
+def test_a_callback_for_a_foreign_domain_is_refused(client, cli):
+    state = start(client)
+
+    response = callback(client, state, shop="shop.myshopify.com.evil.com")
+
+    assert response.status_code == 400
+    assert shops(cli) == []
+
+
+def test_a_state_is_good_for_one_callback_only(client, cli):
+    state = start(client)
+    callback(client, state, code="swapped")  # consumes the state, refused for its hmac
+
+    again = callback(client, state)
+
+    assert again.status_code == 401
+    assert again.json["message"] == "unknown or reused install state; start the install again"
+    assert shops(cli) == []
