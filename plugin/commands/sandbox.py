@@ -1,11 +1,14 @@
-"""`amends sandbox woocommerce`: a simulated WooCommerce store on loopback."""
+"""`amends sandbox shopify|woocommerce`: simulated stores on loopback."""
 
 from __future__ import annotations
 
 import click
 from werkzeug.serving import run_simple
 
+from connectors.shopify.sandbox.cli import serve_sandbox
 from connectors.woocommerce.sandbox import SandboxStore, create_app
+from plugin.config import load_settings
+from plugin.runtime import default_instance_path
 
 
 @click.group()
@@ -30,6 +33,37 @@ def woocommerce(host: str, port: int, consumer_key: str, consumer_secret: str) -
         run_simple(host, port, create_app(store), threaded=True, use_reloader=False)
     finally:
         store.close()
+
+
+@sandbox.command("shopify")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--shop", "shop_domain", default="amends-demo.myshopify.com", show_default=True)
+@click.option("--access-token", default="shpat_sandbox_token", show_default=True)
+@click.option(
+    "--webhook-uri",
+    default=None,
+    help="deliver the app's topics here, e.g. http://127.0.0.1:8000/webhooks/shopify",
+)
+def shopify(
+    host: str, port: int, shop_domain: str, access_token: str, webhook_uri: str | None
+) -> None:
+    """Serve a Shopify store that accepts the token and signs with SHOPIFY_API_SECRET.
+
+    Tokens it issues through OAuth and token exchange are accepted too.
+    """
+    settings = load_settings(default_instance_path())
+    if not settings.shopify_api_secret:
+        raise click.ClickException("set SHOPIFY_API_SECRET: the sandbox signs webhooks with it")
+    serve_sandbox(
+        host,
+        port,
+        shop_domain,
+        access_token,
+        settings.shopify_api_secret,
+        webhook_uri,
+        api_key=settings.shopify_api_key or None,
+    )
 
 
 def register(group: click.Group) -> None:
