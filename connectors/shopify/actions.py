@@ -85,6 +85,13 @@ def _existing_discount(client: ShopifyClient, code: str) -> str:
 def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionResult:
     """Refund the order's shipping (or part of it) through its original payment, once."""
     order_id = gid("Order", spec.order_id)
+    tag = marker(spec.idempotency_key)
+    earlier = client.execute(document("AmendsOrderRefunds"), {"id": order_id})["order"]
+    if earlier is None:
+        raise PlatformRejected(f"order {spec.order_id} not found")
+    for refund in earlier["refunds"]:
+        if tag in (refund.get("note") or ""):
+            return ActionResult(refund["id"], created=False)
     order = client.execute(document("AmendsSuggestShippingRefund"), {"id": order_id})["order"]
     if order is None:
         raise PlatformRejected(f"order {spec.order_id} not found")
@@ -95,7 +102,7 @@ def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionRe
         raise PlatformRejected(f"order {spec.order_id} has no shipping left to refund")
     refund_input = {
         "orderId": order_id,
-        "note": marker(spec.idempotency_key),
+        "note": f"{spec.reason} {tag}",
         "notify": spec.notify,
         "shipping": {"amount": str(amount)},
         "transactions": _transactions(order_id, suggested["suggestedTransactions"], amount),

@@ -1,0 +1,254 @@
+"""The Shopify connector against the sandbox Shopify, through ShopifyAPI's GraphQL client.
+
+Every action is safe to repeat; the client waits out a small cost bucket instead of
+failing, retries 5xx, and keeps each shop's token to itself across threads.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import shopify
+
+from connectors.shopify import actions
+from connectors.shopify.client import ShopifyClient
+from plugin.errors import InvalidInput, PlatformUnauthorized, PlatformUnavailable
+from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec
+from tests.test_sandbox_shopify_harness import (
+    FIXTURES,
+    SHOP,
+    TOKEN,
+    Sandbox,
+    running_sandbox,
+    serving,
+)
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with running_sandbox() as store:
+        store.place_order()
+        yield store
+
+
+@pytest.fixture
+def client(sandbox) -> ShopifyClient:
+    return ShopifyClient(SHOP, TOKEN, api_url=sandbox.base, sleep=sandbox.advance)
+
+
+def coupon(kind: str = "percent", code: str = "AMENDS-7-SORRY") -> CouponSpec:
+    return CouponSpec(
+        code=code,
+        kind=kind,
+        amount=Decimal("10"),
+        customer_email="lucia.fernandez@example.es",
+        expires_on=date(2026, 12, 31),
+        description="Amends incident 7",
+        customer_id="7001",
+    )
+
+
+def discounts(sandbox: Sandbox) -> list[dict]:
+    answer = sandbox.graphql(
+        "{ discountNodes(first: 10) { nodes { id discount { __typename "
+        "... on DiscountCodeBasic { title usageLimit appliesOncePerCustomer endsAt } "
+        "... on DiscountCodeFreeShipping { title usageLimit } } } } }"
+    )
+    return answer["data"]["discountNodes"]["nodes"]
+
+
+def test_a_discount_code_is_made_once_even_when_issued_twice(sandbox, client):
+    first = actions.issue_coupon(client, coupon(), NOW)
+    again = actions.issue_coupon(client, coupon(), NOW)
+
+    assert (first.created, again.created) == (True, False)
+    assert again.platform_ref == first.platform_ref
+    (node,) = discounts(sandbox)
+    assert node["discount"] == {
+        "__typename": "DiscountCodeBasic",
+        "title": "Amends incident 7",
+        "usageLimit": 1,
+        "appliesOncePerCustomer": True,
+        "endsAt": "2026-12-31T23:59:59Z",
+    }
+
+
+def test_a_free_shipping_code_is_made_once(sandbox, client):
+    first = actions.issue_coupon(client, coupon("free_shipping", "AMENDS-7-SHIP"), NOW)
+    again = actions.issue_coupon(client, coupon("free_shipping", "AMENDS-7-SHIP"), NOW)
+
+    assert (first.created, again.created) == (True, False)
+    assert [n["discount"]["__typename"] for n in discounts(sandbox)] == ["DiscountCodeFreeShipping"]
+
+
+def test_a_shipping_refund_moves_the_shipping_back_once(sandbox, client):
+    spec = ShippingRefundSpec(
+        order_id="5001", idempotency_key="7-shipping", reason="Entrega con retraso"
+    )
+
+    first = actions.refund_shipping(client, spec)
+    again = actions.refund_shipping(client, spec)
+
+    assert (first.created, again.created) == (True, False)
+    assert again.platform_ref == first.platform_ref
+    refunds = sandbox.graphql(
+        '{ order(id: "gid://shopify/Order/5001") { refunds { id note '
+        "totalRefundedSet { shopMoney { amount } } } } }"
+    )["data"]["order"]["refunds"]
+    assert [(r["note"], r["totalRefundedSet"]["shopMoney"]["amount"]) for r in refunds] == [
+        ("Entrega con retraso [ref 7-shipping]", "4.9")
+    ]
+
+
+def test_a_note_is_appended_once_and_the_order_tagged(sandbox, client):
+    spec = NoteSpec(order_id="5001", idempotency_key="7-opened", text="Amends: incident 7 opened")
+
+    first, again = actions.add_note(client, spec), actions.add_note(client, spec)
+
+    assert (first.created, again.created) == (True, False)
+    order = sandbox.graphql('{ order(id: "gid://shopify/Order/5001") { note tags } }')["data"][
+        "order"
+    ]
+    assert order["note"].count("[ref 7-opened]") == 1
+    assert "amends" in order["tags"]
+
+
+def test_a_customer_facing_note_is_refused_on_shopify(client):
+    with pytest.raises(InvalidInput, match="send customer messages by e-mail"):
+        actions.add_note(client, NoteSpec("5001", "k", "hola", customer_facing=True))
+
+
+def test_an_order_and_orders_updated_since_are_read(sandbox, client):
+    order = actions.fetch_order(client, "5001")
+    updated = actions.orders_updated_since(client, datetime(2026, 1, 1, tzinfo=UTC))
+
+    assert (order["id"], order["customerLocale"]) == ("gid://shopify/Order/5001", "es")
+    assert [o["id"] for o in updated] == ["gid://shopify/Order/5001"]
+
+
+def test_a_return_is_read_with_its_reasons(sandbox, client):
+    line_id = json.loads((FIXTURES / "order_5001.json").read_text())["line_items"][0]["id"]
+    created = sandbox.post(
+        "/orders/5001/returns",
+        {
+            "lines": [
+                {
+                    "line_item_id": line_id,
+                    "quantity": 1,
+                    "return_reason": "defective",
+                    "customer_note": "Llegó rota",
+                }
+            ],
+        },
+    )
+
+    found = actions.fetch_return(client, str(created["return"]["id"]))
+
+    (line,) = found["returnLineItems"]["nodes"]
+    assert (line["returnReason"], line["customerNote"]) == ("DEFECTIVE", "Llegó rota")
+
+
+def test_a_small_cost_bucket_makes_the_client_wait_not_fail():
+    with running_sandbox(bucket_size=25.0, restore_rate=1.0) as store:
+        store.place_order()
+        waits = []
+
+        def wait(seconds: float) -> None:
+            waits.append(seconds)
+            store.advance(seconds)
+
+        client = ShopifyClient(SHOP, TOKEN, api_url=store.base, sleep=wait, clock=lambda: 0.0)
+        for n in range(4):
+            actions.add_note(client, NoteSpec("5001", f"k{n}", f"note {n}"))
+
+    assert waits  # it had to wait...
+    assert all(seconds > 0 for seconds in waits)  # ...and never gave up
+
+
+class Flaky:
+    """Answer 502 to the first `failures` requests, then pass them to the app."""
+
+    def __init__(self, app, failures: int) -> None:
+        self.app, self.failures, self.seen = app, failures, 0
+
+    def __call__(self, environ, start_response):
+        self.seen += 1
+        if self.seen <= self.failures:
+            start_response("502 Bad Gateway", [("Content-Length", "0")])
+            return [b""]
+        return self.app(environ, start_response)
+
+
+def test_5xx_answers_are_retried_with_backoff(sandbox):
+    flaky = Flaky(sandbox.app, failures=2)
+    with serving(flaky) as base:
+        delays = []
+        client = ShopifyClient(SHOP, TOKEN, api_url=base, sleep=delays.append)
+
+        order = actions.fetch_order(client, "5001")
+
+    assert order["id"] == "gid://shopify/Order/5001"
+    assert delays == [0.5, 1.0]
+
+
+def test_a_store_that_stays_down_is_reported_as_unavailable(sandbox):
+    with serving(Flaky(sandbox.app, failures=10)) as base:
+        client = ShopifyClient(SHOP, TOKEN, api_url=base, sleep=lambda _: None, attempts=3)
+
+        with pytest.raises(PlatformUnavailable, match="HTTP 502"):
+            actions.fetch_order(client, "5001")
+
+
+def test_a_wrong_token_is_unauthorized(sandbox):
+    client = ShopifyClient(SHOP, "shpat_wrong", api_url=sandbox.base)
+
+    with pytest.raises(PlatformUnauthorized):
+        actions.fetch_order(client, "5001")
+
+
+def test_two_shops_in_two_threads_never_cross_tokens():
+    with (
+        running_sandbox(shop_domain="shop-a.myshopify.com", access_token="token-a") as a,
+        running_sandbox(shop_domain="shop-b.myshopify.com", access_token="token-b") as b,
+    ):
+        a.place_order()
+        b.place_order()
+        clients = {
+            "a": ShopifyClient("shop-a.myshopify.com", "token-a", api_url=a.base),
+            "b": ShopifyClient("shop-b.myshopify.com", "token-b", api_url=b.base),
+        }
+        failures: list[BaseException] = []
+
+        def work(name: str) -> None:
+            try:
+                for n in range(15):
+                    actions.add_note(clients[name], NoteSpec("5001", f"{name}{n}", f"{name} {n}"))
+            except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+                failures.append(error)
+
+        threads = [threading.Thread(target=work, args=(name,)) for name in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        notes = {
+            name: store.graphql(
+                '{ order(id: "gid://shopify/Order/5001") { note } }', token=f"token-{name}"
+            )["data"]["order"]["note"]
+            for name, store in (("a", a), ("b", b))
+        }
+
+    assert failures == []
+    assert notes["a"].count("[ref a") == 15
+    assert "[ref b" not in notes["a"]
+    assert notes["b"].count("[ref b") == 15
+    assert "[ref a" not in notes["b"]
+    assert shopify.ShopifyResource.get_site() is None  # no process-global session was used
