@@ -111,6 +111,27 @@ def exchange_id_token(
     )
 
 
+def refresh_access_token(
+    shop: str,
+    refresh_token: str,
+    api_key: str,
+    secret: str,
+    override: str | None,
+    timeout: float = 10,
+) -> Grant:
+    """Trade a refresh token for a new expiring access token (and a new refresh token)."""
+    return _token_request(
+        admin_base(shop, override),
+        {
+            "client_id": api_key,
+            "client_secret": secret,
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+        },
+        timeout,
+    )
+
+
 def _token_request(base: str, form: Mapping[str, str], timeout: float) -> Grant:
     try:
         response = requests.post(
