@@ -149,7 +149,11 @@ def _token_request(base: str, form: Mapping[str, str], timeout: float) -> Grant:
     except ValueError as error:
         raise PlatformRejected(f"token request: HTTP {response.status_code}, not JSON") from error
     if response.status_code != 200 or "access_token" not in body:
-        reason = body.get("error_description") or body.get("error") or body.get("errors")
+        reason = ": ".join(
+            str(part)
+            for part in (body.get("error"), body.get("error_description") or body.get("errors"))
+            if part
+        )
         error_type = (
             PlatformUnauthorized if response.status_code in (400, 401) else PlatformRejected
         )
