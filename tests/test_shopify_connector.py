@@ -252,3 +252,19 @@ def test_two_shops_in_two_threads_never_cross_tokens():
     assert notes["b"].count("[ref b") == 15
     assert "[ref a" not in notes["b"]
     assert shopify.ShopifyResource.get_site() is None  # no process-global session was used
+
+
+def test_missing_shop_subscriptions_are_created_once(sandbox, client):
+    uri = "https://amends.example.com/webhooks/shopify"
+    wanted = {"orders/create", "returns/request", "fulfillment_events/create"}
+
+    first = actions.ensure_subscriptions(client, uri, wanted)
+    again = actions.ensure_subscriptions(client, uri, wanted)
+
+    assert (sorted(first), again) == (sorted(wanted), [])
+    listed = sandbox.graphql("{ webhookSubscriptions(first: 50) { nodes { topic uri } } }")
+    assert sorted(n["topic"] for n in listed["data"]["webhookSubscriptions"]["nodes"]) == [
+        "FULFILLMENT_EVENTS_CREATE",
+        "ORDERS_CREATE",
+        "RETURNS_REQUEST",
+    ]
