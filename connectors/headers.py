@@ -9,11 +9,22 @@ from plugin.clock import as_utc
 from plugin.platforms import MalformedDelivery
 
 
+class LoweredHeaders(dict[str, str]):
+    """Headers keyed by lowercased name (HTTP/2 and proxies lowercase them; HTTP/1.1 may not)."""
+
+
+def lowered(headers: Mapping[str, str]) -> LoweredHeaders:
+    """Return `headers` keyed by lowercased name, once per delivery."""
+    if isinstance(headers, LoweredHeaders):
+        return headers
+    return LoweredHeaders((key.lower(), value) for key, value in headers.items())
+
+
 def header(headers: Mapping[str, str], *names: str) -> str | None:
     """Return the first of `names` present in `headers`, matched case-insensitively."""
-    lowered = {key.lower(): value for key, value in headers.items()}
+    table = lowered(headers)
     for name in names:
-        value = lowered.get(name.lower())
+        value = table.get(name.lower())
         if value:
             return value.strip()
     return None

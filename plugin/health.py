@@ -15,7 +15,7 @@ def healthz():  # noqa: ANN201
     """Answer 200 when the database answers, 503 otherwise."""
     runtime = current_app.extensions["amends"]
     try:
-        with runtime.database.transaction() as session:
+        with runtime.database.reading() as session:
             session.execute(text("SELECT 1"))
     except StorageUnavailable:
         return jsonify(status="unavailable", database="unreachable"), 503

@@ -300,7 +300,7 @@ def test_the_store_being_unreachable_does_not_stop_the_jobs(runtime, make_shop, 
     assert "sync.woocommerce.unreachable" in caplog.text
 
 
-def test_a_refund_through_the_store_reaches_amends_as_an_order_update(store, connected, runtime):
+def test_a_refund_for_a_broken_item_in_the_store_opens_an_incident(store, connected, runtime, cli):
     order = place_order(store)
     store.flush()
     store.api.post(
@@ -317,6 +317,8 @@ def test_a_refund_through_the_store_reaches_amends_as_an_order_update(store, con
         ("order.updated", "done"),
         ("action.woocommerce_order_refunded", "ignored"),
     }
+    (incident,) = json.loads(cli("incidents", "list", "--json").stdout)
+    assert (incident["kind"], incident["order_id"]) == ("defective_item", str(order["id"]))
 
 
 # --- connecting through the store's own key flow ----------------------------------

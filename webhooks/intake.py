@@ -90,9 +90,9 @@ def accept(
     except ValueError:
         reject(platform, 400, "unreadable", "body is not JSON", shop=shop.id, topic=delivery.topic)
     try:
-        with runtime.database.transaction() as session:
+        with runtime.database.connection() as connection:
             inbox_id = record_delivery(
-                session,
+                connection,
                 platform=platform,
                 shop_id=shop.id,
                 topic=delivery.topic,

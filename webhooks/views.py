@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from plugin.errors import StorageUnavailable
 from plugin.services import Runtime
 from plugin.shops import find_shop
+from webhooks.directory import Directory
 from webhooks.intake import (
     KnownShop,
     accept,
@@ -27,28 +28,42 @@ def _runtime() -> Runtime:
     return current_app.extensions["amends"]
 
 
+def _directory() -> Directory[KnownShop]:
+    return current_app.extensions["amends.webhooks.shops"]
+
+
+def _shopify_shop(runtime: Runtime, domain: str) -> KnownShop | None:
+    with runtime.database.reading() as session:
+        shop = find_shop(session, "shopify", domain=domain)
+    if shop is None:
+        return None
+    return KnownShop(shop.id, shop.domain, runtime.settings.shopify_webhook_secrets)
+
+
+def _woocommerce_shop(runtime: Runtime, shop_id: int) -> KnownShop | None:
+    with runtime.database.reading() as session:
+        shop = find_shop(session, "woocommerce", shop_id=shop_id)
+        if shop is None:
+            return None
+        secret = runtime.credentials.open(shop.credentials)["webhook_secret"]
+    return KnownShop(shop.id, str(shop.id), (secret,))
+
+
 @bp.route("/shopify", methods=["POST"])
 def shopify() -> ResponseReturnValue:
     """Take a Shopify delivery; its X-Shopify-Shop-Domain header names the shop."""
     runtime = _runtime()
     connector = runtime.connectors["shopify"]
     delivery = describe(connector, request)
+    domain = delivery.shop_domain
     try:
-        with runtime.database.transaction() as session:
-            shop = find_shop(session, "shopify", domain=delivery.shop_domain)
+        shop = _directory().get(("shopify", domain), lambda: _shopify_shop(runtime, domain))
     except StorageUnavailable as error:
         return unavailable_response("shopify", error)
     if shop is None:
-        reject(
-            "shopify",
-            404,
-            "unknown-shop",
-            f"no shop {delivery.shop_domain} is installed",
-            domain=delivery.shop_domain,
-        )
+        reject("shopify", 404, "unknown-shop", f"no shop {domain} is installed", domain=domain)
     body = read_body(request, "shopify", runtime.settings.webhook_max_bytes)
-    known = KnownShop(shop.id, shop.domain, runtime.settings.shopify_webhook_secrets)
-    return accept(runtime, connector, known, delivery, body)
+    return accept(runtime, connector, shop, delivery, body)
 
 
 @bp.route("/woocommerce/<int:shop_id>", methods=["POST"])
@@ -57,9 +72,9 @@ def woocommerce(shop_id: int) -> ResponseReturnValue:
     runtime = _runtime()
     connector = runtime.connectors["woocommerce"]
     try:
-        with runtime.database.transaction() as session:
-            shop = find_shop(session, "woocommerce", shop_id=shop_id)
-            secret = runtime.credentials.open(shop.credentials)["webhook_secret"] if shop else ""
+        shop = _directory().get(
+            ("woocommerce", shop_id), lambda: _woocommerce_shop(runtime, shop_id)
+        )
     except StorageUnavailable as error:
         return unavailable_response("woocommerce", error)
     if shop is None:
@@ -70,4 +85,4 @@ def woocommerce(shop_id: int) -> ResponseReturnValue:
         log.info("webhooks.woocommerce.ping", extra={"shop": shop_id})
         return "", 200
     delivery = describe(connector, request)
-    return accept(runtime, connector, KnownShop(shop.id, str(shop.id), (secret,)), delivery, body)
+    return accept(runtime, connector, shop, delivery, body)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors import signing
-from connectors.headers import header, parse_timestamp, required_header
-from connectors.reasons_seam import unclassified
+from connectors.headers import header, lowered, parse_timestamp, required_header
+from connectors.reasons import reason_of
 from connectors.shopify import consts, normalize, oauth
 from plugin.errors import InvalidInput, PlatformUnauthorized
 from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
@@ -61,7 +61,7 @@ class ShopifyConnector:
 
     def __init__(
         self,
-        classify: Callable[[str | None], str] = unclassified,
+        classify: Callable[[str | None], str] = reason_of,
         app: AppCredentials | None = None,
     ) -> None:
         self.classify = classify
@@ -109,6 +109,7 @@ class ShopifyConnector:
 
     def read_delivery(self, headers: Mapping[str, str]) -> Delivery:
         """Describe a delivery from its X-Shopify-* headers."""
+        headers = lowered(headers)
         return Delivery(
             topic=required_header(headers, *consts.TOPIC_HEADER).lower(),
             delivery_id=required_header(headers, *consts.WEBHOOK_ID_HEADER),

@@ -10,8 +10,8 @@ from contextlib import closing
 from datetime import datetime
 
 from connectors import signing
-from connectors.headers import header, required_header
-from connectors.reasons_seam import unclassified
+from connectors.headers import header, lowered, required_header
+from connectors.reasons import reason_of
 from connectors.woocommerce import consts, normalize, subscriptions
 from connectors.woocommerce.client import WooClient
 from connectors.woocommerce.subscriptions import SubscriptionReport
@@ -56,7 +56,7 @@ class WooCommerceConnector:
         self,
         timeout: float = 10.0,
         backoff_seconds: float = 0.5,
-        classify: Callable[[str | None], str] = unclassified,
+        classify: Callable[[str | None], str] = reason_of,
     ) -> None:
         self.timeout = timeout
         self.backoff_seconds = backoff_seconds
@@ -107,6 +107,7 @@ class WooCommerceConnector:
 
     def read_delivery(self, headers: Mapping[str, str]) -> Delivery:
         """Describe a delivery from its X-WC-Webhook-* headers."""
+        headers = lowered(headers)
         return Delivery(
             topic=required_header(headers, consts.TOPIC_HEADER).lower(),
             delivery_id=header(headers, consts.DELIVERY_ID_HEADER),

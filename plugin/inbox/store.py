@@ -4,19 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from plugin.clock import utcnow
 from plugin.errors import InvalidInput, NotFound
 from plugin.inbox import DONE, FAILED, IGNORED, PENDING
 from plugin.storage.models import InboxDelivery
-from plugin.storage.upsert import insert_new
+
+
+@cache
+def _insert_new(dialect: str) -> Insert:
+    """Build once the insert that lets the unique delivery key decide."""
+    table = InboxDelivery.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["shop_id", "delivery_key"])
+        .returning(table.c.id)
+    )
 
 
 def record_delivery(
-    session: Session,
+    executor: Session | Connection,
     *,
     platform: str,
     shop_id: int,
@@ -26,11 +40,14 @@ def record_delivery(
     body: bytes,
     triggered_at: datetime | None,
 ) -> int | None:
-    """Store a delivery; return its id, or None when the same delivery is stored already."""
+    """Store a delivery; return its id, or None when the same delivery is stored already.
+
+    This is the intake's hot path: a prepared Core insert, no ORM unit of work.
+    """
     now = utcnow()
-    return insert_new(
-        session,
-        InboxDelivery,
+    dialect = (executor.get_bind() if isinstance(executor, Session) else executor).dialect.name
+    return executor.execute(
+        _insert_new(dialect),
         {
             "platform": platform,
             "shop_id": shop_id,
@@ -44,8 +61,7 @@ def record_delivery(
             "attempts": 0,
             "next_attempt_at": now,
         },
-        unique=("shop_id", "delivery_key"),
-    )
+    ).scalar_one_or_none()
 
 
 def list_deliveries(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +22,7 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    readers: Engine  # the same pool, flagged so that SQLite starts a deferred transaction
 
     @property
     def dialect(self) -> str:
@@ -33,6 +34,24 @@ class Database:
         """Yield a session inside one transaction; commit on success, roll back on error."""
         try:
             with self.sessions.begin() as session:
+                yield session
+        except (OperationalError, InterfaceError) as error:
+            raise unavailable(error) from error
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """Yield a Core connection inside one transaction (the intake's fast path)."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except (OperationalError, InterfaceError) as error:
+            raise unavailable(error) from error
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """Yield a session for reads only; on SQLite it does not take the write lock."""
+        try:
+            with Session(self.readers, expire_on_commit=False) as session, session.begin():
                 yield session
         except (OperationalError, InterfaceError) as error:
             raise unavailable(error) from error
@@ -56,14 +75,17 @@ def connect(url: str) -> Database:
     if parsed.drivername.startswith("sqlite"):
         engine = _sqlite_engine(url)
     elif parsed.drivername in ("postgresql", "postgresql+psycopg", "postgres"):
+        # No pre-ping round trip per checkout: a dropped connection fails the one
+        # transaction (503 at intake, a retry in the worker) and is replaced.
         engine = create_engine(
-            parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True, pool_size=5
+            parsed.set(drivername="postgresql+psycopg"), pool_recycle=300, pool_size=5
         )
     else:
         raise ConfigurationError(
             f"unsupported database {parsed.drivername!r}: use sqlite:///PATH or postgresql://..."
         )
-    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+    readers = engine.execution_options(amends_read_only=True)
+    return Database(engine, sessionmaker(engine, expire_on_commit=False), readers)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -87,6 +109,7 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get("amends_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
