@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -23,6 +24,9 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     readers: Engine  # the same pool, flagged so that SQLite starts a deferred transaction
+    # SQLite has one writer at a time; threads of one process queue here and wake at
+    # once, rather than in SQLite's busy handler, which sleeps up to 100 ms a try.
+    writers: AbstractContextManager = field(default_factory=nullcontext)
 
     @property
     def dialect(self) -> str:
@@ -33,7 +37,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """Yield a session inside one transaction; commit on success, roll back on error."""
         try:
-            with self.sessions.begin() as session:
+            with self.writers, self.sessions.begin() as session:
                 yield session
         except (OperationalError, InterfaceError) as error:
             raise unavailable(error) from error
@@ -42,7 +46,7 @@ class Database:
     def connection(self) -> Iterator[Connection]:
         """Yield a Core connection inside one transaction (the intake's fast path)."""
         try:
-            with self.engine.begin() as connection:
+            with self.writers, self.engine.begin() as connection:
                 yield connection
         except (OperationalError, InterfaceError) as error:
             raise unavailable(error) from error
@@ -85,7 +89,8 @@ def connect(url: str) -> Database:
             f"unsupported database {parsed.drivername!r}: use sqlite:///PATH or postgresql://..."
         )
     readers = engine.execution_options(amends_read_only=True)
-    return Database(engine, sessionmaker(engine, expire_on_commit=False), readers)
+    writers = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+    return Database(engine, sessionmaker(engine, expire_on_commit=False), readers, writers)
 
 
 def _sqlite_engine(url: str) -> Engine:
