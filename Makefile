@@ -34,6 +34,7 @@ demo: install
 
 bench: install
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/shopify_actions.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -34,6 +34,9 @@ from plugin.errors import (
 
 log = logging.getLogger("amends.connectors.shopify")
 
+# What a query is assumed to cost before Shopify has priced it once (a mutation is 10).
+DEFAULT_COST = 10.0
+
 
 @dataclass
 class Bucket:
@@ -44,10 +47,14 @@ class Bucket:
     restore_rate: float = 50.0
     seen_at: float = 0.0
 
-    def wait_for(self, cost: float, now: float) -> float:
-        """Return how long to wait until `cost` points are available."""
+    def wait_for(self, points: float, now: float) -> float:
+        """Return how long until `points` more have been available than are spent.
+
+        `points` may exceed the bucket's size when several calls are queued: each
+        waits for the restore to pay for those ahead of it too.
+        """
         available = min(self.maximum, self.available + (now - self.seen_at) * self.restore_rate)
-        missing = min(cost, self.maximum) - available
+        missing = points - available
         return max(0.0, missing / self.restore_rate) if self.restore_rate > 0 else 0.0
 
 
@@ -74,7 +81,12 @@ class _TimedGraphQL(shopify.GraphQL):
 
 
 class ShopifyClient:
-    """A per-shop Admin GraphQL client; its credentials never leave the instance."""
+    """A per-shop Admin GraphQL client; its credentials never leave the instance.
+
+    Threads sharing one client share one cost bucket: each call reserves the cost
+    its query asked for last time before it is sent, so concurrent calls wait in
+    turn instead of all waking at once and being THROTTLED together.
+    """
 
     def __init__(
         self,
@@ -85,6 +97,7 @@ class ShopifyClient:
         api_version: str = API_VERSION,
         timeout: float = 10.0,
         attempts: int = 5,
+        throttled_attempts: int = 30,
         backoff_seconds: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -94,37 +107,61 @@ class ShopifyClient:
         self.endpoint = f"{base}/admin/api/{api_version}/graphql.json"
         self._graphql = _TimedGraphQL(self.endpoint, access_token, timeout)
         self.attempts = attempts
+        self.throttled_attempts = throttled_attempts
         self.backoff_seconds = backoff_seconds
         self.bucket = Bucket()
         self._lock = threading.Lock()
-        self._last_cost = 10.0
+        self._costs: dict[str, float] = {}  # requestedQueryCost last seen, per query text
+        self._reserved = 0.0  # points promised to calls waiting or in flight
         self._sleep, self._clock = sleep, clock
 
     def execute(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Run one operation; return its `data`, waiting and retrying as the platform asks."""
-        for attempt in range(1, self.attempts + 1):
-            self._wait_for_bucket()
+        """Run one operation; return its `data`, waiting and retrying as the platform asks.
+
+        THROTTLED means nothing ran: it is retried on its own budget, after the wait
+        the answer itself implies. Outages (5xx, 429, timeouts) use `attempts`.
+        """
+        failures = throttles = 0
+        while True:
+            cost = self._reserve(query)
             try:
                 return self._execute_once(query, variables)
-            except (PlatformUnavailable, PlatformRateLimited) as error:
-                if attempt == self.attempts:
+            except PlatformRateLimited as error:
+                if error.code != "THROTTLED":
+                    failures += 1
+                    if failures >= self.attempts:
+                        raise
+                else:
+                    throttles += 1
+                    if throttles >= self.throttled_attempts:
+                        raise
+                self._retry_after(error, error.retry_after, failures + throttles)
+            except PlatformUnavailable as error:
+                failures += 1
+                if failures >= self.attempts:
                     raise
-                delay = getattr(error, "retry_after", None)
-                if delay is None:
-                    delay = self.backoff_seconds * 2 ** (attempt - 1)
-                log.warning(
-                    "connectors.shopify.retry",
-                    extra={"shop": self.domain, "attempt": attempt, "error": str(error)},
-                )
-                self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+                self._retry_after(error, self.backoff_seconds * 2 ** (failures - 1), failures)
+            finally:
+                with self._lock:
+                    self._reserved -= cost
 
-    def _wait_for_bucket(self) -> None:
+    def _retry_after(self, error: Exception, delay: float, attempt: int) -> None:
+        log.warning(
+            "connectors.shopify.retry",
+            extra={"shop": self.domain, "attempt": attempt, "wait": delay, "error": str(error)},
+        )
+        self._sleep(delay)
+
+    def _reserve(self, query: str) -> float:
+        """Set aside the points `query` needs, waiting until the bucket will hold them."""
         with self._lock:
-            delay = self.bucket.wait_for(self._last_cost, self._clock())
+            cost = min(self._costs.get(query, DEFAULT_COST), self.bucket.maximum)
+            delay = self.bucket.wait_for(cost + self._reserved, self._clock())
+            self._reserved += cost
         if delay > 0:
             log.info("connectors.shopify.bucket-wait", extra={"shop": self.domain, "wait": delay})
             self._sleep(delay)
+        return cost
 
     def _execute_once(self, query: str, variables: Mapping[str, Any] | None) -> dict[str, Any]:
         try:
@@ -143,17 +180,18 @@ class ShopifyClient:
             answer = json.loads(raw)
         except ValueError as error:
             raise PlatformUnavailable(f"{self.domain}: answer is not JSON") from error
-        self._record_cost(answer.get("extensions") or {})
+        wait = self._record_cost(query, answer.get("extensions") or {})
         errors = answer.get("errors")
         if errors:
-            raise self._graphql_error(errors)
+            raise self._graphql_error(errors, wait)
         return answer.get("data") or {}
 
-    def _record_cost(self, extensions: Mapping[str, Any]) -> None:
+    def _record_cost(self, query: str, extensions: Mapping[str, Any]) -> float:
+        """Note the bucket's state and the query's cost; return the wait it implies for it."""
         cost = extensions.get("cost") or {}
         status = cost.get("throttleStatus") or {}
         if not status:
-            return
+            return 0.0
         with self._lock:
             self.bucket = Bucket(
                 maximum=float(status.get("maximumAvailable") or self.bucket.maximum),
@@ -161,18 +199,18 @@ class ShopifyClient:
                 restore_rate=float(status.get("restoreRate") or self.bucket.restore_rate),
                 seen_at=self._clock(),
             )
-            self._last_cost = float(cost.get("requestedQueryCost") or self._last_cost)
+            requested = float(cost.get("requestedQueryCost") or DEFAULT_COST)
+            self._costs[query] = requested
+            return self.bucket.wait_for(requested, self.bucket.seen_at)
 
-    def _graphql_error(self, errors: Any) -> PlatformError:
+    def _graphql_error(self, errors: Any, wait: float) -> PlatformError:
         if isinstance(errors, str):  # e.g. "[API] Invalid API key or access token ..."
             return PlatformUnauthorized(f"{self.domain}: {errors}")
         first = errors[0] if errors else {}
         code = (first.get("extensions") or {}).get("code")
         message = "; ".join(str(e.get("message")) for e in errors)
         if code == "THROTTLED":
-            with self._lock:
-                delay = self.bucket.wait_for(self._last_cost, self._clock())
-            return PlatformRateLimited(f"{self.domain}: throttled", max(delay, 0.05), code=code)
+            return PlatformRateLimited(f"{self.domain}: throttled", max(wait, 0.05), code=code)
         if code in ("ACCESS_DENIED", "UNAUTHORIZED"):
             return PlatformUnauthorized(f"{self.domain}: {message}", code=code)
         if code == "INTERNAL_SERVER_ERROR":

@@ -1,0 +1,568 @@
+"""Benchmark the durable webhook intake, `POST /webhooks/shopify`, against a ceiling.
+
+What runs: two servers, one after the other on loopback, under the same gunicorn
+settings (those of `amends serve`: workers, threads, worker class, keepalive):
+
+1. Amends (`amends serve`) on a fresh SQLite database in a temporary instance folder,
+   with one Shopify shop registered; again on a throw-away PostgreSQL database when
+   `--postgres URL` is given.
+2. The ceiling, bench/bare_app.py: Flask that only checks the Shopify HMAC and
+   answers 200; what any webhook endpoint must do, without Amends' shop lookup, JSON
+   check, database write and logging.
+
+Every request is a distinct delivery: the bytes of tests/fixtures/shopify/orders_create.json,
+a valid X-Shopify-Hmac-Sha256, and a unique X-Shopify-Webhook-Id.
+
+What is measured, per server:
+
+- max req/s: closed-loop throughput with wrk (-t2 -c32, after a 2 s warm-up). The
+  load generator shares the 2 cores with the server, as it would with any loopback
+  benchmark, so read this as "this machine, wrk included", not as a capacity.
+- p50/p99 at a fixed rate of half Amends' max (the bare app is paced at the same
+  rate, so the two rows compare like with like). Debian packages wrk but not wrk2,
+  and wrk itself is closed-loop: a slow answer delays the next request, so its
+  latencies hide queueing (coordinated omission), and a Lua `delay()` would not fix
+  that. The fixed-rate run therefore uses the small asyncio client below: request i
+  is due at start + i/rate, goes out on the first free keep-alive connection (32),
+  and its latency runs from when it was due, not when it was sent, as wrk2 does.
+  Asyncio wakes up within about a millisecond, so sub-millisecond figures are
+  rounded up by the client, never down.
+
+How to read the result: the ratio amends/bare max throughput is the share of the
+bare HTTP+HMAC ceiling that the durable intake keeps (target >= 0.6); Amends' p99
+at half its max is the latency a platform sees under ordinary load (target < 50 ms).
+The script prints the figures and "target missed" when one is; it never fails on
+timing. On a 2-core VM max req/s moves a lot between runs of the same configuration
+(seen at 2x4: Amends 300-650 req/s, the bare app 1,200-5,200), so compare several
+runs, not single digits.
+
+It does check correctness: every 200 must be a stored inbox row and no answer may be
+other than 200. wrk stops at its deadline without waiting for the requests still in
+flight (up to 32 per run); the server still stores those, so the inbox may hold up
+to that many rows more than there were 200s, and the script says how many.
+
+Defaults: 2 workers x 4 threads (gthread), `amends serve`'s own. Against 2x1 (sync),
+2x2, 1x1, 1x4 and 4x1 on SQLite, no configuration was better beyond that noise: the
+SQLite write lock, not the worker model, bounds Amends. gthread keeps connections
+alive as Shopify does, and gives the bare app its highest (hardest) ceiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import hashlib
+import hmac
+import itertools
+import math
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BODY_FILE = ROOT / "tests" / "fixtures" / "shopify" / "orders_create.json"
+LUA_SCRIPT = ROOT / "bench" / "deliveries.lua"
+HOST = "127.0.0.1"
+PATH = "/webhooks/shopify"
+SECRET = "shpss_bench_secret_0123456789abcdef"
+DOMAIN = "bench.myshopify.com"
+TRIGGERED_AT = "2026-11-16T09:12:45.123Z"
+
+WRK_THREADS = 2
+CONNECTIONS = 32  # wrk's, and the fixed-rate client's keep-alive connections
+WARMUP_SECONDS = 2
+READY_TIMEOUT_SECONDS = 30
+TARGET_RATIO = 0.6
+TARGET_P99_MS = 50.0
+
+
+@dataclass
+class LoadResult:
+    """What one load run got back: answers by kind, and what wrk sent and measured."""
+
+    ok: int = 0  # 200 answers
+    other: int = 0  # any other status
+    socket_errors: str = ""
+    sent: int = 0  # deliveries put on the wire
+    requests_per_s: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # seconds, fixed-rate runs only
+
+    def percentile_ms(self, q: float) -> float:
+        """Return the nearest-rank percentile `q` (0..1) of the latencies, in ms."""
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return math.nan
+        return ordered[max(0, math.ceil(q * len(ordered)) - 1)] * 1000
+
+
+@dataclass
+class ServerResult:
+    """Everything measured on one server."""
+
+    name: str
+    max_run: LoadResult
+    paced: dict[float, LoadResult]  # rate -> fixed-rate run
+    runs: list[LoadResult]  # every run, warm-up included, for the inbox check
+    stored: int | None = None  # inbox rows after the server stopped (Amends only)
+
+    def total(self, attribute: str) -> int:
+        """Sum a counter over every run against this server."""
+        return sum(getattr(run, attribute) for run in self.runs)
+
+
+# --- requests ---------------------------------------------------------------------
+
+
+def shopify_signature(body: bytes) -> str:
+    """Sign like Shopify: base64 of HMAC-SHA256 over the raw body with the app secret."""
+    return base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def request_bytes(port: int, body: bytes, signature: str, webhook_id: str) -> bytes:
+    """Build one delivery as raw HTTP/1.1, headers as Shopify sends them."""
+    head = (
+        f"POST {PATH} HTTP/1.1\r\n"
+        f"Host: {HOST}:{port}\r\n"
+        "Content-Type: application/json\r\n"
+        "X-Shopify-Topic: orders/create\r\n"
+        f"X-Shopify-Shop-Domain: {DOMAIN}\r\n"
+        "X-Shopify-API-Version: 2026-10\r\n"
+        f"X-Shopify-Webhook-Id: {webhook_id}\r\n"
+        f"X-Shopify-Hmac-Sha256: {signature}\r\n"
+        f"X-Shopify-Triggered-At: {TRIGGERED_AT}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def run_tag(label: str) -> str:
+    """Return a webhook id prefix no other run uses: counters restart with each run."""
+    return f"bench-{label}-{secrets.token_hex(4)}"
+
+
+# --- wrk: maximum throughput ------------------------------------------------------
+
+
+def run_wrk(port: int, seconds: int, tag: str, signature: str) -> LoadResult:
+    """Load the server closed-loop with wrk for `seconds`; return its counts and req/s."""
+    command = [
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA_SCRIPT),
+        f"http://{HOST}:{port}{PATH}",
+        "--",
+        str(BODY_FILE),
+        signature,
+        tag,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output: str) -> LoadResult:
+    """Read req/s, socket errors and the Lua script's counts out of wrk's report."""
+    counts = re.search(r"^bench: sent=(\d+) ok=(\d+) other=(\d+)$", output, re.M)
+    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    if not counts or not rate:
+        raise RuntimeError(f"cannot read wrk's report:\n{output}")
+    socket_errors = re.search(r"Socket errors: (.*)$", output, re.M)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sent, ok, other = (int(n) for n in counts.groups())
+    return LoadResult(
+        ok=ok,
+        # wrk counts >= 400 as "Non-2xx or 3xx"; the script also counts 1xx-3xx but 200.
+        other=max(other, int(non_2xx.group(1)) if non_2xx else 0),
+        socket_errors=socket_errors.group(1) if socket_errors else "",
+        sent=sent - 1,  # wrk builds one request in its first thread to check the script
+        requests_per_s=float(rate.group(1)),
+    )
+
+
+# --- the fixed-rate client: latency without coordinated omission -------------------
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one HTTP/1.1 response; return its status and whether the connection stays."""
+    status = int((await reader.readuntil(b"\r\n")).split()[1])
+    length, keep_alive = 0, True
+    while (line := await reader.readuntil(b"\r\n")) != b"\r\n":
+        name, _, value = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "connection":
+            keep_alive = value != "close"
+    await reader.readexactly(length)
+    return status, keep_alive
+
+
+async def paced_load(
+    port: int, rate: float, seconds: int, tag: str, body: bytes, signature: str
+) -> LoadResult:
+    """Send `rate` deliveries a second for `seconds`, timing each from when it was due.
+
+    Request i is due at start + i/rate and is claimed by the first free connection;
+    when all are busy it waits, and that wait counts in its latency, as it would for
+    a platform whose deliveries do not slow down because the receiver did.
+    """
+    loop = asyncio.get_running_loop()
+    total = max(1, round(rate * seconds))
+    start = loop.time() + 0.1
+    claimed = itertools.count()
+    result = LoadResult()
+
+    async def connection() -> None:
+        stream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        while (i := next(claimed)) < total:
+            due = start + i / rate
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            try:
+                stream = stream or await asyncio.open_connection(HOST, port)
+                stream[1].write(request_bytes(port, body, signature, f"{tag}-{i}"))
+                result.sent += 1
+                status, keep_alive = await read_response(stream[0])
+            except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+                result.socket_errors += f"{type(error).__name__} "
+                stream = close(stream)
+                continue
+            result.latencies.append(loop.time() - due)
+            result.ok += status == 200
+            result.other += status != 200
+            stream = stream if keep_alive else close(stream)
+        close(stream)
+
+    await asyncio.gather(*(connection() for _ in range(CONNECTIONS)))
+    result.requests_per_s = len(result.latencies) / seconds
+    return result
+
+
+def close(stream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None) -> None:
+    """Close a client connection, if open; return None to forget it."""
+    if stream is not None:
+        stream[1].close()
+
+
+# --- servers -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """Return a loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def clean_environment(**settings: str) -> dict[str, str]:
+    """Return this process's environment without the operator's Amends/Shopify settings.
+
+    An inherited AMENDS_DATABASE_URL would point the benchmark at a real database.
+    """
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AMENDS_", "SHOPIFY_"))
+    }
+    return inherited | {"SHOPIFY_API_SECRET": SECRET} | settings
+
+
+@contextlib.contextmanager
+def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[None]:
+    """Start a server, wait until `ready_url` answers 200, and always stop it after."""
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group, so its workers can be cleaned up too
+        )
+        try:
+            wait_until_ready(process, ready_url, log)
+            yield
+        finally:
+            stop(process)
+
+
+def wait_until_ready(process: subprocess.Popen, url: str, log: Path) -> None:
+    """Poll `url` until it answers 200; fail with the server's log if it dies or hangs."""
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server not ready after {READY_TIMEOUT_SECONDS}s:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop gunicorn gracefully (it finishes requests in progress), or kill its group."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def server_options(port: int, args: argparse.Namespace) -> list[str]:
+    """Return the options both servers take, so their gunicorn settings match."""
+    return [
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+    ]
+
+
+def amends(env: dict[str, str], *arguments: str) -> str:
+    """Run an `amends` command; return its output, or fail with it."""
+    done = subprocess.run(
+        [str(BIN / "amends"), *arguments], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"amends {' '.join(arguments)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def register_shop(env: dict[str, str]) -> int:
+    """Register the benchmark's Shopify shop; return its id (the last line printed)."""
+    output = amends(env, "shops", "add", "shopify", "--domain", DOMAIN, "--access-token", "x")
+    return int(output.strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def throwaway_postgres(server_url: str) -> Iterator[str]:
+    """Create an empty database amends_bench_<random> on the server; drop it after."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    name = f"amends_bench_{secrets.token_hex(5)}"
+    admin_url = make_url(server_url).set(drivername="postgresql")
+    with psycopg.connect(admin_url.render_as_string(hide_password=False), autocommit=True) as db:
+        db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(
+            admin_url.render_as_string(hide_password=False), autocommit=True
+        ) as db:
+            db.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def count_inbox(database_url: str) -> int:
+    """Count the inbox rows, on SQLite or PostgreSQL."""
+    if database_url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db:
+            return db.execute("SELECT count(*) FROM inbox").fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return db.execute("SELECT count(*) FROM inbox").fetchone()[0]
+
+
+# --- the benchmark -----------------------------------------------------------------
+
+
+def load(name: str, port: int, rates: list[float], args: argparse.Namespace) -> ServerResult:
+    """Warm up, measure max throughput with wrk, then latency at each fixed rate."""
+    body, signature = args.body, args.signature
+    progress(f"  {name}: warm-up {WARMUP_SECONDS}s")
+    warmup = run_wrk(port, WARMUP_SECONDS, run_tag("warmup"), signature)
+    progress(f"  {name}: max throughput, wrk {args.duration}s")
+    max_run = run_wrk(port, args.duration, run_tag("max"), signature)
+    rates = rates or [max_run.requests_per_s / 2]
+    paced = {}
+    for rate in rates:
+        progress(f"  {name}: fixed rate {rate:.0f}/s for {args.duration}s")
+        tag = run_tag(f"paced{rate:.0f}")
+        paced[rate] = asyncio.run(paced_load(port, rate, args.duration, tag, body, signature))
+    return ServerResult(name, max_run, paced, [warmup, max_run, *paced.values()])
+
+
+def bench_amends(
+    name: str, args: argparse.Namespace, workdir: Path, database_url: str | None = None
+) -> ServerResult:
+    """Benchmark `amends serve` on a fresh database: SQLite, or the PostgreSQL URL given."""
+    instance = workdir / ("instance-postgresql" if database_url else "instance-sqlite")
+    settings = {"AMENDS_INSTANCE_PATH": str(instance)}
+    if database_url:
+        settings["AMENDS_DATABASE_URL"] = database_url
+    env = clean_environment(**settings)
+    if database_url:
+        amends(env, "db", "upgrade")
+    register_shop(env)
+    database_url = database_url or f"sqlite:///{instance / 'amends.sqlite3'}"
+    port = free_port()
+    command = [str(BIN / "amends"), "serve", *server_options(port, args)]
+    progress(f"{name}: amends serve on port {port}, log in {workdir}")
+    with running(command, env, f"http://{HOST}:{port}/healthz", workdir / f"{port}.log"):
+        result = load(name, port, [], args)
+    result.stored = count_inbox(database_url)  # after a graceful stop: nothing in flight
+    return result
+
+
+def bench_bare(args: argparse.Namespace, workdir: Path, rates: list[float]) -> ServerResult:
+    """Benchmark the bare HMAC-checking Flask app at the same rates as Amends."""
+    port = free_port()
+    command = [sys.executable, "-m", "bench.bare_app", *server_options(port, args)]
+    progress(f"bare: port {port}")
+    with running(command, clean_environment(), f"http://{HOST}:{port}/", workdir / "bare.log"):
+        return load("bare flask + hmac", port, rates, args)
+
+
+def progress(message: str) -> None:
+    """Say what is running, on stderr, so stdout holds only the results."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- the report --------------------------------------------------------------------
+
+
+def report(
+    amends_results: list[ServerResult], bare: ServerResult, args: argparse.Namespace
+) -> None:
+    """Print the table, the ratio and latency targets, and the inbox check."""
+    kind = "gthread" if args.threads > 1 else "sync"
+    print(
+        f"\nPOST {PATH}: gunicorn {args.workers} workers x {args.threads} threads ({kind}), "
+        f"keepalive 5; wrk -t{WRK_THREADS} -c{CONNECTIONS} -d{args.duration}s; "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(f"{'server':<22}{'max req/s':>11}{'fixed rate':>12}{'p50 ms':>9}{'p99 ms':>9}")
+    for result in [*amends_results, bare]:
+        for index, (rate, run) in enumerate(result.paced.items()):
+            first = f"{result.name:<22}{result.max_run.requests_per_s:>11.1f}"
+            print(
+                f"{first if index == 0 else '':<33}{rate:>10.0f}/s"
+                f"{run.percentile_ms(0.50):>9.1f}{run.percentile_ms(0.99):>9.1f}"
+            )
+    print()
+    for result in amends_results:
+        ratio = result.max_run.requests_per_s / bare.max_run.requests_per_s
+        ((rate, run),) = result.paced.items()
+        p99 = run.percentile_ms(0.99)
+        print(
+            f"{result.name}: amends/bare max throughput {ratio:.2f} "
+            + verdict(ratio >= TARGET_RATIO, f">= {TARGET_RATIO}")
+        )
+        print(
+            f"{result.name}: p99 at {rate:.0f}/s (half its max) {p99:.1f} ms "
+            + verdict(p99 < TARGET_P99_MS, f"< {TARGET_P99_MS:.0f} ms")
+        )
+        print(f"{result.name}: {inbox_check(result)}")
+    bare_other = bare.total("other")
+    print(f"{bare.name}: non-200 answers {bare_other}" + (" (FAILED)" if bare_other else ""))
+
+
+def verdict(held: bool, target: str) -> str:
+    """Say whether a target held, in words a skimming reader catches."""
+    return f"(target {target}: {'ok' if held else 'target missed'})"
+
+
+def inbox_check(result: ServerResult) -> str:
+    """Compare the inbox rows with the 200 answers; say what the difference is."""
+    ok, other, sent = result.total("ok"), result.total("other"), result.total("sent")
+    errors = " ".join(run.socket_errors for run in result.runs if run.socket_errors)
+    stored = result.stored or 0
+    unanswered = stored - ok
+    line = f"inbox rows {stored}, 200 answers {ok}, non-200 answers {other}"
+    if errors:
+        line += f", socket errors: {errors}"
+    if stored == ok and other == 0:
+        return line + " (ok: every 200 is a stored row)"
+    if other == 0 and 0 < unanswered <= sent - ok:
+        return line + (
+            f" (ok: the {unanswered} extra rows are deliveries wrk sent and stopped "
+            "waiting for at its deadline; stored, never answered to the client)"
+        )
+    return line + " (FAILED: inbox and answers disagree)"
+
+
+# --- entry point -------------------------------------------------------------------
+
+
+def parse_arguments() -> argparse.Namespace:
+    """Read the command line; defaults suit a 2-core machine."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measured run")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, both servers")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker, both servers")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also run Amends on a throw-away database on this PostgreSQL server "
+        "(e.g. postgresql://127.0.0.1:5432/test)",
+    )
+    return parser.parse_args()
+
+
+def main() -> int:
+    """Check the tools, run every server in turn, print the report."""
+    if shutil.which("wrk") is None:
+        print("bench: wrk is not installed; run `apt-get install wrk` and retry", file=sys.stderr)
+        return 1
+    if not (BIN / "amends").exists():
+        print(f"bench: no {BIN / 'amends'}; run me with .venv/bin/python", file=sys.stderr)
+        return 1
+    args = parse_arguments()
+    args.body = BODY_FILE.read_bytes()
+    args.signature = shopify_signature(args.body)
+    try:
+        results, bare = run_all(args)
+    except (RuntimeError, subprocess.CalledProcessError) as error:
+        print(f"bench: failed: {error}", file=sys.stderr)
+        return 1
+    report(results, bare, args)
+    return 0
+
+
+def run_all(args: argparse.Namespace) -> tuple[list[ServerResult], ServerResult]:
+    """Benchmark Amends on each backend, then the bare app at the rates Amends set."""
+    with tempfile.TemporaryDirectory(prefix="amends-bench-") as tmp:
+        workdir = Path(tmp)
+        results = [bench_amends("amends (sqlite)", args, workdir)]
+        if args.postgres:
+            with throwaway_postgres(args.postgres) as url:
+                results.append(bench_amends("amends (postgresql)", args, workdir, url))
+        rates = sorted({rate for result in results for rate in result.paced})
+        return results, bench_bare(args, workdir, rates)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
