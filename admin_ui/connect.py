@@ -15,9 +15,10 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, request, ses
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from plugin.clock import utcnow
 from plugin.errors import InvalidInput, PlatformError
 from plugin.services import Runtime
-from plugin.shops import connect_shop, find_shop
+from plugin.shops import connect_shop, find_shop, grant_credentials
 from plugin.sync import register_webhooks
 
 bp = Blueprint("connect", __name__, url_prefix="/admin/connect")
@@ -181,7 +182,7 @@ def shopify_callback() -> ResponseReturnValue:
             platform="shopify",
             domain=shop,
             api_url=connector.admin_url_for(shop),
-            credentials={"access_token": grant.access_token, "scope": grant.scope},
+            credentials=grant_credentials(grant, utcnow()),
         )
     log.info("admin.connect.shopify-installed", extra={"shop": shop_id, "domain": shop})
     return jsonify(status="connected", shop=shop_id, scope=grant.scope), 200

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -123,3 +125,44 @@ def connect_shop(
     shop.api_url = api_url or shop.api_url
     shop.status = ACTIVE
     return shop.id
+
+
+REFRESH_MARGIN_SECONDS = 300
+
+
+def grant_credentials(grant: Any, now: datetime) -> dict[str, str]:
+    """Return what to store of an access grant: the token, and when it must be refreshed."""
+    credentials = {"access_token": grant.access_token, "scope": grant.scope}
+    if grant.expires_in:
+        credentials["expires_at"] = (now + timedelta(seconds=int(grant.expires_in))).isoformat()
+    if grant.refresh_token:
+        credentials["refresh_token"] = grant.refresh_token
+    return credentials
+
+
+def current_access_token(
+    session: Session,
+    box: CredentialBox,
+    shop_id: int,
+    refresh: Callable[[str, str], Any],
+    now: datetime,
+) -> str:
+    """Return the shop's access token, refreshed first when it expires within minutes.
+
+    `refresh(domain, refresh_token)` asks the platform for a new grant; the new
+    token and refresh token replace the old ones at once (the old refresh token
+    is spent).
+    """
+    shop = session.get(Shop, shop_id)
+    if shop is None:
+        raise NotFound(f"no shop with id {shop_id}")
+    credentials = box.open(shop.credentials)
+    expires_at = credentials.get("expires_at")
+    due = expires_at and datetime.fromisoformat(expires_at) - now < timedelta(
+        seconds=REFRESH_MARGIN_SECONDS
+    )
+    if not due or not credentials.get("refresh_token"):
+        return credentials["access_token"]
+    grant = refresh(shop.domain, credentials["refresh_token"])
+    shop.credentials = box.seal(credentials | grant_credentials(grant, now))
+    return grant.access_token

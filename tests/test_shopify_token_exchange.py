@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from connectors.shopify import oauth
 from connectors.shopify.client import ShopifyClient
+from connectors.shopify.connector import AppCredentials, ShopifyConnector
+from plugin.clock import utcnow
 from plugin.errors import PlatformUnauthorized
+from plugin.shops import current_access_token, grant_credentials, shop_credentials
 from tests.test_sandbox_shopify_harness import CLIENT_ID, SECRET, SHOP, running_sandbox
 from tests.test_sandbox_shopify_oauth import session_token
 
@@ -34,3 +39,40 @@ def test_a_forged_session_token_gets_no_access_token():
 
         with pytest.raises(PlatformUnauthorized, match="invalid_subject_token"):
             oauth.exchange_id_token(SHOP, forged, CLIENT_ID, SECRET, store.base)
+
+
+def test_a_stored_expiring_token_is_refreshed_before_it_runs_out(runtime, make_shop):
+    with running_sandbox() as store:
+        connector = ShopifyConnector(
+            app=AppCredentials(api_key=CLIENT_ID, secrets=(SECRET,), admin_url=store.base)
+        )
+        grant = connector.exchange_embedded_token(SHOP, session_token())
+        issued = utcnow()
+        shop_id = make_shop("shopify", domain=SHOP, **grant_credentials(grant, issued))
+
+        with runtime.database.transaction() as session:
+            early = current_access_token(
+                session,
+                runtime.credentials,
+                shop_id,
+                connector.refresh,
+                issued + timedelta(minutes=10),
+            )
+        store.advance(3500)  # the sandbox's token is about to expire
+        with runtime.database.transaction() as session:
+            late = current_access_token(
+                session,
+                runtime.credentials,
+                shop_id,
+                connector.refresh,
+                issued + timedelta(seconds=3500),
+            )
+        with runtime.database.transaction() as session:
+            stored = shop_credentials(session, runtime.credentials, shop_id)
+
+        assert early == grant.access_token
+        assert late != grant.access_token
+        assert stored["access_token"] == late
+        assert stored["refresh_token"] != grant.refresh_token
+        client = ShopifyClient(SHOP, late, api_url=store.base)
+        assert client.execute("{ shop { name } }") == {"shop": {"name": "Amends Demo"}}

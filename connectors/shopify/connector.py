@@ -99,6 +99,30 @@ class ShopifyConnector:
             self.app.timeout,
         )
 
+    def exchange_embedded_token(self, shop: str, id_token: str) -> oauth.Grant:
+        """Trade an embedded load's session token for an expiring offline access token."""
+        if not oauth.valid_shop_domain(shop):
+            raise InvalidInput(f"{shop!r} is not a SHOP.myshopify.com domain")
+        return oauth.exchange_id_token(
+            shop,
+            id_token,
+            self.app.api_key,
+            self.app.secrets[0],
+            self.app.admin_url,
+            self.app.timeout,
+        )
+
+    def refresh(self, shop: str, refresh_token: str) -> oauth.Grant:
+        """Trade a refresh token for a new expiring access token."""
+        return oauth.refresh_access_token(
+            shop,
+            refresh_token,
+            self.app.api_key,
+            self.app.secrets[0],
+            self.app.admin_url,
+            self.app.timeout,
+        )
+
     def admin_url_for(self, shop: str) -> str | None:
         """Return the admin base to store for a shop (only when not Shopify's own)."""
         return self.app.admin_url or None
