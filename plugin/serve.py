@@ -38,5 +38,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             "timeout": 30,
             "accesslog": "-",
             "preload_app": False,
+            # gunicorn's control socket sits at one path per user: two instances on a
+            # host would share it. Amends does not use it.
+            "control_socket_disable": True,
         }
     ).run()
