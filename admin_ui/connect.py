@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, request, session
 from flask.typing import ResponseReturnValue
@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from plugin.clock import utcnow
 from plugin.errors import InvalidInput, PlatformError
 from plugin.services import Runtime
-from plugin.shops import connect_shop, find_shop, grant_credentials
+from plugin.shops import connect_shop, find_shop, grant_credentials, store_url
 from plugin.sync import register_webhooks
 
 bp = Blueprint("connect", __name__, url_prefix="/admin/connect")
@@ -37,10 +37,10 @@ def _states(runtime: Runtime) -> URLSafeTimedSerializer:
 
 
 def _store_url(value: str | None) -> str:
-    parts = urlsplit((value or "").strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        abort(400, description="store_url must be the store's http(s) home URL")
-    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}/"
+    try:
+        return store_url(value, "store_url")
+    except InvalidInput as error:
+        abort(400, description=str(error))
 
 
 def _read_state(runtime: Runtime, value: str | None) -> str:

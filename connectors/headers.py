@@ -1,7 +1,8 @@
-"""Header helpers shared by the platform connectors."""
+"""What the platform connectors share in reading a delivery: headers, times, the body."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -46,3 +47,14 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
     except ValueError:
         return None
+
+
+def json_object(topic: str, body: bytes) -> dict:
+    """Return the delivery's JSON object; raise MalformedDelivery for anything else."""
+    try:
+        payload = json.loads(body)
+    except ValueError as error:
+        raise MalformedDelivery(f"{topic} body is not JSON: {error}") from error
+    if not isinstance(payload, dict):
+        raise MalformedDelivery(f"{topic} body is JSON but not an object")
+    return payload

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -166,3 +167,14 @@ def current_access_token(
     grant = refresh(shop.domain, credentials["refresh_token"])
     shop.credentials = box.seal(credentials | grant_credentials(grant, now))
     return grant.access_token
+
+
+def store_url(url: str | None, name: str = "url") -> str:
+    """Return a store's home URL in one spelling (lowercase host, one trailing slash).
+
+    The same store must be one shop however the merchant typed its address.
+    """
+    parts = urlsplit((url or "").strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(f"{name} must be an http(s) URL, got {url!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}/"

@@ -38,6 +38,7 @@ def store(sandbox: Sandbox) -> Sandbox:
 # named in PREPARE run first.
 PREPARE = {
     "AmendsDiscountByCode": ["AmendsDiscountCodeCreate"],
+    "AmendsOrderRefunds": ["AmendsShippingRefund"],
     "AmendsWebhookSubscriptions": ["AmendsWebhookSubscriptionCreate"],
 }
 VERSION = {"AmendsShippingRefundLegacy": "2025-10"}
@@ -98,6 +99,10 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     ),
     "AmendsOrderTagsAdd": lambda d: d["tagsAdd"]["node"] == {"id": ORDER},
     "AmendsOrderNote": lambda d: d["order"]["note"] == "Dejar en conserjería",
+    "AmendsOrderRefunds": lambda d: (
+        [refund["note"] for refund in d["order"]["refunds"]]
+        == [OPERATIONS["AmendsShippingRefund"][1]["input"]["note"]]
+    ),
     "AmendsOrderNoteUpdate": lambda d: (
         d["orderUpdate"]["order"]
         == {"id": ORDER, "note": "existing note\n[Amends] INC-42: shipping refunded 4.90 EUR"}

@@ -28,8 +28,7 @@ REFERENCE = (
     Path(__file__).parent.parent
     / "connectors"
     / "shopify"
-    / "schema"
-    / "reference-operations.graphql"
+    / "operations.graphql"
 )
 SHOP = "amends-demo.myshopify.com"
 SECRET = "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"

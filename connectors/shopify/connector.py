@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from connectors import signing
-from connectors.headers import header, lowered, parse_timestamp, required_header
+from connectors.headers import (
+    header,
+    json_object,
+    lowered,
+    parse_timestamp,
+    required_header,
+)
 from connectors.reasons import reason_of
 from connectors.shopify import consts, normalize, oauth
 from plugin.errors import InvalidInput, PlatformUnauthorized
 from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
-from plugin.platforms import Delivery, MalformedDelivery
+from plugin.platforms import Delivery
 
 _KEPT_HEADERS = (
     consts.TOPIC_HEADER,
@@ -166,10 +171,5 @@ class ShopifyConnector:
         parser = self._refund if topic == "refunds/create" else _PARSERS.get(topic)
         if parser is None:
             return None
-        try:
-            payload = json.loads(body)
-        except ValueError as error:
-            raise MalformedDelivery(f"{topic} body is not JSON: {error}") from error
-        if not isinstance(payload, dict):
-            raise MalformedDelivery(f"{topic} body is JSON but not an object")
+        payload = json_object(topic, body)
         return parser(payload)

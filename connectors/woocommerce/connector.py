@@ -10,13 +10,13 @@ from contextlib import closing
 from datetime import datetime
 
 from connectors import signing
-from connectors.headers import header, lowered, required_header
+from connectors.headers import header, json_object, lowered, required_header
 from connectors.reasons import reason_of
 from connectors.woocommerce import consts, normalize, subscriptions
 from connectors.woocommerce.client import WooClient
 from connectors.woocommerce.subscriptions import SubscriptionReport
 from plugin.events import Event
-from plugin.platforms import Delivery, MalformedDelivery
+from plugin.platforms import Delivery
 
 log = logging.getLogger("amends.connectors.woocommerce")
 
@@ -140,12 +140,7 @@ class WooCommerceConnector:
         """Turn a stored delivery into events; None when no parser handles the topic yet."""
         if topic not in consts.ORDER_TOPICS:
             return None
-        try:
-            payload = json.loads(body)
-        except ValueError as error:
-            raise MalformedDelivery(f"{topic} body is not JSON: {error}") from error
-        if not isinstance(payload, dict):
-            raise MalformedDelivery(f"{topic} body is JSON but not an object")
+        payload = json_object(topic, body)
         if normalize.is_error_body(payload):
             log.warning("connectors.woocommerce.error-body", extra={"code": payload.get("code")})
             return []

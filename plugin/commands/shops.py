@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import click
 
 from connectors.shopify.consts import API_VERSION, SHOP_DOMAIN
 from plugin.commands.support import print_json, print_table, runtime
 from plugin.errors import InvalidInput, PlatformError
 from plugin.services import Runtime
-from plugin.shops import add_shop, list_shops
+from plugin.shops import add_shop, list_shops, store_url
 from plugin.storage.models import Shop
 from plugin.sync import register_webhooks, webhook_url
 
@@ -42,7 +40,7 @@ def add_shopify(domain: str, access_token: str, api_url: str | None) -> None:
             platform="shopify",
             domain=domain,
             credentials={"access_token": access_token},
-            api_url=_checked_url(api_url, "--api-url") if api_url else None,
+            api_url=store_url(api_url, "--api-url") if api_url else None,
             api_version=API_VERSION,
         )
     click.echo(f"added Shopify shop {domain}")
@@ -56,7 +54,7 @@ def add_shopify(domain: str, access_token: str, api_url: str | None) -> None:
 @click.option("--webhook-secret", required=True, help="the secret its webhooks are signed with")
 def add_woocommerce(url: str, consumer_key: str, consumer_secret: str, webhook_secret: str) -> None:
     """Register a WooCommerce store."""
-    url = _checked_url(url, "--url")
+    url = store_url(url, "--url")
     rt = runtime()
     with rt.database.transaction() as session:
         shop_id = add_shop(
@@ -90,13 +88,6 @@ def _register_webhooks(rt: Runtime, shop_id: int) -> None:
         )
         return
     click.echo(f"webhooks active ({len(changed)} created or re-enabled)")
-
-
-def _checked_url(url: str, option: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput(f"{option} must be an http(s) URL, got {url!r}")
-    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}/"
 
 
 @shops.command("list")

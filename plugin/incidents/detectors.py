@@ -26,7 +26,6 @@ def detect_item_problems(session: Session, shop_id: int, event: ReturnRequested)
     for line in event.lines:
         if line.reason in FAULT_REASONS:
             lines_by_kind[FAULT_REASONS[line.reason]].append(line)
-    order = find_order(session, shop_id, event.order_id)
     opened = []
     for kind, lines in lines_by_kind.items():
         detail = {
@@ -42,9 +41,7 @@ def detect_item_problems(session: Session, shop_id: int, event: ReturnRequested)
                 for line in lines
             ],
         }
-        incident = open_incident(session, shop_id, event.order_id, kind, detail, order=order)
-        if incident is not None:
-            opened.append(incident)
+        opened += _open_for_order(session, shop_id, event.order_id, kind, detail)
     return opened
 
 
@@ -60,9 +57,7 @@ def detect_refund_problems(session: Session, shop_id: int, event: RefundRecorded
         "reason": event.reason,
         "reason_text": event.reason_text,
     }
-    order = find_order(session, shop_id, event.order_id)
-    incident = open_incident(session, shop_id, event.order_id, kind, detail, order=order)
-    return [incident] if incident is not None else []
+    return _open_for_order(session, shop_id, event.order_id, kind, detail)
 
 
 # Carrier statuses that are the shop's problem to handle, and the incident each opens.
@@ -86,6 +81,13 @@ def detect_shipment_problems(
         if event.estimated_delivery_at
         else None,
     }
-    order = find_order(session, shop_id, event.order_id)
-    incident = open_incident(session, shop_id, event.order_id, kind, detail, order=order)
+    return _open_for_order(session, shop_id, event.order_id, kind, detail)
+
+
+def _open_for_order(
+    session: Session, shop_id: int, order_id: str, kind: str, detail: dict
+) -> list[Incident]:
+    """Open the incident with what is known of the order; [] when one is open already."""
+    order = find_order(session, shop_id, order_id)
+    incident = open_incident(session, shop_id, order_id, kind, detail, order=order)
     return [incident] if incident is not None else []
