@@ -182,6 +182,7 @@ def shopify_callback() -> ResponseReturnValue:
             platform="shopify",
             domain=shop,
             api_url=connector.admin_url_for(shop),
+            api_version=connector.api_version,
             credentials=grant_credentials(grant, utcnow()),
         )
     log.info("admin.connect.shopify-installed", extra={"shop": shop_id, "domain": shop})

@@ -115,15 +115,23 @@ def connect_shop(
     domain: str,
     credentials: dict[str, str],
     api_url: str | None = None,
+    api_version: str | None = None,
 ) -> int:
     """Register a shop, or give a known one new credentials and reactivate it; return its id."""
     shop = find_shop(session, platform, domain=domain)
     if shop is None:
         return add_shop(
-            session, box, platform=platform, domain=domain, credentials=credentials, api_url=api_url
+            session,
+            box,
+            platform=platform,
+            domain=domain,
+            credentials=credentials,
+            api_url=api_url,
+            api_version=api_version,
         )
     shop.credentials = box.seal(credentials)
     shop.api_url = api_url or shop.api_url
+    shop.api_version = api_version or shop.api_version
     shop.status = ACTIVE
     return shop.id
 

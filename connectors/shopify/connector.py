@@ -63,6 +63,7 @@ class ShopifyConnector:
 
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
+    api_version = consts.API_VERSION
 
     def __init__(
         self,
