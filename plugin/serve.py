@@ -41,5 +41,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             # gunicorn's control socket sits at one path per user: two instances on a
             # host would share it. Amends does not use it.
             "control_socket_disable": True,
+            # Each worker gets its own listening socket and the kernel spreads the
+            # connections evenly; with one shared socket one worker can take most.
+            "reuse_port": True,
         }
     ).run()
