@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from plugin.errors import ConfigurationError, StorageUnavailable
+from plugin.storage.writelock import WriterLock, lock_path
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -24,8 +24,8 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     readers: Engine  # the same pool, flagged so that SQLite starts a deferred transaction
-    # SQLite has one writer at a time; threads of one process queue here and wake at
-    # once, rather than in SQLite's busy handler, which sleeps up to 100 ms a try.
+    # SQLite has one writer at a time; writers of every process queue here and wake
+    # at once, rather than in SQLite's busy handler, which sleeps up to 100 ms a try.
     writers: AbstractContextManager = field(default_factory=nullcontext)
 
     @property
@@ -44,9 +44,13 @@ class Database:
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
-        """Yield a Core connection inside one transaction (the intake's fast path)."""
+        """Yield a Core connection inside one transaction (the intake's fast path).
+
+        The connection is checked out before the writer lock is taken and returned
+        after it is let go, so that the lock covers only the transaction itself.
+        """
         try:
-            with self.writers, self.engine.begin() as connection:
+            with self.engine.connect() as connection, self.writers, connection.begin():
                 yield connection
         except (OperationalError, InterfaceError) as error:
             raise unavailable(error) from error
@@ -89,7 +93,8 @@ def connect(url: str) -> Database:
             f"unsupported database {parsed.drivername!r}: use sqlite:///PATH or postgresql://..."
         )
     readers = engine.execution_options(amends_read_only=True)
-    writers = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+    sqlite = engine.dialect.name == "sqlite"
+    writers = WriterLock(lock_path(parsed.database)) if sqlite else nullcontext()
     return Database(engine, sessionmaker(engine, expire_on_commit=False), readers, writers)
 
 
