@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from plugin.errors import PlatformError
-from plugin.inbox.store import record_delivery
+from plugin.inbox.store import NewDelivery, record_deliveries
 from plugin.services import Runtime
 from plugin.shops import ACTIVE
 from plugin.storage.models import Shop
@@ -88,21 +88,22 @@ def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:
     changed = runtime.connectors[PLATFORM].changed_orders(
         shop.api_url or shop.domain, runtime.credentials.open(shop.credentials), since
     )
-    stored = 0
+    fetched = [
+        NewDelivery(
+            platform=PLATFORM,
+            shop_id=shop.id,
+            topic="order.updated",
+            delivery_key=key,
+            headers={"X-Amends-Source": "reconcile"},
+            body=body,
+            triggered_at=None,
+        )
+        for key, body in changed
+    ]
     with runtime.database.transaction() as session:
-        for key, body in changed:
-            inbox_id = record_delivery(
-                session,
-                platform=PLATFORM,
-                shop_id=shop.id,
-                topic="order.updated",
-                delivery_key=key,
-                headers={"X-Amends-Source": "reconcile"},
-                body=body,
-                triggered_at=None,
-            )
-            stored += inbox_id is not None
+        new = record_deliveries(session, fetched) if fetched else []
         session.get(Shop, shop.id).synced_at = now
+    stored = sum(inbox_id is not None for inbox_id in new)
     log.info(
         "sync.woocommerce.reconciled",
         extra={"shop": shop.id, "fetched": len(changed), "new": stored},

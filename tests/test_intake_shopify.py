@@ -201,12 +201,12 @@ def test_a_store_that_cannot_write_answers_503_so_shopify_retries(
     shopify_shop, post_shopify, runtime, monkeypatch
 ):
     from plugin.errors import StorageUnavailable
-    from webhooks import intake
+    from plugin.inbox import groupcommit
 
     def broken(*args, **kwargs):
         raise StorageUnavailable("database unavailable: disk I/O error")
 
-    monkeypatch.setattr(intake, "record_delivery", broken)
+    monkeypatch.setattr(groupcommit, "record_deliveries", broken)
 
     response = post_shopify("orders/create", ORDER)
 

@@ -14,7 +14,7 @@ from plugin import dispatch, worker
 from plugin.clock import utcnow
 from plugin.events import OrderChanged
 from plugin.inbox.processing import RetryPolicy, process_due, process_next
-from plugin.inbox.store import record_delivery
+from plugin.inbox.store import NewDelivery, record_deliveries
 from plugin.orders.snapshot import find_order
 from plugin.storage.db import connect
 from plugin.storage.models import Order
@@ -185,21 +185,22 @@ def test_two_workers_process_each_of_1000_deliveries_exactly_once(
     database_url, shopify_shop, runtime
 ):
 
-    with runtime.database.transaction() as session:
-        for n in range(1000):
-            body = json.dumps(
+    deliveries = [
+        NewDelivery(
+            platform="shopify",
+            shop_id=shopify_shop,
+            topic="orders/create",
+            delivery_key=f"k{n}",
+            headers={},
+            body=json.dumps(
                 order_state("2026-11-16T10:12:45+01:00", "paid") | {"id": 1000 + n, "name": f"#{n}"}
-            ).encode()
-            record_delivery(
-                session,
-                platform="shopify",
-                shop_id=shopify_shop,
-                topic="orders/create",
-                delivery_key=f"k{n}",
-                headers={},
-                body=body,
-                triggered_at=None,
-            )
+            ).encode(),
+            triggered_at=None,
+        )
+        for n in range(1000)
+    ]
+    with runtime.database.transaction() as session:
+        record_deliveries(session, deliveries)
     seen = Counter()
     by_worker = Counter()
     lock = threading.Lock()

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+from plugin.inbox.groupcommit import GroupCommit
 from webhooks.directory import Directory
 from webhooks.views import bp
 
 
 def init_app(app: Flask) -> None:
-    """Register the webhook endpoints and the per-process directory of known shops."""
+    """Register the webhook endpoints, with the per-process shop directory and inbox writer."""
     app.extensions["amends.webhooks.shops"] = Directory(ttl_seconds=10.0)
+    app.extensions["amends.webhooks.inbox"] = GroupCommit.into(app.extensions["amends"].database)
     app.register_blueprint(bp)

@@ -18,9 +18,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from plugin.errors import StorageUnavailable
-from plugin.inbox.store import record_delivery
+from plugin.inbox.groupcommit import GroupCommit
+from plugin.inbox.store import NewDelivery
 from plugin.platforms import Connector, Delivery, MalformedDelivery
-from plugin.services import Runtime
 
 log = logging.getLogger("amends.webhooks")
 
@@ -74,7 +74,7 @@ def read_body(request: Request, platform: str, limit: int) -> bytes:
 
 
 def accept(
-    runtime: Runtime, connector: Connector, shop: KnownShop, delivery: Delivery, body: bytes
+    inbox: GroupCommit, connector: Connector, shop: KnownShop, delivery: Delivery, body: bytes
 ) -> ResponseReturnValue:
     """Run the pipeline from the signature on, for a delivery to a known shop."""
     platform = connector.platform
@@ -90,9 +90,8 @@ def accept(
     except ValueError:
         reject(platform, 400, "unreadable", "body is not JSON", shop=shop.id, topic=delivery.topic)
     try:
-        with runtime.database.connection() as connection:
-            inbox_id = record_delivery(
-                connection,
+        inbox_id = inbox.record(
+            NewDelivery(
                 platform=platform,
                 shop_id=shop.id,
                 topic=delivery.topic,
@@ -101,6 +100,7 @@ def accept(
                 body=body,
                 triggered_at=delivery.triggered_at,
             )
+        )
     except StorageUnavailable as error:
         return unavailable_response(platform, error)
     status = "accepted" if inbox_id is not None else "duplicate"

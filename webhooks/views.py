@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
 
 from plugin.errors import StorageUnavailable
+from plugin.inbox.groupcommit import GroupCommit
 from plugin.services import Runtime
 from plugin.shops import find_shop
 from webhooks.directory import Directory
@@ -30,6 +31,10 @@ def _runtime() -> Runtime:
 
 def _directory() -> Directory[KnownShop]:
     return current_app.extensions["amends.webhooks.shops"]
+
+
+def _inbox() -> GroupCommit:
+    return current_app.extensions["amends.webhooks.inbox"]
 
 
 def _shopify_shop(runtime: Runtime, domain: str) -> KnownShop | None:
@@ -63,7 +68,7 @@ def shopify() -> ResponseReturnValue:
     if shop is None:
         reject("shopify", 404, "unknown-shop", f"no shop {domain} is installed", domain=domain)
     body = read_body(request, "shopify", runtime.settings.webhook_max_bytes)
-    return accept(runtime, connector, shop, delivery, body)
+    return accept(_inbox(), connector, shop, delivery, body)
 
 
 @bp.route("/woocommerce/<int:shop_id>", methods=["POST"])
@@ -85,4 +90,4 @@ def woocommerce(shop_id: int) -> ResponseReturnValue:
         log.info("webhooks.woocommerce.ping", extra={"shop": shop_id})
         return "", 200
     delivery = describe(connector, request)
-    return accept(runtime, connector, shop, delivery, body)
+    return accept(_inbox(), connector, shop, delivery, body)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -17,6 +18,19 @@ from plugin.inbox import DONE, FAILED, IGNORED, PENDING
 from plugin.storage.models import InboxDelivery
 
 
+@dataclass(frozen=True)
+class NewDelivery:
+    """A verified delivery, as the intake (or the reconcile job) hands it to the inbox."""
+
+    platform: str
+    shop_id: int
+    topic: str
+    delivery_key: str
+    headers: Mapping[str, str]
+    body: bytes
+    triggered_at: datetime | None
+
+
 @cache
 def _insert_new(dialect: str) -> Insert:
     """Build once the insert that lets the unique delivery key decide."""
@@ -25,43 +39,54 @@ def _insert_new(dialect: str) -> Insert:
     return (
         insert(table)
         .on_conflict_do_nothing(index_elements=["shop_id", "delivery_key"])
-        .returning(table.c.id)
+        .returning(table.c.id, table.c.shop_id, table.c.delivery_key)
     )
 
 
-def record_delivery(
-    executor: Session | Connection,
-    *,
-    platform: str,
-    shop_id: int,
-    topic: str,
-    delivery_key: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    triggered_at: datetime | None,
-) -> int | None:
-    """Store a delivery; return its id, or None when the same delivery is stored already.
+def record_deliveries(
+    executor: Session | Connection, deliveries: Sequence[NewDelivery]
+) -> list[int | None]:
+    """Store deliveries in one statement; for each, its id or None if it was stored already.
 
-    This is the intake's hot path: a prepared Core insert, no ORM unit of work.
+    A delivery repeated within `deliveries` is stored once: the first one gets the
+    id, the repeats None, as if they had come after it. This is the intake's hot
+    path: a prepared Core insert of many rows, no ORM unit of work.
     """
+    firsts: dict[tuple[int, str], NewDelivery] = {}
+    for delivery in deliveries:
+        firsts.setdefault((delivery.shop_id, delivery.delivery_key), delivery)
     now = utcnow()
-    dialect = (executor.get_bind() if isinstance(executor, Session) else executor).dialect.name
-    return executor.execute(
-        _insert_new(dialect),
+    rows = [
         {
-            "platform": platform,
-            "shop_id": shop_id,
-            "topic": topic,
-            "delivery_key": delivery_key,
-            "headers": dict(headers),
-            "body": body,
+            "platform": delivery.platform,
+            "shop_id": delivery.shop_id,
+            "topic": delivery.topic,
+            "delivery_key": delivery.delivery_key,
+            "headers": dict(delivery.headers),
+            "body": delivery.body,
             "received_at": now,
-            "triggered_at": triggered_at,
+            "triggered_at": delivery.triggered_at,
             "status": PENDING,
             "attempts": 0,
             "next_attempt_at": now,
-        },
-    ).scalar_one_or_none()
+        }
+        for delivery in firsts.values()
+    ]
+    dialect = (executor.get_bind() if isinstance(executor, Session) else executor).dialect.name
+    stored = {
+        (shop_id, key): inbox_id
+        for inbox_id, shop_id, key in executor.execute(_insert_new(dialect), rows)
+    }
+    return [
+        stored.get(key) if firsts[key] is delivery else None
+        for delivery in deliveries
+        for key in [(delivery.shop_id, delivery.delivery_key)]
+    ]
+
+
+def record_delivery(executor: Session | Connection, delivery: NewDelivery) -> int | None:
+    """Store one delivery; return its id, or None when the same delivery is stored already."""
+    return record_deliveries(executor, [delivery])[0]
 
 
 def list_deliveries(

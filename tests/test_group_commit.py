@@ -1,0 +1,163 @@
+"""Group commit: deliveries that arrive together share a transaction, and each is
+answered with what happened to it alone."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from plugin.errors import StorageUnavailable
+from plugin.inbox.groupcommit import GroupCommit
+from plugin.inbox.store import NewDelivery, record_deliveries
+from tests.helpers import inbox_rows
+
+
+def delivery(shop_id: int, key: str) -> NewDelivery:
+    return NewDelivery(
+        platform="shopify",
+        shop_id=shop_id,
+        topic="orders/create",
+        delivery_key=key,
+        headers={"X-Shopify-Webhook-Id": key},
+        body=b'{"id": 1}',
+        triggered_at=None,
+    )
+
+
+class HeldWriter:
+    """The real inbox writer, with its first batch held until released, and its batches seen."""
+
+    def __init__(self, write: Callable[[Sequence[NewDelivery]], list[int | None]]) -> None:
+        self.write = write
+        self.batches: list[list[str]] = []
+        self.first_started = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, deliveries: Sequence[NewDelivery]) -> list[int | None]:
+        self.batches.append([d.delivery_key for d in deliveries])
+        if len(self.batches) == 1:
+            self.first_started.set()
+            assert self.release.wait(10)
+        return self.write(deliveries)
+
+
+def real_writer(runtime) -> Callable[[Sequence[NewDelivery]], list[int | None]]:
+    def write(deliveries: Sequence[NewDelivery]) -> list[int | None]:
+        with runtime.database.connection() as connection:
+            return record_deliveries(connection, deliveries)
+
+    return write
+
+
+def wait_until(condition: Callable[[], bool]) -> None:
+    for _ in range(1000):
+        if condition():
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("condition not met within 10 s")
+
+
+def test_deliveries_arriving_during_a_write_share_the_next_transaction(runtime, shopify_shop):
+    writer = HeldWriter(real_writer(runtime))
+    inbox = GroupCommit(writer)
+    with ThreadPoolExecutor(6) as pool:
+        first = pool.submit(inbox.record, delivery(shopify_shop, "first"))
+        assert writer.first_started.wait(10)
+        later = [pool.submit(inbox.record, delivery(shopify_shop, f"later-{n}")) for n in range(5)]
+        wait_until(lambda: len(inbox._queue) == 5)
+        writer.release.set()
+        ids = [first.result(10)] + [future.result(10) for future in later]
+
+    assert writer.batches == [["first"], [f"later-{n}" for n in range(5)]]
+    assert None not in ids
+    assert len(set(ids)) == 6
+    assert sorted(row.id for row in inbox_rows(runtime)) == sorted(ids)
+
+
+def test_a_delivery_alone_is_written_at_once(runtime, shopify_shop):
+    writer = HeldWriter(real_writer(runtime))
+    writer.release.set()
+    inbox = GroupCommit(writer)
+
+    inbox_id = inbox.record(delivery(shopify_shop, "alone"))
+
+    assert writer.batches == [["alone"]]
+    assert [row.id for row in inbox_rows(runtime)] == [inbox_id]
+
+
+def test_a_delivery_repeated_within_one_batch_is_stored_once(runtime, shopify_shop):
+    with runtime.database.connection() as connection:
+        ids = record_deliveries(
+            connection,
+            [delivery(shopify_shop, "a"), delivery(shopify_shop, "b"), delivery(shopify_shop, "a")],
+        )
+    with runtime.database.connection() as connection:
+        again = record_deliveries(connection, [delivery(shopify_shop, "a")])
+
+    assert [inbox_id is not None for inbox_id in ids] == [True, True, False]
+    assert again == [None]
+    assert sorted(row.delivery_key for row in inbox_rows(runtime)) == ["a", "b"]
+
+
+def test_every_delivery_of_a_batch_is_refused_when_the_database_is_unavailable(
+    runtime, shopify_shop
+):
+    def unavailable(deliveries: Sequence[NewDelivery]) -> list[int | None]:
+        raise StorageUnavailable("database unavailable: disk I/O error")
+
+    writer = HeldWriter(unavailable)
+    inbox = GroupCommit(writer)
+    with ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(inbox.record, delivery(shopify_shop, "first"))]
+        assert writer.first_started.wait(10)
+        futures += [pool.submit(inbox.record, delivery(shopify_shop, f"k{n}")) for n in range(3)]
+        wait_until(lambda: len(inbox._queue) == 3)
+        writer.release.set()
+        for future in futures:
+            with pytest.raises(StorageUnavailable):
+                future.result(10)
+
+    assert writer.batches == [["first"], ["k0", "k1", "k2"]]
+    assert inbox_rows(runtime) == []
+
+
+def test_a_row_the_database_refuses_fails_only_its_own_request(runtime, shopify_shop):
+    writer = HeldWriter(real_writer(runtime))
+    inbox = GroupCommit(writer)
+    no_such_shop = shopify_shop + 1000
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(inbox.record, delivery(shopify_shop, "first"))
+        assert writer.first_started.wait(10)
+        good = pool.submit(inbox.record, delivery(shopify_shop, "good"))
+        wait_until(lambda: len(inbox._queue) == 1)
+        bad = pool.submit(inbox.record, delivery(no_such_shop, "orphan"))
+        wait_until(lambda: len(inbox._queue) == 2)
+        writer.release.set()
+
+        assert first.result(10) is not None
+        assert good.result(10) is not None
+        with pytest.raises(IntegrityError):
+            bad.result(10)
+
+    # the shared batch failed as a whole, then each delivery was written on its own
+    assert writer.batches == [["first"], ["good", "orphan"], ["good"], ["orphan"]]
+    assert sorted(row.delivery_key for row in inbox_rows(runtime)) == ["first", "good"]
+
+
+def test_many_threads_store_every_delivery_exactly_once(runtime, shopify_shop):
+    inbox = GroupCommit.into(runtime.database)
+    keys = [f"delivery-{n % 300}" for n in range(600)]  # each sent twice, as platforms retry
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda key: (key, inbox.record(delivery(shopify_shop, key))), keys))
+
+    accepted = Counter(key for key, inbox_id in answers if inbox_id is not None)
+    assert accepted == Counter({f"delivery-{n}": 1 for n in range(300)})
+    rows = inbox_rows(runtime)
+    assert len(rows) == 300
+    assert {row.id for row in rows} == {inbox_id for _, inbox_id in answers if inbox_id}
