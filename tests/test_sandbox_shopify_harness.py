@@ -24,12 +24,7 @@ from werkzeug.serving import make_server
 from connectors.shopify.sandbox import close_app, create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shopify" / "sandbox"
-REFERENCE = (
-    Path(__file__).parent.parent
-    / "connectors"
-    / "shopify"
-    / "operations.graphql"
-)
+REFERENCE = Path(__file__).parent.parent / "connectors" / "shopify" / "operations.graphql"
 SHOP = "amends-demo.myshopify.com"
 SECRET = "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"
 CLIENT_ID = "sandbox-client-id"
