@@ -3,17 +3,22 @@ answered with what happened to it alone."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from plugin.errors import StorageUnavailable
+from plugin.inbox import store
 from plugin.inbox.groupcommit import GroupCommit
-from plugin.inbox.store import NewDelivery, record_deliveries
+from plugin.inbox.store import NewDelivery, batch_writer, record_deliveries
 from tests.helpers import inbox_rows
 
 
@@ -47,11 +52,7 @@ class HeldWriter:
 
 
 def real_writer(runtime) -> Callable[[Sequence[NewDelivery]], list[int | None]]:
-    def write(deliveries: Sequence[NewDelivery]) -> list[int | None]:
-        with runtime.database.connection() as connection:
-            return record_deliveries(connection, deliveries)
-
-    return write
+    return batch_writer(runtime.database)
 
 
 def wait_until(condition: Callable[[], bool]) -> None:
@@ -141,7 +142,7 @@ def test_a_row_the_database_refuses_fails_only_its_own_request(runtime, shopify_
 
         assert first.result(10) is not None
         assert good.result(10) is not None
-        with pytest.raises(IntegrityError):
+        with pytest.raises((IntegrityError, sqlite3.IntegrityError)):  # PostgreSQL's, SQLite's
             bad.result(10)
 
     # the shared batch failed as a whole, then each delivery was written on its own
@@ -161,3 +162,36 @@ def test_many_threads_store_every_delivery_exactly_once(runtime, shopify_shop):
     rows = inbox_rows(runtime)
     assert len(rows) == 300
     assert {row.id for row in rows} == {inbox_id for _, inbox_id in answers if inbox_id}
+
+
+def test_the_intake_stores_a_row_exactly_as_sqlalchemy_would(runtime, shopify_shop, monkeypatch):
+    triggered = datetime(2026, 11, 16, 9, 12, 45, 123000, tzinfo=UTC)
+    sent = NewDelivery(
+        platform="shopify",
+        shop_id=shopify_shop,
+        topic="orders/create",
+        delivery_key="by-intake",
+        headers={"X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": "é.myshopify.com"},
+        body=b'{"note": "caf\\u00e9 \\/"}',
+        triggered_at=triggered,
+    )
+    received = datetime(2026, 11, 16, 9, 12, 46, 1, tzinfo=UTC)
+    monkeypatch.setattr(store, "utcnow", lambda: received)
+    batch_writer(runtime.database)([sent])
+    with runtime.database.connection() as connection:
+        record_deliveries(connection, [replace(sent, delivery_key="by-core")])
+
+    with runtime.database.connection() as connection:
+        stored = (
+            connection.execute(text("SELECT * FROM inbox ORDER BY delivery_key DESC"))
+            .mappings()
+            .all()
+        )
+    by_intake, by_core = (
+        {name: value for name, value in row.items() if name not in ("id", "delivery_key")}
+        for row in stored
+    )
+    assert by_intake == by_core
+    row = inbox_rows(runtime)[0]
+    assert (row.received_at, row.triggered_at) == (received, triggered)
+    assert (row.headers, row.body) == (sent.headers, sent.body)

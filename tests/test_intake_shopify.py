@@ -198,15 +198,14 @@ def test_a_topic_we_do_not_handle_is_acknowledged_and_not_stored(
 
 
 def test_a_store_that_cannot_write_answers_503_so_shopify_retries(
-    shopify_shop, post_shopify, runtime, monkeypatch
+    shopify_shop, post_shopify, runtime, app, monkeypatch
 ):
     from plugin.errors import StorageUnavailable
-    from plugin.inbox import groupcommit
 
-    def broken(*args, **kwargs):
+    def broken(deliveries):
         raise StorageUnavailable("database unavailable: disk I/O error")
 
-    monkeypatch.setattr(groupcommit, "record_deliveries", broken)
+    monkeypatch.setattr(app.extensions["amends.webhooks.inbox"], "write", broken)
 
     response = post_shopify("orders/create", ORDER)
 

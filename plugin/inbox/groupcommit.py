@@ -19,16 +19,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
 
 from plugin.errors import StorageUnavailable
-from plugin.inbox.store import NewDelivery, record_deliveries
+from plugin.inbox.store import BatchWriter, NewDelivery, batch_writer
 from plugin.storage.db import Database
 
 log = logging.getLogger("amends.inbox")
-
-# Writes a batch in one transaction; returns, for each delivery, its id or None.
-BatchWriter = Callable[[Sequence[NewDelivery]], list[int | None]]
 
 
 class _Waiter:
@@ -49,7 +45,7 @@ class GroupCommit:
     """Store deliveries from many threads, sharing transactions between those that meet."""
 
     def __init__(self, write: BatchWriter, max_batch: int = 100) -> None:
-        self._write = write
+        self.write = write  # stores a batch in one transaction: for each, its id or None
         self.max_batch = max_batch
         self._lock = threading.Lock()
         self._queue: list[_Waiter] = []
@@ -58,12 +54,7 @@ class GroupCommit:
     @classmethod
     def into(cls, database: Database) -> GroupCommit:
         """Group-commit into the inbox of `database`."""
-
-        def write(deliveries: Sequence[NewDelivery]) -> list[int | None]:
-            with database.connection() as connection:
-                return record_deliveries(connection, deliveries)
-
-        return cls(write)
+        return cls(batch_writer(database))
 
     def record(self, delivery: NewDelivery) -> int | None:
         """Store `delivery` durably; return its inbox id, or None when it is a duplicate.
@@ -102,7 +93,7 @@ class GroupCommit:
     def _store(self, batch: list[_Waiter]) -> None:
         """Write `batch`; give each waiter its id or its error."""
         try:
-            ids = self._write([waiter.delivery for waiter in batch])
+            ids = self.write([waiter.delivery for waiter in batch])
         except StorageUnavailable as error:
             for waiter in batch:
                 waiter.error = error

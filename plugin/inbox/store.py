@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,7 +16,9 @@ from sqlalchemy.sql.dml import Insert
 from plugin.clock import utcnow
 from plugin.errors import InvalidInput, NotFound
 from plugin.inbox import DONE, FAILED, IGNORED, PENDING
+from plugin.storage.db import Database
 from plugin.storage.models import InboxDelivery
+from plugin.storage.prepared import PreparedInsert
 
 
 @dataclass(frozen=True)
@@ -43,20 +46,34 @@ def _insert_new(dialect: str) -> Insert:
     )
 
 
-def record_deliveries(
-    executor: Session | Connection, deliveries: Sequence[NewDelivery]
-) -> list[int | None]:
-    """Store deliveries in one statement; for each, its id or None if it was stored already.
+# The columns a new delivery's row sets; the others keep their defaults (NULL).
+_COLUMNS = (
+    "platform",
+    "shop_id",
+    "topic",
+    "delivery_key",
+    "headers",
+    "body",
+    "received_at",
+    "triggered_at",
+    "next_attempt_at",
+    "status",
+    "attempts",
+)
 
-    A delivery repeated within `deliveries` is stored once: the first one gets the
-    id, the repeats None, as if they had come after it. This is the intake's hot
-    path: a prepared Core insert of many rows, no ORM unit of work.
-    """
+
+def _first_of_each(deliveries: Sequence[NewDelivery]) -> dict[tuple[int, str], NewDelivery]:
+    """Keep the first delivery of each (shop, key): a repeat within a batch is a duplicate."""
     firsts: dict[tuple[int, str], NewDelivery] = {}
     for delivery in deliveries:
         firsts.setdefault((delivery.shop_id, delivery.delivery_key), delivery)
+    return firsts
+
+
+def _rows(deliveries: Iterable[NewDelivery]) -> list[dict[str, Any]]:
+    """Describe deliveries as inbox rows, received now and due now."""
     now = utcnow()
-    rows = [
+    return [
         {
             "platform": delivery.platform,
             "shop_id": delivery.shop_id,
@@ -66,17 +83,21 @@ def record_deliveries(
             "body": delivery.body,
             "received_at": now,
             "triggered_at": delivery.triggered_at,
+            "next_attempt_at": now,
             "status": PENDING,
             "attempts": 0,
-            "next_attempt_at": now,
         }
-        for delivery in firsts.values()
+        for delivery in deliveries
     ]
-    dialect = (executor.get_bind() if isinstance(executor, Session) else executor).dialect.name
-    stored = {
-        (shop_id, key): inbox_id
-        for inbox_id, shop_id, key in executor.execute(_insert_new(dialect), rows)
-    }
+
+
+def _answers(
+    deliveries: Sequence[NewDelivery],
+    firsts: Mapping[tuple[int, str], NewDelivery],
+    returned: Iterable[Sequence[Any] | None],
+) -> list[int | None]:
+    """Give each delivery its new id, or None when it was stored before (or repeated)."""
+    stored = {(row[1], row[2]): row[0] for row in returned if row is not None}
     return [
         stored.get(key) if firsts[key] is delivery else None
         for delivery in deliveries
@@ -84,9 +105,49 @@ def record_deliveries(
     ]
 
 
+def record_deliveries(
+    executor: Session | Connection, deliveries: Sequence[NewDelivery]
+) -> list[int | None]:
+    """Store deliveries in one statement; for each, its id or None if it was stored already.
+
+    A delivery repeated within `deliveries` is stored once: the first one gets the
+    id, the repeats None, as if they had come after it.
+    """
+    firsts = _first_of_each(deliveries)
+    dialect = (executor.get_bind() if isinstance(executor, Session) else executor).dialect.name
+    returned = executor.execute(_insert_new(dialect), _rows(firsts.values()))
+    return _answers(deliveries, firsts, returned)
+
+
 def record_delivery(executor: Session | Connection, delivery: NewDelivery) -> int | None:
     """Store one delivery; return its id, or None when the same delivery is stored already."""
     return record_deliveries(executor, [delivery])[0]
+
+
+BatchWriter = Callable[[Sequence[NewDelivery]], list[int | None]]
+
+
+def batch_writer(database: Database) -> BatchWriter:
+    """Return the intake's writer: each call stores a batch in one transaction of its own.
+
+    On SQLite the insert runs on the driver (see plugin.storage.prepared), so that
+    the write lock every process queues for is held as briefly as possible.
+    """
+    if database.dialect == "sqlite":
+        insert = PreparedInsert(_insert_new("sqlite"), _COLUMNS, database)
+
+        def write_on_driver(deliveries: Sequence[NewDelivery]) -> list[int | None]:
+            firsts = _first_of_each(deliveries)
+            parameters = insert.parameters(_rows(firsts.values()))
+            return _answers(deliveries, firsts, insert.run(parameters))
+
+        return write_on_driver
+
+    def write(deliveries: Sequence[NewDelivery]) -> list[int | None]:
+        with database.connection() as connection:
+            return record_deliveries(connection, deliveries)
+
+    return write
 
 
 def list_deliveries(
