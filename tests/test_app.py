@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -91,10 +95,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_amends_serve_runs_gunicorn_that_stores_a_signed_delivery(
-    tmp_path, settings_overrides, cli, runtime
-):
+@pytest.fixture
+def served(tmp_path, settings_overrides, cli, runtime) -> Iterator[str]:
+    """Run `amends serve` (2 workers) for an installed shop; yield its URL."""
     cli("shops", "add", "shopify", "--domain", "amends-demo.myshopify.com", "--access-token", "t")
     port = free_port()
     env = os.environ | {f"AMENDS_{k.upper()}": str(v) for k, v in settings_overrides.items()}
@@ -104,26 +107,60 @@ def test_amends_serve_runs_gunicorn_that_stores_a_signed_delivery(
         [amends, "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
-        base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
                 requests.get(f"{base}/healthz", timeout=1)
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
-        response = requests.post(
-            f"{base}/webhooks/shopify",
-            data=ORDER,
-            timeout=5,
-            headers=shopify_headers(ORDER, "orders/create", secret=SHOPIFY_SECRET),
-        )
-        assert response.status_code == 200
-        assert response.json() == {"status": "accepted"}
-        assert inbox_count(runtime) == 1
+        yield base
     finally:
         server.terminate()
-        _, stderr = server.communicate(timeout=10)
-    assert b"Booting worker" in stderr  # gunicorn, not Flask's development server
+        server.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_amends_serve_runs_gunicorn_that_stores_a_signed_delivery(served, runtime):
+    response = requests.post(
+        f"{served}/webhooks/shopify",
+        data=ORDER,
+        timeout=5,
+        headers=shopify_headers(ORDER, "orders/create", secret=SHOPIFY_SECRET),
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "accepted"}
+    assert inbox_count(runtime) == 1
+    assert response.headers["Server"].startswith("gunicorn")  # not the development server
+
+
+@pytest.mark.slow
+def test_concurrent_deliveries_and_their_retries_are_each_stored_once_by_two_workers(
+    served, runtime
+):
+    ids = [f"concurrent-{n}" for n in range(150)] * 2  # every delivery retried once
+    random.Random(7).shuffle(ids)
+
+    def deliver(webhook_id: str) -> tuple[str, int, str]:
+        with requests.Session() as session:
+            response = session.post(
+                f"{served}/webhooks/shopify",
+                data=ORDER,
+                timeout=30,
+                headers=shopify_headers(
+                    ORDER, "orders/create", secret=SHOPIFY_SECRET, webhook_id=webhook_id
+                ),
+            )
+        return webhook_id, response.status_code, response.json()["status"]
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(deliver, ids))
+
+    assert {status for _, status, _ in answers} == {200}
+    accepted = Counter(webhook_id for webhook_id, _, kind in answers if kind == "accepted")
+    assert accepted == Counter({f"concurrent-{n}": 1 for n in range(150)})
+    assert inbox_count(runtime) == 150
