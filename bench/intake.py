@@ -42,9 +42,11 @@ flight (up to 32 per run); the server still stores those, so the inbox may hold 
 to that many rows more than there were 200s, and the script says how many.
 
 Defaults: 2 workers x 4 threads (gthread), `amends serve`'s own. Against 2x1 (sync),
-2x2, 1x1, 1x4 and 4x1 on SQLite, no configuration was better beyond that noise: the
-SQLite write lock, not the worker model, bounds Amends. gthread keeps connections
-alive as Shopify does, and gives the bare app its highest (hardest) ceiling.
+2x2, 2x8, 2x16, 1x1, 1x4, 1x8 and 4x1 on SQLite, no configuration was better beyond
+that noise: the one SQLite write lock, which every process queues for, bounds
+Amends; group commit shares it among the deliveries that arrive together, at most
+one per request thread. gthread keeps connections alive as Shopify does, and gives
+the bare app its highest (hardest) ceiling.
 """
 
 from __future__ import annotations
@@ -430,7 +432,7 @@ def bench_amends(
     database_url = database_url or f"sqlite:///{instance / 'amends.sqlite3'}"
     port = free_port()
     command = [str(BIN / "amends"), "serve", *server_options(port, args)]
-    progress(f"{name}: amends serve on port {port}, log in {workdir}")
+    progress(f"{name}: amends serve on port {port}")
     with running(command, env, f"http://{HOST}:{port}/healthz", workdir / f"{port}.log"):
         result = load(name, port, [], args)
     result.stored = count_inbox(database_url)  # after a graceful stop: nothing in flight
