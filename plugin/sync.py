@@ -31,7 +31,7 @@ def webhook_url(runtime: Runtime, shop_id: int) -> str:
 
 
 def _active_shops(runtime: Runtime) -> list[Shop]:
-    with runtime.database.transaction() as session:
+    with runtime.database.reading() as session:
         query = select(Shop).where(Shop.platform == PLATFORM, Shop.status == ACTIVE)
         return list(session.scalars(query.order_by(Shop.id)))
 
