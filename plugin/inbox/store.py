@@ -105,6 +105,15 @@ def _answers(
     ]
 
 
+def _store(
+    deliveries: Sequence[NewDelivery],
+    insert: Callable[[list[dict[str, Any]]], Iterable[Sequence[Any] | None]],
+) -> list[int | None]:
+    """Insert the first of each delivery with `insert`; give each delivery its answer."""
+    firsts = _first_of_each(deliveries)
+    return _answers(deliveries, firsts, insert(_rows(firsts.values())))
+
+
 def record_deliveries(
     executor: Session | Connection, deliveries: Sequence[NewDelivery]
 ) -> list[int | None]:
@@ -113,15 +122,8 @@ def record_deliveries(
     A delivery repeated within `deliveries` is stored once: the first one gets the
     id, the repeats None, as if they had come after it.
     """
-    firsts = _first_of_each(deliveries)
     dialect = (executor.get_bind() if isinstance(executor, Session) else executor).dialect.name
-    returned = executor.execute(_insert_new(dialect), _rows(firsts.values()))
-    return _answers(deliveries, firsts, returned)
-
-
-def record_delivery(executor: Session | Connection, delivery: NewDelivery) -> int | None:
-    """Store one delivery; return its id, or None when the same delivery is stored already."""
-    return record_deliveries(executor, [delivery])[0]
+    return _store(deliveries, lambda rows: executor.execute(_insert_new(dialect), rows))
 
 
 BatchWriter = Callable[[Sequence[NewDelivery]], list[int | None]]
@@ -135,13 +137,7 @@ def batch_writer(database: Database) -> BatchWriter:
     """
     if database.dialect == "sqlite":
         insert = PreparedInsert(_insert_new("sqlite"), _COLUMNS, database)
-
-        def write_on_driver(deliveries: Sequence[NewDelivery]) -> list[int | None]:
-            firsts = _first_of_each(deliveries)
-            parameters = insert.parameters(_rows(firsts.values()))
-            return _answers(deliveries, firsts, insert.run(parameters))
-
-        return write_on_driver
+        return lambda deliveries: _store(deliveries, insert.execute)
 
     def write(deliveries: Sequence[NewDelivery]) -> list[int | None]:
         with database.connection() as connection:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ class Database:
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
-        """Yield a Core connection inside one transaction (the intake's fast path).
+        """Yield a Core connection inside one transaction.
 
         The connection is checked out before the writer lock is taken and returned
         after it is let go, so that the lock covers only the transaction itself.
@@ -53,6 +54,28 @@ class Database:
             with self.engine.connect() as connection, self.writers, connection.begin():
                 yield connection
         except (OperationalError, InterfaceError) as error:
+            raise unavailable(error) from error
+
+    @contextmanager
+    def sqlite_cursor(self) -> Iterator[sqlite3.Cursor]:
+        """Yield SQLite's own cursor between BEGIN IMMEDIATE and COMMIT, under the writer lock.
+
+        For statements prepared outside SQLAlchemy's execution (plugin.storage.prepared).
+        The connection comes from (and goes back to) the pool outside the lock; the
+        pool rolls back anything a failed COMMIT left open.
+        """
+        try:
+            with self.engine.connect() as connection:
+                cursor = connection.connection.driver_connection.cursor()
+                with self.writers:
+                    cursor.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield cursor
+                    except BaseException:
+                        cursor.execute("ROLLBACK")
+                        raise
+                    cursor.execute("COMMIT")
+        except (OperationalError, InterfaceError, sqlite3.OperationalError) as error:
             raise unavailable(error) from error
 
     @contextmanager
@@ -69,9 +92,10 @@ class Database:
         self.engine.dispose()
 
 
-def unavailable(error: OperationalError | InterfaceError) -> StorageUnavailable:
-    """Describe a driver's connection or I/O failure on one line."""
-    return StorageUnavailable("database unavailable: " + " ".join(str(error.orig or error).split()))
+def unavailable(error: Exception) -> StorageUnavailable:
+    """Describe a driver's connection or I/O failure (wrapped by SQLAlchemy or not) on one line."""
+    cause = getattr(error, "orig", None) or error
+    return StorageUnavailable("database unavailable: " + " ".join(str(cause).split()))
 
 
 def connect(url: str) -> Database:

@@ -12,14 +12,11 @@ and inside it only the driver runs: BEGIN IMMEDIATE, the inserts, COMMIT.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.sql.dml import Insert
 
-from plugin.errors import StorageUnavailable
 from plugin.storage.db import Database
 
 
@@ -39,36 +36,14 @@ class PreparedInsert:
             for name in compiled.positiontup or ()
         ]
 
-    def parameters(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-        """Convert rows into the driver's parameters, as SQLAlchemy would bind them."""
-        return [
+    def execute(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...] | None]:
+        """Insert every row in one transaction; for each, the row it returned (None if none).
+
+        The values are converted first, and only then is the writer lock taken.
+        """
+        parameters = [
             tuple(row[name] if bind is None else bind(row[name]) for name, bind in self._binds)
             for row in rows
         ]
-
-    def run(self, parameters: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...] | None]:
-        """Insert every row in one transaction; for each, the row it returned (None if none)."""
-        with self._transaction() as cursor:
+        with self.database.sqlite_cursor() as cursor:
             return [cursor.execute(self.sql, row).fetchone() for row in parameters]
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Cursor]:
-        """Yield the driver's cursor between BEGIN IMMEDIATE and COMMIT, under the writer lock.
-
-        The connection comes from (and goes back to) SQLAlchemy's pool outside the
-        lock; the pool rolls back anything a failed COMMIT left open.
-        """
-        database = self.database
-        try:
-            with database.engine.connect() as connection:
-                cursor = connection.connection.driver_connection.cursor()
-                with database.writers:
-                    cursor.execute("BEGIN IMMEDIATE")
-                    try:
-                        yield cursor
-                    except BaseException:
-                        cursor.execute("ROLLBACK")
-                        raise
-                    cursor.execute("COMMIT")
-        except sqlite3.OperationalError as error:
-            raise StorageUnavailable(f"database unavailable: {error}") from error
