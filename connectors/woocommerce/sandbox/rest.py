@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from math import ceil
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote_plus
 
 from flask import Response, has_request_context, request
 
 from connectors.woocommerce.sandbox.phpjson import php_json
+
+T = TypeVar("T")
 
 JSON_TYPE = "application/json; charset=UTF-8"
 
@@ -53,6 +55,16 @@ class RestError(Exception):
 def wp_error(code: str, message: str, status: int, **extra: Any) -> RestError:
     """Build the usual error: `data` is `{"status": N, ...}` and N is the HTTP status."""
     return RestError(code, message, {"status": status, **extra}, status)
+
+
+def found(
+    items: Mapping[int, T], item_id: int, code: str, status: int = 404, message: str = "Invalid ID."
+) -> T:
+    """Return `items[item_id]`, or raise the invalid-id error WooCommerce gives for it."""
+    item = items.get(item_id)
+    if item is None:
+        raise wp_error(code, message, status)
+    return item
 
 
 def bare_error(code: str, message: str, data: int) -> RestError:

@@ -25,7 +25,7 @@ from connectors.woocommerce.sandbox.coupons import (
 )
 from connectors.woocommerce.sandbox.models import Coupon
 from connectors.woocommerce.sandbox.params import collection_schema, request_params, validate
-from connectors.woocommerce.sandbox.rest import page_of, wp_error
+from connectors.woocommerce.sandbox.rest import found, page_of, wp_error
 from connectors.woocommerce.sandbox.serializers import coupon_json
 from connectors.woocommerce.sandbox.store import SandboxStore
 
@@ -103,10 +103,7 @@ def create() -> Response:
 
 
 def _coupon(store: SandboxStore, coupon_id: int, status: int = 404) -> Coupon:
-    coupon = store.coupons.get(coupon_id)
-    if coupon is None:
-        raise wp_error("woocommerce_rest_shop_coupon_invalid_id", "Invalid ID.", status)
-    return coupon
+    return found(store.coupons, coupon_id, "woocommerce_rest_shop_coupon_invalid_id", status)
 
 
 @bp.get("/coupons/<int:coupon_id>")

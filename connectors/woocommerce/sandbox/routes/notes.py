@@ -15,7 +15,7 @@ from connectors.woocommerce.sandbox.context import (
 from connectors.woocommerce.sandbox.models import Note, Order
 from connectors.woocommerce.sandbox.notes import add_note, notes_of
 from connectors.woocommerce.sandbox.params import request_params, validate
-from connectors.woocommerce.sandbox.rest import wp_error
+from connectors.woocommerce.sandbox.rest import found, wp_error
 from connectors.woocommerce.sandbox.serializers import note_json
 from connectors.woocommerce.sandbox.store import SandboxStore
 
@@ -28,10 +28,9 @@ CREATE_SCHEMA = {
 
 
 def _order(store: SandboxStore, order_id: int) -> Order:
-    order = store.orders.get(order_id)
-    if order is None:
-        raise wp_error("woocommerce_rest_order_invalid_id", "Invalid order ID.", 404)
-    return order
+    return found(
+        store.orders, order_id, "woocommerce_rest_order_invalid_id", message="Invalid order ID."
+    )
 
 
 def _note(store: SandboxStore, order: Order, note_id: int) -> Note:

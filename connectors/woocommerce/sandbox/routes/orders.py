@@ -24,7 +24,7 @@ from connectors.woocommerce.sandbox.orders import (
     update_order,
 )
 from connectors.woocommerce.sandbox.params import collection_schema, request_params, validate
-from connectors.woocommerce.sandbox.rest import page_of, wp_error
+from connectors.woocommerce.sandbox.rest import found, page_of, wp_error
 from connectors.woocommerce.sandbox.serializers import order_json
 from connectors.woocommerce.sandbox.store import SandboxStore
 
@@ -167,10 +167,7 @@ def create() -> Response:
 
 
 def _order(store: SandboxStore, order_id: int, status: int = 404) -> Order:
-    order = store.orders.get(order_id)
-    if order is None:
-        raise wp_error("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", status)
-    return order
+    return found(store.orders, order_id, "woocommerce_rest_shop_order_invalid_id", status)
 
 
 @bp.get("/orders/<int:order_id>")

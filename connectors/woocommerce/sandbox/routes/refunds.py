@@ -22,7 +22,7 @@ from connectors.woocommerce.sandbox.context import (
 from connectors.woocommerce.sandbox.models import Refund
 from connectors.woocommerce.sandbox.params import collection_schema, request_params, validate
 from connectors.woocommerce.sandbox.refunds import create_refund, delete_refund, refunds_sorted
-from connectors.woocommerce.sandbox.rest import bare_error, page_of, wp_error
+from connectors.woocommerce.sandbox.rest import bare_error, found, page_of, wp_error
 from connectors.woocommerce.sandbox.serializers import refund_json
 from connectors.woocommerce.sandbox.store import SandboxStore
 
@@ -95,9 +95,7 @@ def create(order_id: int) -> Response:
 
 
 def _refund(store: SandboxStore, order_id: int, refund_id: int) -> Refund:
-    refund = store.refunds.get(refund_id)
-    if refund is None:
-        raise wp_error("woocommerce_rest_shop_order_refund_invalid_id", "Invalid ID.", 404)
+    refund = found(store.refunds, refund_id, "woocommerce_rest_shop_order_refund_invalid_id")
     if order_id not in store.orders:
         raise bare_error("woocommerce_rest_invalid_order_id", "Invalid order ID.", 404)
     if refund.order_id != order_id:

@@ -22,7 +22,7 @@ from connectors.woocommerce.sandbox.context import (
 )
 from connectors.woocommerce.sandbox.models import Webhook
 from connectors.woocommerce.sandbox.params import collection_schema, request_params, validate
-from connectors.woocommerce.sandbox.rest import wp_error
+from connectors.woocommerce.sandbox.rest import found, wp_error
 from connectors.woocommerce.sandbox.serializers import webhook_json
 from connectors.woocommerce.sandbox.store import SandboxStore
 from connectors.woocommerce.sandbox.webhooks import (
@@ -102,11 +102,10 @@ def create() -> Response:
 
 
 def _webhook(store: SandboxStore, webhook_id: int, status: int = 400) -> Webhook:
-    webhook = store.webhooks.get(webhook_id)
-    if webhook is None:
-        message = "ID is invalid." if status == 400 else "Invalid ID."
-        raise wp_error("woocommerce_rest_shop_webhook_invalid_id", message, status)
-    return webhook
+    message = "ID is invalid." if status == 400 else "Invalid ID."
+    return found(
+        store.webhooks, webhook_id, "woocommerce_rest_shop_webhook_invalid_id", status, message
+    )
 
 
 @bp.get("/webhooks/<int:webhook_id>")
