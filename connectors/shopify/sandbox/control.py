@@ -9,6 +9,7 @@ changed then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -93,34 +94,28 @@ def pay(order_id: int):  # noqa: ANN201
 @blueprint.post("/orders/<int:order_id>/fulfill")
 def fulfill(order_id: int):  # noqa: ANN201
     """Ship (some of) the order with tracking number, company and URL."""
-    body, state = _body(), current_state()
-    with state.shop.lock:
-        order = state.shop.order(order_id)
-        fulfillment, notifications = orders.fulfill(state.shop, order, body)
-        state.publish(notifications)
-        return jsonify(fulfillment=fulfillment), 201
+    return _create_on_order(order_id, orders.fulfill, "fulfillment")
 
 
 @blueprint.post("/orders/<int:order_id>/fulfillment_events")
 def fulfillment_event(order_id: int):  # noqa: ANN201
     """Post a carrier event (delayed, failure, delivered...) on a fulfillment."""
-    body, state = _body(), current_state()
-    with state.shop.lock:
-        order = state.shop.order(order_id)
-        event, notifications = orders.add_fulfillment_event(state.shop, order, body)
-        state.publish(notifications)
-        return jsonify(fulfillment_event=event), 201
+    return _create_on_order(order_id, orders.add_fulfillment_event, "fulfillment_event")
 
 
 @blueprint.post("/orders/<int:order_id>/returns")
 def request_return(order_id: int):  # noqa: ANN201
     """Have the customer request a return of some lines, with reasons."""
+    return _create_on_order(order_id, returns.request_return, "return")
+
+
+def _create_on_order(order_id: int, create: Callable[..., tuple[Any, Any]], name: str):  # noqa: ANN202
+    """Run `create(shop, order, body)`, send what it notifies, answer 201 with `{name: it}`."""
     body, state = _body(), current_state()
     with state.shop.lock:
-        order = state.shop.order(order_id)
-        payload, notifications = returns.request_return(state.shop, order, body)
+        created, notifications = create(state.shop, state.shop.order(order_id), body)
         state.publish(notifications)
-        return jsonify(**{"return": payload}), 201
+        return jsonify({name: created}), 201
 
 
 @blueprint.post("/returns/<int:return_id>/<action>")
