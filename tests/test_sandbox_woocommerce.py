@@ -4,7 +4,6 @@ driven through the real `woocommerce` client over OAuth 1.0a on plain HTTP."""
 from __future__ import annotations
 
 import base64
-import json
 import time
 from collections.abc import Iterator
 from hashlib import sha1
@@ -26,6 +25,7 @@ from tests.test_sandbox_woocommerce_helpers import (
     observed,
     observed_at,
     observed_body,
+    ordered,
     running_sandbox,
     without_ids,
 )
@@ -35,11 +35,6 @@ from tests.test_sandbox_woocommerce_helpers import (
 def sandbox() -> Iterator[Sandbox]:
     with running_sandbox() as running:
         yield running
-
-
-def ordered(value: object) -> str:
-    """Dump with key order kept, so comparisons see the order of fields too."""
-    return json.dumps(value, ensure_ascii=False)
 
 
 def create_observed_order(sandbox: Sandbox, name: str = "POST-orders-create") -> dict:

@@ -181,6 +181,11 @@ def normalized(value: Any, site: str) -> Any:
     return value
 
 
+def ordered(value: object) -> str:
+    """Dump with key order kept, so comparisons see the order of fields too."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def normalized_text(text: str, site: str) -> str:
     """Blank the (JSON-escaped) site URL and order keys in a raw body."""
     for prefix in (site, *OBSERVED_SITES):

@@ -14,6 +14,7 @@ from tests.test_sandbox_woocommerce_helpers import (
     observed,
     observed_at,
     observed_body,
+    ordered,
     running_sandbox,
     without_ids,
 )
@@ -23,10 +24,6 @@ from tests.test_sandbox_woocommerce_helpers import (
 def sandbox() -> Iterator[Sandbox]:
     with running_sandbox() as running:
         yield running
-
-
-def ordered(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 def replay(sandbox: Sandbox, name: str, path: str | None = None, at: str | None = None):  # noqa: ANN201
