@@ -161,6 +161,22 @@ def test_shipping_part_of_an_order_is_a_partial_fulfillment(sandbox: Sandbox, re
     assert payload(receiver.of("orders/updated")[0])["fulfillment_status"] == "partial"
 
 
+def test_reasons_outside_the_published_schemas_enums_are_refused(sandbox: Sandbox):
+    sandbox.place_order()
+    line = {"line_item_id": 14620193734713, "quantity": 1, "return_reason": "bored"}
+
+    refused = sandbox.control("POST", "/orders/5001/returns", {"lines": [line]})
+    return_id = sandbox.post(
+        "/orders/5001/returns", {"lines": [line | {"return_reason": "wrong_item"}]}
+    )["return"]["id"]
+    declined = sandbox.control("POST", f"/returns/{return_id}/decline", {"reason": "rude"})
+
+    assert refused.status_code == 409
+    assert "defective" in refused.json()["message"]
+    assert declined.status_code == 409
+    assert "return_period_ended" in declined.json()["message"]
+
+
 def test_a_return_request_is_what_the_connector_parses_then_it_moves_on(
     sandbox: Sandbox, receiver: Receiver
 ):

@@ -11,26 +11,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from connectors.shopify.consts import API_VERSION
 from connectors.shopify.sandbox.formats import gid
 from connectors.shopify.sandbox.orders import Notification
+from connectors.shopify.sandbox.schema import enum_values
 from connectors.shopify.sandbox.store import Conflict, ReturnRecord, SandboxShop
-
-# ReturnReason, lowercased as webhooks spell it.
-REASONS = frozenset(
-    {
-        "color",
-        "defective",
-        "not_as_described",
-        "other",
-        "size_too_large",
-        "size_too_small",
-        "style",
-        "unknown",
-        "unwanted",
-        "wrong_item",
-    }
-)
-DECLINE_REASONS = frozenset({"final_sale", "other", "return_period_ended"})
 
 
 def request_return(
@@ -80,8 +65,9 @@ def _check(order: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     quantity = int(given.get("quantity") or 1)
     if quantity < 1 or quantity > line["quantity"]:
         raise Conflict(f"line item {line_item_id} has {line['quantity']} units")
-    if str(given.get("return_reason") or "unknown").lower() not in REASONS:
-        raise Conflict(f"return_reason must be one of {', '.join(sorted(REASONS))}")
+    reasons = enum_values("ReturnReason", API_VERSION)  # as the published schema has them
+    if str(given.get("return_reason") or "unknown").lower() not in reasons:
+        raise Conflict(f"return_reason must be one of {', '.join(sorted(reasons))}")
     return line
 
 
@@ -142,8 +128,9 @@ def approve(shop: SandboxShop, return_id: int) -> list[Notification]:
 def decline(shop: SandboxShop, return_id: int, body: dict[str, Any]) -> list[Notification]:
     """Decline a requested return: a small returns/decline payload, orders/updated."""
     reason = str(body.get("reason") or "other").lower()
-    if reason not in DECLINE_REASONS:
-        raise Conflict(f"reason must be one of {', '.join(sorted(DECLINE_REASONS))}")
+    reasons = enum_values("ReturnDeclineReason", API_VERSION)
+    if reason not in reasons:
+        raise Conflict(f"reason must be one of {', '.join(sorted(reasons))}")
     payload = _move(shop, return_id, "requested", "declined")
     decline_info = {"reason": reason, "note": body.get("note")}
     shop.return_records[return_id].decline = decline_info

@@ -13,7 +13,7 @@ import re
 import threading
 from pathlib import Path
 
-from graphql import GraphQLSchema, build_client_schema
+from graphql import GraphQLEnumType, GraphQLSchema, build_client_schema
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 _VERSION = re.compile(r"^\d{4}-(01|04|07|10)$")
@@ -58,3 +58,11 @@ def schema_for(version: str) -> GraphQLSchema:
             with gzip.open(path) as handle:
                 _schemas[version] = build_client_schema(json.load(handle)["data"])
         return _schemas[version]
+
+
+def enum_values(name: str, version: str) -> frozenset[str]:
+    """Return the values of one of the schema's enums, lowercased as webhooks spell them."""
+    enum = schema_for(version).get_type(name)
+    if not isinstance(enum, GraphQLEnumType):
+        raise KeyError(f"{name} is not an enum in the {version} schema")
+    return frozenset(value.lower() for value in enum.values)
