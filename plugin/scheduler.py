@@ -71,7 +71,11 @@ def run_forever(runtime: Runtime) -> None:
             next_run_time=utcnow(),
         )
     log.info("scheduler.started", extra={"jobs": ",".join(job.name for job in JOBS)})
+    checkpointer = runtime.database.start_checkpoints()
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         log.info("scheduler.stopped")
+    finally:
+        if checkpointer is not None:
+            checkpointer.stop()

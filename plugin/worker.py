@@ -22,6 +22,7 @@ def run_forever(runtime: Runtime, stop: threading.Event | None = None) -> None:
     """Process due work until SIGTERM/SIGINT; sleep briefly when there is none."""
     stop = stop or _stop_on_signals()
     log.info("worker.started", extra={"database": runtime.database.dialect})
+    checkpointer = runtime.database.start_checkpoints()
     while not stop.is_set():
         try:
             processed = run_once(runtime)
@@ -30,6 +31,8 @@ def run_forever(runtime: Runtime, stop: threading.Event | None = None) -> None:
             processed = 0
         if not processed:
             stop.wait(runtime.settings.worker_poll_seconds)
+    if checkpointer is not None:
+        checkpointer.stop()
     log.info("worker.stopped")
 
 

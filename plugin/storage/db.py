@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -13,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from plugin.errors import ConfigurationError, StorageUnavailable
+from plugin.storage.checkpoint import BACKSTOP_PAGES, Checkpointer
 from plugin.storage.writelock import WriterLock, lock_path
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -28,6 +30,7 @@ class Database:
     # SQLite has one writer at a time; writers of every process queue here and wake
     # at once, rather than in SQLite's busy handler, which sleeps up to 100 ms a try.
     writers: AbstractContextManager = field(default_factory=nullcontext)
+    file: Path | None = None  # a SQLite database's file; None for PostgreSQL or in memory
 
     @property
     def dialect(self) -> str:
@@ -87,6 +90,13 @@ class Database:
         except (OperationalError, InterfaceError) as error:
             raise unavailable(error) from error
 
+    def start_checkpoints(self) -> Checkpointer | None:
+        """Checkpoint a SQLite file's write-ahead log in the background of this process.
+
+        For long-running processes only, after any fork (see plugin.storage.checkpoint).
+        """
+        return Checkpointer(self.file).start() if self.file is not None else None
+
     def dispose(self) -> None:
         """Close every pooled connection (after a fork, or at shutdown)."""
         self.engine.dispose()
@@ -118,8 +128,14 @@ def connect(url: str) -> Database:
         )
     readers = engine.execution_options(amends_read_only=True)
     sqlite = engine.dialect.name == "sqlite"
-    writers = WriterLock(lock_path(parsed.database)) if sqlite else nullcontext()
-    return Database(engine, sessionmaker(engine, expire_on_commit=False), readers, writers)
+    lock = lock_path(parsed.database) if sqlite else None
+    return Database(
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        readers,
+        WriterLock(lock) if sqlite else nullcontext(),
+        Path(parsed.database) if lock is not None else None,
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -137,6 +153,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
