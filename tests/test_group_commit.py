@@ -3,6 +3,7 @@ answered with what happened to it alone."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import threading
 from collections import Counter
@@ -148,6 +149,35 @@ def test_a_row_the_database_refuses_fails_only_its_own_request(runtime, shopify_
     # the shared batch failed as a whole, then each delivery was written on its own
     assert writer.batches == [["first"], ["good", "orphan"], ["good"], ["orphan"]]
     assert sorted(row.delivery_key for row in inbox_rows(runtime)) == ["first", "good"]
+
+
+def test_a_batch_the_database_refuses_stores_none_of_its_rows(runtime, shopify_shop):
+    write = real_writer(runtime)
+
+    with pytest.raises((IntegrityError, sqlite3.IntegrityError)):
+        write([delivery(shopify_shop, "good"), delivery(shopify_shop + 1000, "orphan")])
+
+    assert inbox_rows(runtime) == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # its own connection
+def test_a_forked_child_writes_on_a_connection_of_its_own(runtime, shopify_shop):
+    write = real_writer(runtime)
+    write([delivery(shopify_shop, "parent-before")])  # the parent has its connection open
+
+    child = multiprocessing.get_context("fork").Process(
+        target=lambda: write([delivery(shopify_shop, "child")])
+    )
+    child.start()
+    child.join(30)
+    write([delivery(shopify_shop, "parent-after")])
+
+    assert child.exitcode == 0
+    assert [row.delivery_key for row in inbox_rows(runtime)] == [
+        "parent-before",
+        "child",
+        "parent-after",
+    ]
 
 
 def test_many_threads_store_every_delivery_exactly_once(runtime, shopify_shop):

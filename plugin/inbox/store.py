@@ -94,10 +94,10 @@ def _rows(deliveries: Iterable[NewDelivery]) -> list[dict[str, Any]]:
 def _answers(
     deliveries: Sequence[NewDelivery],
     firsts: Mapping[tuple[int, str], NewDelivery],
-    returned: Iterable[Sequence[Any] | None],
+    returned: Iterable[Sequence[Any]],
 ) -> list[int | None]:
     """Give each delivery its new id, or None when it was stored before (or repeated)."""
-    stored = {(row[1], row[2]): row[0] for row in returned if row is not None}
+    stored = {(row[1], row[2]): row[0] for row in returned}
     return [
         stored.get(key) if firsts[key] is delivery else None
         for delivery in deliveries
@@ -107,7 +107,7 @@ def _answers(
 
 def _store(
     deliveries: Sequence[NewDelivery],
-    insert: Callable[[list[dict[str, Any]]], Iterable[Sequence[Any] | None]],
+    insert: Callable[[list[dict[str, Any]]], Iterable[Sequence[Any]]],
 ) -> list[int | None]:
     """Insert the first of each delivery with `insert`; give each delivery its answer."""
     firsts = _first_of_each(deliveries)

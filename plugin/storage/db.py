@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -31,6 +32,10 @@ class Database:
     # at once, rather than in SQLite's busy handler, which sleeps up to 100 ms a try.
     writers: AbstractContextManager = field(default_factory=nullcontext)
     file: Path | None = None  # a SQLite database's file; None for PostgreSQL or in memory
+    own: _OwnConnection = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "own", _OwnConnection(self.engine))
 
     @property
     def dialect(self) -> str:
@@ -60,25 +65,24 @@ class Database:
             raise unavailable(error) from error
 
     @contextmanager
-    def sqlite_cursor(self) -> Iterator[sqlite3.Cursor]:
-        """Yield SQLite's own cursor between BEGIN IMMEDIATE and COMMIT, under the writer lock.
+    def sqlite_statement(self) -> Iterator[sqlite3.Cursor]:
+        """Yield a cursor of SQLite's driver for one statement, its own transaction.
 
         For statements prepared outside SQLAlchemy's execution (plugin.storage.prepared).
-        The connection comes from (and goes back to) the pool outside the lock; the
-        pool rolls back anything a failed COMMIT left open.
+        In autocommit mode SQLite commits a statement when it completes, so the
+        writer lock covers one call into the driver (two, to read RETURNING rows),
+        not a BEGIN, the statement and a COMMIT. The connection is this process's
+        own (see `_OwnConnection`), not one checked out of the pool for each write.
         """
         try:
-            with self.engine.connect() as connection:
-                cursor = connection.connection.driver_connection.cursor()
-                with self.writers:
-                    cursor.execute("BEGIN IMMEDIATE")
-                    try:
-                        yield cursor
-                    except BaseException:
-                        cursor.execute("ROLLBACK")
-                        raise
-                    cursor.execute("COMMIT")
-        except (OperationalError, InterfaceError, sqlite3.OperationalError) as error:
+            with self.writers:
+                cursor = self.own.get().cursor()
+                try:
+                    yield cursor
+                finally:
+                    cursor.close()  # done with the statement, whatever happened
+        except sqlite3.OperationalError as error:
+            self.own.close()  # the next write opens a fresh one
             raise unavailable(error) from error
 
     @contextmanager
@@ -99,7 +103,36 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection (after a fork, or at shutdown)."""
+        self.own.close()
         self.engine.dispose()
+
+
+class _OwnConnection:
+    """One driver connection per process, outside the pool, for `Database.sqlite_statement`.
+
+    Opened through the engine on first use, so that it is configured like every
+    other connection (WAL, autocommit, foreign keys), and again in a forked child,
+    which must not use its parent's. Only the holder of the writer lock uses it.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def get(self) -> sqlite3.Connection:
+        """Return this process's connection, opening it if need be."""
+        if self._connection is None or self._pid != os.getpid():
+            pooled = self._engine.raw_connection()
+            self._connection, self._pid = pooled.driver_connection, os.getpid()
+            pooled.detach()  # ours for good: the pool neither resets nor recycles it
+        return self._connection
+
+    def close(self) -> None:
+        """Close the connection, if this process opened one."""
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
 
 
 def unavailable(error: Exception) -> StorageUnavailable:
