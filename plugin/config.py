@@ -81,6 +81,8 @@ def load_settings(
     if unknown:
         raise ConfigurationError(f"unknown setting(s): {', '.join(sorted(unknown))}")
     values = {name: _coerce(name, value) for name, value in values.items()}
+    if "log_level" in values:
+        values["log_level"] = _log_level(values["log_level"])
     values.setdefault("database_url", _default_database_url(instance_path))
     if not values.get("secret_key"):
         values["secret_key"] = _instance_secret_key(instance_path)
@@ -119,6 +121,18 @@ def _coerce(name: str, value: Any) -> Any:
         wanted = {"int": "an integer", "float": "a number"}.get(kind, kind)
         raise ConfigurationError(f"setting {name} must be {wanted}, got {value!r}") from error
     return value
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(value: Any) -> str:
+    """Return a log level's name in capitals; refuse what logging would not know."""
+    level = str(value).upper()
+    if level not in LOG_LEVELS:
+        choices = ", ".join(name.lower() for name in LOG_LEVELS)
+        raise ConfigurationError(f"setting log_level must be one of {choices}, got {value!r}")
+    return level
 
 
 def _default_database_url(instance_path: Path) -> str:

@@ -42,6 +42,10 @@ def test_environment_values_are_typed(tmp_path):
     assert settings.inbox_max_attempts == 3
 
 
+def test_the_log_level_is_read_in_any_case(tmp_path):
+    assert load_settings(tmp_path, environ={"AMENDS_LOG_LEVEL": "debug"}).log_level == "DEBUG"
+
+
 @pytest.mark.parametrize(
     ("environ", "file", "message"),
     [
@@ -49,6 +53,11 @@ def test_environment_values_are_typed(tmp_path):
             {"AMENDS_INBOX_MAX_ATTEMPTS": "many"},
             None,
             "setting inbox_max_attempts must be an integer, got 'many'",
+        ),
+        (
+            {"AMENDS_LOG_LEVEL": "loud"},
+            None,
+            "setting log_level must be one of debug, info, warning, error, got 'loud'",
         ),
         ({}, "typo_setting = 1\n", "unknown setting(s): typo_setting"),
         ({}, "not toml [", "is not valid TOML"),
