@@ -178,6 +178,21 @@ def test_a_signed_body_that_is_not_json_is_400_and_writes_nothing(
     assert inbox_count(runtime) == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"id": 123456789012345678901234567890, "note": "an id past 64 bits"}',
+        b'\xef\xbb\xbf{"id": 1, "note": "UTF-8 with a byte-order mark"}',
+        b'{"total": NaN}',
+    ],
+)
+def test_json_the_worker_can_read_is_accepted_however_unusual(
+    shopify_shop, post_shopify, runtime, body
+):
+    assert post_shopify("orders/create", body).status_code == 200
+    assert inbox_count(runtime) == 1
+
+
 def test_a_body_over_the_limit_is_413_and_writes_nothing(shopify_shop, post_shopify, runtime):
     body = b'{"pad": "' + b"x" * (5 * 1024 * 1024) + b'"}'
 
