@@ -13,13 +13,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from plugin.errors import StorageUnavailable
 from plugin.inbox import store
 from plugin.inbox.groupcommit import GroupCommit
 from plugin.inbox.store import NewDelivery, batch_writer, record_deliveries
+from plugin.storage.db import connect
+from plugin.storage.models import Base, InboxDelivery, Shop
 from tests.helpers import inbox_rows
 
 
@@ -178,6 +180,19 @@ def test_a_forked_child_writes_on_a_connection_of_its_own(runtime, shopify_shop)
         "child",
         "parent-after",
     ]
+
+
+def test_an_in_memory_database_takes_deliveries_on_its_one_connection():
+    database = connect("sqlite://")
+    Base.metadata.create_all(database.engine)
+    with database.transaction() as session:
+        session.add(Shop(id=7, platform="shopify", domain="m.myshopify.com", credentials=b""))
+
+    ids = batch_writer(database)([delivery(7, "a"), delivery(7, "b"), delivery(7, "a")])
+
+    assert [inbox_id is not None for inbox_id in ids] == [True, True, False]
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(InboxDelivery)) == 2
 
 
 def test_many_threads_store_every_delivery_exactly_once(runtime, shopify_shop):

@@ -132,10 +132,10 @@ BatchWriter = Callable[[Sequence[NewDelivery]], list[int | None]]
 def batch_writer(database: Database) -> BatchWriter:
     """Return the intake's writer: each call stores a batch in one transaction of its own.
 
-    On SQLite the insert runs on the driver (see plugin.storage.prepared), so that
-    the write lock every process queues for is held as briefly as possible.
+    On a SQLite file the insert runs on the driver (see plugin.storage.prepared), so
+    that the write lock every process queues for is held as briefly as possible.
     """
-    if database.dialect == "sqlite":
+    if database.file is not None:
         insert = PreparedInsert(_insert_new("sqlite"), _COLUMNS, database)
         return lambda deliveries: _store(deliveries, insert.execute)
 

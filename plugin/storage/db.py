@@ -68,6 +68,9 @@ class Database:
     def sqlite_statement(self) -> Iterator[sqlite3.Cursor]:
         """Yield a cursor of SQLite's driver for one statement, its own transaction.
 
+        For a SQLite file: an in-memory database lives and dies with its pooled
+        connection, which this does not use.
+
         For statements prepared outside SQLAlchemy's execution (plugin.storage.prepared).
         In autocommit mode SQLite commits a statement when it completes, so the
         writer lock covers one call into the driver (two, to read RETURNING rows),
@@ -81,7 +84,7 @@ class Database:
                     yield cursor
                 finally:
                     cursor.close()  # done with the statement, whatever happened
-        except sqlite3.OperationalError as error:
+        except (OperationalError, InterfaceError, sqlite3.OperationalError) as error:
             self.own.close()  # the next write opens a fresh one
             raise unavailable(error) from error
 

@@ -27,8 +27,8 @@ class PreparedInsert:
 
     def __init__(self, statement: Insert, columns: Sequence[str], database: Database) -> None:
         dialect = database.engine.dialect
-        if dialect.name != "sqlite":
-            raise ValueError("PreparedInsert runs on SQLite's driver only")
+        if database.file is None:
+            raise ValueError("PreparedInsert runs on a SQLite file's driver only")
         compiled = statement.compile(dialect=dialect, column_keys=list(columns))
         table = statement.table
         self.database = database
