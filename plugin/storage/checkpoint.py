@@ -13,6 +13,10 @@ Every long-running process (each server worker, the inbox worker, the scheduler)
 runs a `Checkpointer`; at most one of them checkpoints at a time (a kernel lock
 on a file beside the database), so it does not matter which are running. The
 connections keep a high `wal_autocheckpoint` as a backstop, for when none is.
+
+Every 500 ms. Every 100 ms served a few percent more webhooks a second, but each
+checkpoint ends in a disk sync that briefly stalls the writers appending to the
+log, and the p99 latency at half load doubled (to 40-45 ms on a 2-core machine).
 """
 
 from __future__ import annotations
