@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from plugin.errors import StorageUnavailable
@@ -106,6 +106,23 @@ def test_a_delivery_repeated_within_one_batch_is_stored_once(runtime, shopify_sh
     assert [inbox_id is not None for inbox_id in ids] == [True, True, False]
     assert again == [None]
     assert sorted(row.delivery_key for row in inbox_rows(runtime)) == ["a", "b"]
+
+
+def test_each_delivery_of_a_batch_is_answered_with_its_own_row(runtime, shopify_shop):
+    write = real_writer(runtime)
+    first = write([delivery(shopify_shop, "old-1"), delivery(shopify_shop, "old-2")])
+    assert first == [row.id for row in inbox_rows(runtime)]
+    with runtime.database.transaction() as session:  # the newest row goes: its id is free again
+        session.execute(delete(InboxDelivery).where(InboxDelivery.delivery_key == "old-2"))
+
+    keys = ["new-1", "old-1", "new-2", "new-1", "new-3"]
+    ids = write([delivery(shopify_shop, key) for key in keys])
+
+    stored = {row.delivery_key: row.id for row in inbox_rows(runtime)}
+    assert ids == [stored["new-1"], None, stored["new-2"], None, stored["new-3"]]
+    again = write([delivery(shopify_shop, key) for key in ["new-2", "new-4"]])
+    assert again == [None, {row.delivery_key: row.id for row in inbox_rows(runtime)}["new-4"]]
+    assert write([delivery(shopify_shop, "new-3")]) == [None]
 
 
 def test_every_delivery_of_a_batch_is_refused_when_the_database_is_unavailable(

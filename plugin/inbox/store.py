@@ -34,16 +34,21 @@ class NewDelivery:
     triggered_at: datetime | None
 
 
+_KEY = ("shop_id", "delivery_key")  # unique: a delivery and its redeliveries share it
+
+
 @cache
 def _insert_new(dialect: str) -> Insert:
     """Build once the insert that lets the unique delivery key decide."""
-    table = InboxDelivery.__table__
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["shop_id", "delivery_key"])
-        .returning(table.c.id, table.c.shop_id, table.c.delivery_key)
-    )
+    return insert(InboxDelivery.__table__).on_conflict_do_nothing(index_elements=_KEY)
+
+
+@cache
+def _insert_new_returning(dialect: str) -> Insert:
+    """The same insert, answering with the key and new id of each row it stored."""
+    table = InboxDelivery.__table__
+    return _insert_new(dialect).returning(table.c.id, *(table.c[name] for name in _KEY))
 
 
 # The columns a new delivery's row sets; the others keep their defaults (NULL).
@@ -91,27 +96,29 @@ def _rows(deliveries: Iterable[NewDelivery]) -> list[dict[str, Any]]:
     ]
 
 
-def _answers(
+def _store(
     deliveries: Sequence[NewDelivery],
-    firsts: Mapping[tuple[int, str], NewDelivery],
-    returned: Iterable[Sequence[Any]],
+    insert: Callable[[list[dict[str, Any]]], list[int | None]],
 ) -> list[int | None]:
-    """Give each delivery its new id, or None when it was stored before (or repeated)."""
-    stored = {(row[1], row[2]): row[0] for row in returned}
+    """Insert the first of each delivery with `insert`; give each delivery its answer.
+
+    `insert` gives each row it is handed its new id, or None when it was stored before.
+    """
+    firsts = _first_of_each(deliveries)
+    ids = dict(zip(firsts, insert(_rows(firsts.values())), strict=True))
     return [
-        stored.get(key) if firsts[key] is delivery else None
+        ids[key] if firsts[key] is delivery else None
         for delivery in deliveries
         for key in [(delivery.shop_id, delivery.delivery_key)]
     ]
 
 
-def _store(
-    deliveries: Sequence[NewDelivery],
-    insert: Callable[[list[dict[str, Any]]], Iterable[Sequence[Any]]],
+def _ids_returned(
+    rows: Sequence[Mapping[str, Any]], returned: Iterable[Sequence[Any]]
 ) -> list[int | None]:
-    """Insert the first of each delivery with `insert`; give each delivery its answer."""
-    firsts = _first_of_each(deliveries)
-    return _answers(deliveries, firsts, insert(_rows(firsts.values())))
+    """Line up the (id, shop id, key) rows an insert returned with the rows it was given."""
+    stored = {(shop_id, key): inbox_id for inbox_id, shop_id, key in returned}
+    return [stored.get((row["shop_id"], row["delivery_key"])) for row in rows]
 
 
 def record_deliveries(
@@ -123,7 +130,8 @@ def record_deliveries(
     id, the repeats None, as if they had come after it.
     """
     dialect = (executor.get_bind() if isinstance(executor, Session) else executor).dialect.name
-    return _store(deliveries, lambda rows: executor.execute(_insert_new(dialect), rows))
+    insert = _insert_new_returning(dialect)
+    return _store(deliveries, lambda rows: _ids_returned(rows, executor.execute(insert, rows)))
 
 
 BatchWriter = Callable[[Sequence[NewDelivery]], list[int | None]]
@@ -136,7 +144,7 @@ def batch_writer(database: Database) -> BatchWriter:
     that the write lock every process queues for is held as briefly as possible.
     """
     if database.file is not None:
-        insert = PreparedInsert(_insert_new("sqlite"), _COLUMNS, database)
+        insert = PreparedInsert(_insert_new("sqlite"), _COLUMNS, _KEY, database)
         return lambda deliveries: _store(deliveries, insert.execute)
 
     def write(deliveries: Sequence[NewDelivery]) -> list[int | None]:

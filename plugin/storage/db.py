@@ -73,8 +73,8 @@ class Database:
 
         For statements prepared outside SQLAlchemy's execution (plugin.storage.prepared).
         In autocommit mode SQLite commits a statement when it completes, so the
-        writer lock covers one call into the driver (two, to read RETURNING rows),
-        not a BEGIN, the statement and a COMMIT. The connection is this process's
+        writer lock covers one call into the driver, not a BEGIN, the statement and
+        a COMMIT. The connection is this process's
         own (see `_OwnConnection`), not one checked out of the pool for each write.
         """
         try:
