@@ -7,11 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from plugin.clock import as_utc
-from plugin.platforms import MalformedDelivery
-
-
-class LoweredHeaders(dict[str, str]):
-    """Headers keyed by lowercased name (HTTP/2 and proxies lowercase them; HTTP/1.1 may not)."""
+from plugin.platforms import LoweredHeaders, MalformedDelivery
 
 
 def lowered(headers: Mapping[str, str]) -> LoweredHeaders:

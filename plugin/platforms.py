@@ -19,6 +19,13 @@ class MalformedDelivery(ValueError):
     """A delivery lacks what the platform always sends (a header, a readable body)."""
 
 
+class LoweredHeaders(dict[str, str]):
+    """Headers keyed by lowercased name (HTTP/2 and proxies lowercase them; HTTP/1.1 may not).
+
+    The intake hands connectors a delivery's headers in this form, read once.
+    """
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What a webhook delivery says about itself in its headers."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.test import EnvironBuilder
 
 from connectors.signing import sign
 from tests.conftest import SHOPIFY_SECRET, fixture_bytes, shopify_headers
 from tests.helpers import inbox_count, inbox_rows
+from webhooks.intake import delivery_headers
 
 ORDER = fixture_bytes("shopify/orders_create.json")
 
@@ -87,6 +90,21 @@ def test_lowercased_http2_header_names_are_read(shopify_shop, client, runtime):
 
     assert client.post("/webhooks/shopify", data=ORDER, headers=headers).status_code == 200
     assert inbox_count(runtime) == 1
+
+
+def test_the_intake_reads_the_headers_werkzeug_reads():
+    environ = EnvironBuilder(
+        method="POST",
+        headers={"X-Shopify-Topic": "orders/create", "x-custom_name": "a", "Accept": "*/*"},
+        content_type="application/json",
+        data=b"{}",
+    ).get_environ()
+    environ["HTTP_CONTENT_LENGTH"] = "999"  # sent twice: werkzeug keeps CONTENT_LENGTH's
+
+    expected = {name.lower(): value for name, value in EnvironHeaders(environ).items()}
+    assert delivery_headers(environ) == expected
+    assert delivery_headers(environ)["x-shopify-topic"] == "orders/create"
+    assert delivery_headers(environ)["content-length"] == "2"
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import orjson
 from flask import Request, Response, abort, jsonify
@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from plugin.errors import StorageUnavailable
 from plugin.inbox.groupcommit import GroupCommit
 from plugin.inbox.store import NewDelivery
-from plugin.platforms import Connector, Delivery, MalformedDelivery
+from plugin.platforms import Connector, Delivery, LoweredHeaders, MalformedDelivery
 
 log = logging.getLogger("amends.webhooks")
 
@@ -54,10 +54,31 @@ def unavailable_response(platform: str, error: StorageUnavailable) -> ResponseRe
     return response, 503
 
 
-def describe(connector: Connector, request: Request) -> Delivery:
+# The two headers a WSGI server passes without the HTTP_ prefix.
+_UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
+
+
+def delivery_headers(environ: Mapping[str, Any]) -> LoweredHeaders:
+    """Read a request's headers straight from its WSGI environ, keyed by lowercased name.
+
+    The same headers werkzeug's `request.headers` yields (`HTTP_X_SHOPIFY_TOPIC` is
+    `x-shopify-topic`), in the form connectors look them up in, built in one pass
+    rather than through a case-insensitive view asked once per header.
+    """
+    headers = LoweredHeaders()
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            if key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+                headers[key[5:].replace("_", "-").lower()] = value
+        elif key in _UNPREFIXED and value:
+            headers[_UNPREFIXED[key]] = value
+    return headers
+
+
+def describe(connector: Connector, headers: LoweredHeaders) -> Delivery:
     """Read the delivery's headers; 400 when the platform's own headers are missing."""
     try:
-        return connector.read_delivery(request.headers)
+        return connector.read_delivery(headers)
     except MalformedDelivery as error:
         reject(connector.platform, 400, "malformed", str(error))
 

@@ -15,6 +15,7 @@ from webhooks.directory import Directory
 from webhooks.intake import (
     KnownShop,
     accept,
+    delivery_headers,
     describe,
     read_body,
     reject,
@@ -59,7 +60,7 @@ def shopify() -> ResponseReturnValue:
     """Take a Shopify delivery; its X-Shopify-Shop-Domain header names the shop."""
     runtime = _runtime()
     connector = runtime.connectors["shopify"]
-    delivery = describe(connector, request)
+    delivery = describe(connector, delivery_headers(request.environ))
     domain = delivery.shop_domain
     try:
         shop = _directory().get(("shopify", domain), lambda: _shopify_shop(runtime, domain))
@@ -85,9 +86,10 @@ def woocommerce(shop_id: int) -> ResponseReturnValue:
     if shop is None:
         reject("woocommerce", 404, "unknown-shop", f"no WooCommerce shop {shop_id}", shop=shop_id)
     body = read_body(request, "woocommerce", runtime.settings.webhook_max_bytes)
-    if connector.is_ping(request.headers, body):
+    headers = delivery_headers(request.environ)
+    if connector.is_ping(headers, body):
         # WooCommerce wants exactly 200 here, or it pings again on every save.
         log.info("webhooks.woocommerce.ping", extra={"shop": shop_id})
         return "", 200
-    delivery = describe(connector, request)
+    delivery = describe(connector, headers)
     return accept(_inbox(), connector, shop, delivery, body)
