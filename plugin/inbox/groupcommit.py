@@ -28,17 +28,30 @@ log = logging.getLogger("amends.inbox")
 
 
 class _Waiter:
-    """One delivery in the queue, and what its thread is told when it wakes."""
+    """One delivery in the queue, and what its thread is told when it wakes.
 
-    __slots__ = ("delivery", "woken", "leads", "inbox_id", "error")
+    Its thread sleeps on a lock taken at creation, until `wake` lets it go: the
+    cheapest one-shot signal between two threads (an Event builds a Condition).
+    """
+
+    __slots__ = ("delivery", "_asleep", "leads", "inbox_id", "error")
 
     def __init__(self, delivery: NewDelivery) -> None:
         self.delivery = delivery
-        self.woken = threading.Event()
+        self._asleep = threading.Lock()
+        self._asleep.acquire()
         self.leads = False  # woken to write the queue, rather than with an answer
         self.inbox_id: int | None = None
         # Until the write answers, the delivery counts as not stored.
         self.error: BaseException | None = StorageUnavailable("the write was interrupted")
+
+    def sleep(self) -> None:
+        """Wait until woken (at once if woken already)."""
+        self._asleep.acquire()
+
+    def wake(self) -> None:
+        """Let the waiting thread go on; once only."""
+        self._asleep.release()
 
 
 class GroupCommit:
@@ -67,7 +80,7 @@ class GroupCommit:
             waiter.leads = not self._writing
             self._writing = True
         if not waiter.leads:
-            waiter.woken.wait()
+            waiter.sleep()
         if waiter.leads:
             self._lead()
         if waiter.error is not None:
@@ -85,10 +98,10 @@ class GroupCommit:
                 successor = self._queue[0] if self._queue else None
                 self._writing = successor is not None
             for waiter in batch[1:]:
-                waiter.woken.set()
+                waiter.wake()
             if successor is not None:
                 successor.leads = True
-                successor.woken.set()
+                successor.wake()
 
     def _store(self, batch: list[_Waiter]) -> None:
         """Write `batch`; give each waiter its id or its error."""
