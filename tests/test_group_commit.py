@@ -7,8 +7,9 @@ import multiprocessing
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -20,6 +21,7 @@ from plugin.errors import StorageUnavailable
 from plugin.inbox import store
 from plugin.inbox.groupcommit import GroupCommit
 from plugin.inbox.store import NewDelivery, batch_writer, record_deliveries
+from plugin.storage import db
 from plugin.storage.db import connect
 from plugin.storage.models import Base, InboxDelivery, Shop
 from tests.helpers import inbox_rows
@@ -197,6 +199,42 @@ def test_a_forked_child_writes_on_a_connection_of_its_own(runtime, shopify_shop)
         "child",
         "parent-after",
     ]
+
+
+@contextmanager
+def another_process_writing(runtime) -> Iterator[sqlite3.Connection]:
+    """Hold SQLite's write lock on a connection of its own, as another process would."""
+    holder = sqlite3.connect(runtime.database.file, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield holder
+    finally:
+        holder.close()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_delivery_waits_while_another_process_writes_then_is_stored(runtime, shopify_shop):
+    write = real_writer(runtime)
+    with another_process_writing(runtime) as holder, ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(write, [delivery(shopify_shop, "after-the-other")])
+        threading.Event().wait(0.2)
+        assert not answer.done()  # still waiting for the lock, not failed
+        holder.execute("COMMIT")
+        (inbox_id,) = answer.result(timeout=10)
+
+    assert [row.id for row in inbox_rows(runtime)] == [inbox_id]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_delivery_is_refused_when_the_database_stays_locked(runtime, shopify_shop, monkeypatch):
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    write = real_writer(runtime)
+
+    with another_process_writing(runtime), pytest.raises(StorageUnavailable, match="locked"):
+        write([delivery(shopify_shop, "never")])
+
+    assert inbox_rows(runtime) == []
+    assert write([delivery(shopify_shop, "later")]) != [None]  # the lock is gone: it writes
 
 
 def test_an_in_memory_database_takes_deliveries_on_its_one_connection():

@@ -85,7 +85,7 @@ class PreparedInsert:
         """Insert every row in one statement; give each its new id, or None if it was left out.
 
         A row is left out when its key is already stored, or repeated earlier in
-        `rows`. The values are converted first, and only then is the writer lock taken.
+        `rows`. The values are converted first, and only then is the database locked.
         """
         width = len(self._binds)
         parameters = [
@@ -93,15 +93,14 @@ class PreparedInsert:
             for row in rows
             for name, bind in self._binds
         ]
-        with self.database.sqlite_statement() as cursor:
-            cursor.execute(self.sql_for(len(rows)), parameters)
-            count, last = cursor.rowcount, cursor.lastrowid
-            if count == len(rows):
-                return list(range(last - count + 1, last + 1))
-            if count == 0:
-                return [None] * len(rows)
-            inserted = cursor.execute(self._inserted_sql, (last - count + 1, last)).fetchall()
-        ids = {tuple(found[1:]): found[0] for found in inserted}
+        cursor = self.database.sqlite_statement(self.sql_for(len(rows)), parameters)
+        count, last = cursor.rowcount, cursor.lastrowid
+        if count == len(rows):
+            return list(range(last - count + 1, last + 1))
+        if count == 0:
+            return [None] * len(rows)
+        inserted = self.database.sqlite_statement(self._inserted_sql, (last - count + 1, last))
+        ids = {tuple(found[1:]): found[0] for found in inserted.fetchall()}
         keys = [
             tuple(parameters[start + position] for position in self._key)
             for start in range(0, len(parameters), width)

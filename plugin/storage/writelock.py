@@ -8,6 +8,11 @@ free again. A kernel lock (``flock``) on a file beside the database queues the
 writers instead and hands the lock to the next one the moment the holder lets go;
 if a process dies holding it, the kernel releases it.
 
+The intake's inserts do not queue here (see `Database.sqlite_statement`): each is
+one call into SQLite that takes its lock and lets it go within the call. A
+transaction holding this lock may find SQLite's lock held by one of them for that
+long, and then waits in SQLite's busy handler.
+
 ``flock`` belongs to an open file, not to a thread, so the threads of one process
 queue on a reentrant lock in front of it; the file is opened once per process. A
 forked child starts afresh: it opens its own file (sharing its parent's would
