@@ -237,6 +237,13 @@ def test_a_delivery_is_refused_when_the_database_stays_locked(runtime, shopify_s
     assert write([delivery(shopify_shop, "later")]) != [None]  # the lock is gone: it writes
 
 
+def test_a_delivery_is_refused_when_the_database_cannot_be_opened(tmp_path):
+    database = connect(f"sqlite:///{tmp_path / 'gone' / 'amends.sqlite3'}")
+
+    with pytest.raises(StorageUnavailable, match="unable to open"):
+        batch_writer(database)([delivery(7, "nowhere")])
+
+
 def test_an_in_memory_database_takes_deliveries_on_its_one_connection():
     database = connect("sqlite://")
     Base.metadata.create_all(database.engine)

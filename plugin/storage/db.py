@@ -83,10 +83,11 @@ class Database:
         which on a busy server takes up to the interpreter's switch interval (5 ms),
         while every other process waits. Instead, when another connection holds
         SQLite's lock the call fails at once (this connection's busy timeout is 0)
-        and runs again after a pause that starts at 0.1 ms and doubles up to 2 ms;
-        a write lasts far less, so the statement seldom waits a whole pause too
-        long. After the busy timeout (10 s) it gives up with StorageUnavailable.
-        The connection is this process's own (see `_OwnConnection`).
+        and is made again after a pause of 0.1 ms, doubling up to 2 ms. (SQLite's
+        own busy handler sleeps 1 ms first, then longer, while an intake write
+        holds the lock for a fraction of a millisecond.) After the busy timeout
+        (10 s) it gives up with StorageUnavailable. The connection is this
+        process's own (see `_OwnConnection`).
         """
         deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
         pause = BUSY_FIRST_PAUSE_S
