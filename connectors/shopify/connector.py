@@ -7,18 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors import signing
-from connectors.headers import (
-    header,
-    json_object,
-    lowered,
-    parse_timestamp,
-    required_header,
-)
+from connectors.headers import header, json_object, lowered, parse_timestamp
 from connectors.reasons import reason_of
 from connectors.shopify import consts, normalize, oauth
 from plugin.errors import InvalidInput, PlatformUnauthorized
 from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
-from plugin.platforms import Delivery
+from plugin.platforms import Delivery, MalformedDelivery
 
 _KEPT_HEADERS = (
     consts.TOPIC_HEADER,
@@ -28,6 +22,8 @@ _KEPT_HEADERS = (
     consts.TRIGGERED_AT_HEADER,
     consts.API_VERSION_HEADER,
 )
+# Shopify sends these with every delivery; without one, it is not Shopify's.
+_REQUIRED_HEADERS = (consts.TOPIC_HEADER, consts.WEBHOOK_ID_HEADER, consts.SHOP_HEADER)
 
 
 _PARSERS: dict[str, Callable[[dict[str, Any]], list[Event]]] = {
@@ -138,19 +134,23 @@ class ShopifyConnector:
         return False
 
     def read_delivery(self, headers: Mapping[str, str]) -> Delivery:
-        """Describe a delivery from its X-Shopify-* headers."""
+        """Describe a delivery from its X-Shopify-* headers, reading each once."""
         headers = lowered(headers)
+        kept = {
+            names[0]: value
+            for names in _KEPT_HEADERS
+            if (value := header(headers, *names)) is not None
+        }
+        for names in _REQUIRED_HEADERS:
+            if names[0] not in kept:
+                raise MalformedDelivery(f"missing header {names[0]}")
         return Delivery(
-            topic=required_header(headers, *consts.TOPIC_HEADER).lower(),
-            delivery_id=required_header(headers, *consts.WEBHOOK_ID_HEADER),
+            topic=kept[consts.TOPIC_HEADER[0]].lower(),
+            delivery_id=kept[consts.WEBHOOK_ID_HEADER[0]],
             signature=header(headers, *consts.HMAC_HEADER),
-            shop_domain=required_header(headers, *consts.SHOP_HEADER).lower(),
-            triggered_at=parse_timestamp(header(headers, *consts.TRIGGERED_AT_HEADER)),
-            kept_headers={
-                names[0]: value
-                for names in _KEPT_HEADERS
-                if (value := header(headers, *names)) is not None
-            },
+            shop_domain=kept[consts.SHOP_HEADER[0]].lower(),
+            triggered_at=parse_timestamp(kept.get(consts.TRIGGERED_AT_HEADER[0])),
+            kept_headers=kept,
         )
 
     def delivery_key(self, delivery: Delivery, body: bytes, shop_key: str) -> str:
