@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import or_
@@ -50,12 +51,26 @@ def upsert_newer(
     time decides. A value without a version cannot be ordered and is taken as is.
     Return the row's id when it was written, None when the stored row was newer.
     """
-    statement = _insert(session, model).values(**values)
+    dialect = session.get_bind().dialect.name
+    statement = _upsert_newer(dialect, model, tuple(values), tuple(unique), version, tuple(keep))
+    return session.execute(statement, dict(values)).scalar_one_or_none()
+
+
+@lru_cache(maxsize=64)
+def _upsert_newer(
+    dialect: str,
+    model: type[Base],
+    columns: tuple[str, ...],
+    unique: tuple[str, ...],
+    version: str,
+    keep: tuple[str, ...],
+):  # noqa: ANN202
+    """Build the upsert for rows of `columns` once: the worker runs it for every order state."""
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(model)
     stored, incoming = getattr(model, version), getattr(statement.excluded, version)
-    changes = {k: getattr(statement.excluded, k) for k in values if k not in (*unique, *keep)}
-    statement = statement.on_conflict_do_update(
+    changes = {k: getattr(statement.excluded, k) for k in columns if k not in (*unique, *keep)}
+    return statement.on_conflict_do_update(
         index_elements=list(unique),
         set_=changes,
         where=or_(stored.is_(None), incoming.is_(None), stored <= incoming),
     ).returning(model.id)
-    return session.execute(statement).scalar_one_or_none()
