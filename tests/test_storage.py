@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 
 from plugin import scheduler, worker
 from plugin.clock import utcnow
@@ -51,3 +52,11 @@ def test_nothing_is_pruned_inside_the_retention_window(shopify_shop, post_shopif
 
     assert scheduler.run_due(runtime, now=utcnow() + timedelta(days=29))["inbox.prune"] == 0
     assert len(inbox_rows(runtime)) == 1
+
+
+def test_a_statement_on_an_autocommit_connection_is_committed_at_once(runtime, shopify_shop):
+    rename = text("UPDATE shops SET domain = 'renamed.myshopify.com' WHERE id = :id")
+    with runtime.database.autocommit() as connection:
+        connection.execute(rename, {"id": shopify_shop})
+        with runtime.database.reading() as session:  # another connection, block still open
+            assert session.scalar(text("SELECT domain FROM shops")) == "renamed.myshopify.com"

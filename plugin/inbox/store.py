@@ -141,14 +141,18 @@ def batch_writer(database: Database) -> BatchWriter:
     """Return the intake's writer: each call stores a batch in one transaction of its own.
 
     On a SQLite file the insert runs on the driver (see plugin.storage.prepared), so
-    that the write lock every process queues for is held as briefly as possible.
+    that SQLite's one write lock is held as briefly as possible. On PostgreSQL the
+    one multi-row INSERT commits by itself.
     """
     if database.file is not None:
         insert = PreparedInsert(_insert_new("sqlite"), _COLUMNS, _KEY, database)
         return lambda deliveries: _store(deliveries, insert.execute)
 
+    # An in-memory SQLite database has no other writer to wait for: a transaction will do.
+    standalone = database.autocommit if database.dialect == "postgresql" else database.connection
+
     def write(deliveries: Sequence[NewDelivery]) -> list[int | None]:
-        with database.connection() as connection:
+        with standalone() as connection:
             return record_deliveries(connection, deliveries)
 
     return write
