@@ -232,3 +232,29 @@ def test_two_workers_process_each_of_1000_deliveries_exactly_once(
     assert {(r.status, r.attempts) for r in rows} == {("done", 1)}
     with runtime.database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Order)) == 1000
+
+
+def test_a_stopped_worker_stops_soon_though_a_backlog_remains(shopify_shop, runtime):
+    deliveries = [
+        NewDelivery("shopify", shopify_shop, "orders/create", f"k{n}", {}, b"{}", None)
+        for n in range(3 * worker.STOP_CHECK_EVERY)
+    ]
+    with runtime.database.transaction() as session:
+        record_deliveries(session, deliveries)
+    stop = threading.Event()
+    processed = Counter()
+
+    def parse_then_ask_to_stop(delivery):
+        processed[delivery.id] += 1
+        stop.set()  # SIGTERM arrives while the first delivery is processed
+        return []
+
+    runtime.parse = parse_then_ask_to_stop
+    thread = threading.Thread(target=worker.run_forever, args=(runtime, stop))
+    thread.start()
+    thread.join(timeout=60)
+
+    assert not thread.is_alive()
+    assert sum(processed.values()) == worker.STOP_CHECK_EVERY
+    pending = [row for row in inbox_rows(runtime) if row.status == "pending"]
+    assert len(pending) == 2 * worker.STOP_CHECK_EVERY  # left for the next start
