@@ -32,6 +32,12 @@ What is measured, per server:
   Asyncio wakes up within about a millisecond, so sub-millisecond figures are
   rounded up by the client, never down.
 
+- beside the worker: one more closed-loop run against Amends while `amends worker`
+  works off the inbox those runs filled (tens of thousands of deliveries), with
+  how many deliveries it processed meanwhile. The worker holds SQLite's write
+  lock for each delivery it processes, so this is what the intake keeps when the
+  rest of Amends is busy too. No target: it is printed for the record.
+
 How to read the result: the ratio amends/bare max throughput is the share of the
 bare HTTP+HMAC ceiling that the durable intake keeps (target >= 0.6); Amends' p99
 at half its max is the latency a platform sees under ordinary load (target < 50 ms).
@@ -94,6 +100,7 @@ WRK_THREADS = 2
 CONNECTIONS = 32  # wrk's, and the fixed-rate client's keep-alive connections
 WARMUP_SECONDS = 2
 READY_TIMEOUT_SECONDS = 30
+WORKER_START_SECONDS = 3
 TARGET_RATIO = 0.6
 TARGET_P99_MS = 50.0
 
@@ -128,6 +135,9 @@ class ServerResult:
     paced: dict[float, LoadResult] = field(default_factory=dict)  # rate -> fixed-rate run
     runs: list[LoadResult] = field(default_factory=list)  # every run, for the inbox check
     stored: int | None = None  # inbox rows after the server stopped (Amends only)
+    env: dict[str, str] = field(default_factory=dict)  # Amends' settings, for `amends worker`
+    beside_worker: LoadResult | None = None  # a max run while `amends worker` drains the inbox
+    worker_processed: int = 0  # deliveries the worker finished during that run
 
     @property
     def max_requests_per_s(self) -> float:
@@ -398,6 +408,18 @@ def throwaway_postgres(server_url: str) -> Iterator[str]:
             )
 
 
+def count_processed(database_url: str) -> int:
+    """Count the inbox rows the worker has finished with (done or ignored)."""
+    query = "SELECT count(*) FROM inbox WHERE status IN ('done', 'ignored')"
+    if database_url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db:
+            return db.execute(query).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return db.execute(query).fetchone()[0]
+
+
 def count_inbox(database_url: str) -> int:
     """Count the inbox rows, on SQLite or PostgreSQL."""
     if database_url.startswith("sqlite:///"):
@@ -412,12 +434,13 @@ def count_inbox(database_url: str) -> int:
 # --- the benchmark -----------------------------------------------------------------
 
 
-def measure(servers: list[ServerResult], args: argparse.Namespace) -> None:
+def measure(servers: list[ServerResult], args: argparse.Namespace, workdir: Path) -> None:
     """Warm each server up, take its max throughput in rounds, then its latency at fixed rates.
 
     The rounds take turns (Amends, the bare app, Amends, ...), so that a slow spell
     of the machine weighs on every server alike rather than on whichever ran then.
     Each Amends server is then paced at half its max; the bare app at each of those rates.
+    Last, each Amends server is loaded once more beside a busy `amends worker`.
     """
     body, signature = args.body, args.signature
     for server in servers:
@@ -438,6 +461,40 @@ def measure(servers: list[ServerResult], args: argparse.Namespace) -> None:
             run = asyncio.run(paced_load(server.port, rate, args.duration, tag, body, signature))
             server.paced[rate] = run
             server.runs.append(run)
+    for server in amends_servers:
+        measure_beside_worker(server, args, workdir)
+
+
+def measure_beside_worker(server: ServerResult, args: argparse.Namespace, workdir: Path) -> None:
+    """Take one max-throughput run while `amends worker` drains the inbox the runs filled.
+
+    The worker processes each delivery in one transaction; on SQLite that holds the
+    database's one write lock while it runs, so webhooks get through in the gaps.
+    This is the intake's throughput in production, with a backlog to work off.
+    """
+    log = workdir / f"worker-{server.port}.log"
+    command = [str(BIN / "amends"), "worker"]
+    with log.open("wb") as log_file:
+        worker = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=server.env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            time.sleep(WORKER_START_SECONDS)  # let it start and be busy
+            progress(f"  {server.name}: beside `amends worker`, wrk {args.duration}s")
+            before = count_processed(server.database_url)
+            run = run_wrk(server.port, args.duration, run_tag("worker"), args.signature)
+            server.worker_processed = count_processed(server.database_url) - before
+        finally:
+            stop(worker)
+    if worker.returncode not in (0, -signal.SIGTERM):
+        raise RuntimeError(f"amends worker exited with {worker.returncode}:\n{log.read_text()}")
+    server.beside_worker = run
+    server.runs.append(run)
 
 
 @contextlib.contextmanager
@@ -457,7 +514,7 @@ def amends_server(
         amends(env, "db", "upgrade")
     register_shop(env)
     server = ServerResult(
-        name, free_port(), database_url or f"sqlite:///{instance / 'amends.sqlite3'}"
+        name, free_port(), database_url or f"sqlite:///{instance / 'amends.sqlite3'}", env=env
     )
     command = [str(BIN / "amends"), "serve", *server_options(server.port, args)]
     progress(f"{name}: amends serve on port {server.port}")
@@ -521,6 +578,13 @@ def report(
             + verdict(p99 < TARGET_P99_MS, f"< {TARGET_P99_MS:.0f} ms")
         )
         print(f"{result.name}: {inbox_check(result)}")
+        if result.beside_worker is not None:
+            seconds = args.duration
+            print(
+                f"{result.name}: beside `amends worker` draining the inbox: "
+                f"{result.beside_worker.requests_per_s:.0f} req/s taken, "
+                f"{result.worker_processed / seconds:.0f} deliveries/s processed"
+            )
     bare_other = bare.total("other")
     print(f"{bare.name}: non-200 answers {bare_other}" + (" (FAILED)" if bare_other else ""))
 
@@ -604,7 +668,7 @@ def run_all(args: argparse.Namespace) -> tuple[list[ServerResult], ServerResult]
                 stack.enter_context(amends_server("amends (postgresql)", args, workdir, url))
             )
         bare = stack.enter_context(bare_server(args, workdir))
-        measure([*results, bare], args)
+        measure([*results, bare], args, workdir)
     return results, bare
 
 
