@@ -38,9 +38,7 @@ def store_deliveries(runtime, shopify_shop):
     def store(count: int, prefix: str = "d") -> None:
         for number in range(count):
             key = f"shopify:{prefix}-{number}"
-            write(
-                [NewDelivery("shopify", shopify_shop, "orders/create", key, {}, ORDER, None)]
-            )
+            write([NewDelivery("shopify", shopify_shop, "orders/create", key, {}, ORDER, None)])
 
     return store
 
