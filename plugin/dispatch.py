@@ -26,7 +26,7 @@ from plugin.incidents.detectors import (
     detect_shipment_problems,
 )
 from plugin.incidents.lifecycle import add_timeline, fill_from_order, incidents_of_return
-from plugin.orders.snapshot import find_order, record_order_state
+from plugin.orders.snapshot import record_order_state
 
 Handler = Callable[[Session, int, Any], object]
 
@@ -34,9 +34,7 @@ Handler = Callable[[Session, int, Any], object]
 def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> None:
     """Keep the order snapshot current and complete incidents waiting for it."""
     if record_order_state(session, shop_id, event):
-        order = find_order(session, shop_id, event.order_id)
-        if order is not None:
-            fill_from_order(session, order)
+        fill_from_order(session, shop_id, event)
 
 
 def on_return_status_changed(session: Session, shop_id: int, event: ReturnStatusChanged) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.clock import utcnow
+from plugin.events import OrderChanged
 from plugin.incidents import KINDS
 from plugin.storage.models import Incident, Order, TimelineEntry
 from plugin.storage.upsert import insert_new
@@ -70,16 +71,17 @@ def add_timeline(
     return entry
 
 
-def fill_from_order(session: Session, order: Order) -> int:
+def fill_from_order(session: Session, shop_id: int, order: OrderChanged) -> int:
     """Complete open incidents of `order` opened before the order itself was known.
 
     Returns deliveries are thin (no customer, no order name), and platforms do not
-    order deliveries, so a return can arrive before its order.
+    order deliveries, so a return can arrive before its order. `order` is the state
+    just stored for it.
     """
     incidents = session.scalars(
         select(Incident).where(
-            Incident.shop_id == order.shop_id,
-            Incident.platform_order_id == order.platform_order_id,
+            Incident.shop_id == shop_id,
+            Incident.platform_order_id == order.order_id,
             Incident.open_key.is_not(None),
         )
     ).all()
