@@ -244,6 +244,20 @@ def test_a_delivery_is_refused_when_the_database_cannot_be_opened(tmp_path):
         batch_writer(database)([delivery(7, "nowhere")])
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # its own connection
+def test_a_child_forked_while_a_thread_writes_can_write_too(runtime, shopify_shop):
+    write = real_writer(runtime)
+    with runtime.database.own.lock:  # a request thread is writing when the fork happens
+        child = multiprocessing.get_context("fork").Process(
+            target=lambda: write([delivery(shopify_shop, "child")])
+        )
+        child.start()
+        child.join(30)
+
+    assert child.exitcode == 0
+    assert [row.delivery_key for row in inbox_rows(runtime)] == ["child"]
+
+
 def test_an_in_memory_database_takes_deliveries_on_its_one_connection():
     database = connect("sqlite://")
     Base.metadata.create_all(database.engine)

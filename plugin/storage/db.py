@@ -6,6 +6,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -160,10 +161,12 @@ class _OwnConnection:
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self.lock = threading.Lock()
-        os.register_at_fork(after_in_child=self._forget_lock)
+        # A forked child starts with a free lock (its copy may look held by another
+        # thread); weakly, so that a dropped Database is not kept for the hook.
+        this = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: (own := this()) and own._forget_lock())
 
     def _forget_lock(self) -> None:
-        """A forked child starts with a free lock (its copy may look held by another thread)."""
         self.lock = threading.Lock()
 
     def get(self) -> sqlite3.Connection:
