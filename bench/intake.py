@@ -408,9 +408,9 @@ def throwaway_postgres(server_url: str) -> Iterator[str]:
             )
 
 
-def count_processed(database_url: str) -> int:
-    """Count the inbox rows the worker has finished with (done or ignored)."""
-    query = "SELECT count(*) FROM inbox WHERE status IN ('done', 'ignored')"
+def count_inbox(database_url: str, where: str = "") -> int:
+    """Count the inbox rows (those matching the SQL condition `where`), on SQLite or PostgreSQL."""
+    query = "SELECT count(*) FROM inbox" + (f" WHERE {where}" if where else "")
     if database_url.startswith("sqlite:///"):
         with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db:
             return db.execute(query).fetchone()[0]
@@ -420,15 +420,9 @@ def count_processed(database_url: str) -> int:
         return db.execute(query).fetchone()[0]
 
 
-def count_inbox(database_url: str) -> int:
-    """Count the inbox rows, on SQLite or PostgreSQL."""
-    if database_url.startswith("sqlite:///"):
-        with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db:
-            return db.execute("SELECT count(*) FROM inbox").fetchone()[0]
-    import psycopg
-
-    with psycopg.connect(database_url) as db:
-        return db.execute("SELECT count(*) FROM inbox").fetchone()[0]
+def count_processed(database_url: str) -> int:
+    """Count the inbox rows the worker has finished with (done or ignored)."""
+    return count_inbox(database_url, "status IN ('done', 'ignored')")
 
 
 # --- the benchmark -----------------------------------------------------------------
