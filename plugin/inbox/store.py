@@ -9,7 +9,6 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
@@ -19,6 +18,7 @@ from plugin.inbox import DONE, FAILED, IGNORED, PENDING
 from plugin.storage.db import Database
 from plugin.storage.models import InboxDelivery
 from plugin.storage.prepared import PreparedInsert
+from plugin.storage.upsert import conflict_insert
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ _KEY = ("shop_id", "delivery_key")  # unique: a delivery and its redeliveries sh
 @cache
 def _insert_new(dialect: str) -> Insert:
     """Build once the insert that lets the unique delivery key decide."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(InboxDelivery.__table__).on_conflict_do_nothing(index_elements=_KEY)
+    insert = conflict_insert(dialect, InboxDelivery.__table__)
+    return insert.on_conflict_do_nothing(index_elements=_KEY)
 
 
 @cache

@@ -6,16 +6,17 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import Table, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from plugin.storage.models import Base
 
 
-def _insert(session: Session, model: type[Base]):  # noqa: ANN202
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
+def conflict_insert(dialect: str, target: type[Base] | Table) -> Insert:
+    """Start an INSERT into `target` that can say ON CONFLICT, in `dialect`'s own form."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(target)
 
 
 def insert_new(
@@ -29,7 +30,7 @@ def insert_new(
     None means the row was there already: the caller treats that as "seen".
     """
     statement = (
-        _insert(session, model)
+        conflict_insert(session.get_bind().dialect.name, model)
         .values(**values)
         .on_conflict_do_nothing(index_elements=list(unique))
         .returning(model.id)
@@ -66,7 +67,7 @@ def _upsert_newer(
     keep: tuple[str, ...],
 ):  # noqa: ANN202
     """Build the upsert for rows of `columns` once: the worker runs it for every order state."""
-    statement = (postgresql if dialect == "postgresql" else sqlite).insert(model)
+    statement = conflict_insert(dialect, model)
     stored, incoming = getattr(model, version), getattr(statement.excluded, version)
     changes = {k: getattr(statement.excluded, k) for k in columns if k not in (*unique, *keep)}
     return statement.on_conflict_do_update(
