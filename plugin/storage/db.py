@@ -150,38 +150,37 @@ class _OwnConnection:
     """One driver connection per process, outside the pool, for `Database.sqlite_statement`.
 
     Opened through the engine on first use, so that it is configured like every
-    other connection (WAL, autocommit, foreign keys), and again in a forked child,
-    which must not use its parent's. Its busy timeout is 0: a statement on it that
-    finds the database locked fails at once and is retried by its caller. One
-    thread at a time uses it, holding `lock`.
+    other connection (WAL, autocommit, foreign keys). Its busy timeout is 0: a
+    statement on it that finds the database locked fails at once and is retried by
+    its caller. One thread at a time uses it, holding `lock`. A forked child starts
+    afresh, as `WriterLock` does: it must not use its parent's connection, and its
+    copy of the lock may look held by a thread it does not have.
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._connection: sqlite3.Connection | None = None
-        self._pid = 0
-        self.lock = threading.Lock()
-        # A forked child starts with a free lock (its copy may look held by another
-        # thread); weakly, so that a dropped Database is not kept for the hook.
-        this = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: (own := this()) and own._forget_lock())
+        self._start_afresh()
+        this = weakref.ref(self)  # weakly: a dropped Database is not kept for the hook
+        os.register_at_fork(after_in_child=lambda: (own := this()) and own._start_afresh())
 
-    def _forget_lock(self) -> None:
+    def _start_afresh(self) -> None:
+        """Hold no connection and a free lock (at creation, and in a forked child)."""
+        self._connection: sqlite3.Connection | None = None
         self.lock = threading.Lock()
 
     def get(self) -> sqlite3.Connection:
         """Return this process's connection, opening it if need be."""
-        if self._connection is None or self._pid != os.getpid():
+        if self._connection is None:
             pooled = self._engine.raw_connection()
             connection = pooled.driver_connection
             pooled.detach()  # ours for good: the pool neither resets nor recycles it
             connection.execute("PRAGMA busy_timeout=0")
-            self._connection, self._pid = connection, os.getpid()
+            self._connection = connection
         return self._connection
 
     def close(self) -> None:
         """Close the connection, if this process opened one."""
-        if self._connection is not None and self._pid == os.getpid():
+        if self._connection is not None:
             self._connection.close()
         self._connection = None
 
