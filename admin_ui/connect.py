@@ -15,7 +15,6 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, request, ses
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from plugin.clock import utcnow
 from plugin.errors import InvalidInput, PlatformError
 from plugin.services import Runtime
 from plugin.shops import connect_shop, find_shop, grant_credentials, store_url
@@ -141,7 +140,7 @@ def start_shopify() -> ResponseReturnValue:
     runtime = _runtime()
     connector = runtime.connectors["shopify"]
     params = request.args.to_dict()
-    if "hmac" in params and not connector.link_signed(params):
+    if "hmac" in params and not connector.link_signed(params, runtime.clock.now()):
         log.warning("admin.connect.shopify-bad-hmac", extra={"shop": params.get("shop")})
         abort(401, description="the install link's hmac does not match")
     state = secrets.token_urlsafe(24)
@@ -168,7 +167,7 @@ def shopify_callback() -> ResponseReturnValue:
         abort(401, description="unknown or reused install state; start the install again")
     connector = runtime.connectors["shopify"]
     try:
-        grant = connector.complete_install(params)
+        grant = connector.complete_install(params, runtime.clock.now())
     except InvalidInput as error:
         abort(400, description=str(error))
     except PlatformError as error:
@@ -183,7 +182,7 @@ def shopify_callback() -> ResponseReturnValue:
             domain=shop,
             api_url=connector.admin_url_for(shop),
             api_version=connector.api_version,
-            credentials=grant_credentials(grant, utcnow()),
+            credentials=grant_credentials(grant, runtime.clock.now()),
         )
     log.info("admin.connect.shopify-installed", extra={"shop": shop_id, "domain": shop})
     return jsonify(status="connected", shop=shop_id, scope=grant.scope), 200

@@ -1,11 +1,59 @@
-"""The one place that reads the wall clock, so tests and replays can move it."""
+"""Time, as the product reads it: one clock per runtime, handed to whatever needs "now".
 
-from datetime import UTC, datetime
+Nothing in the product calls `datetime.now()` itself. The runtime owns a clock
+(the system's, unless a test or a replay gives another), the database hands it to
+every session it opens, and code that needs the time asks the clock it was given.
+A test that freezes time freezes it for every part of the code under test at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.orm import Session
 
 
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+class Clock(Protocol):
+    """Anything that tells the current time, timezone-aware."""
+
+    def now(self) -> datetime:
+        """Return the current time in UTC."""
+        ...
+
+
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> datetime:
+        """Return the current time, timezone-aware, in UTC."""
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that stands still until moved: for tests and replays."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = as_utc(at)
+
+    def now(self) -> datetime:
+        """Return the time the clock is set to."""
+        return self._at
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock forward by `delta`; return the new time."""
+        if delta < timedelta(0):
+            raise ValueError("a clock only moves forward")
+        self._at += delta
+        return self._at
+
+
+SYSTEM_CLOCK = SystemClock()
+
+
+def clock_of(session: Session) -> Clock:
+    """Return the clock of the database `session` was opened on."""
+    return session.info.get("clock", SYSTEM_CLOCK)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

@@ -9,6 +9,7 @@ from typing import Any
 from connectors.shopify import ShopifyConnector
 from connectors.shopify.connector import AppCredentials
 from connectors.woocommerce import WooCommerceConnector
+from plugin.clock import SYSTEM_CLOCK, Clock
 from plugin.config import Settings, load_settings
 from plugin.platforms import Connector
 from plugin.services import Runtime
@@ -46,13 +47,15 @@ def build_connectors(settings: Settings) -> dict[str, Connector]:
 
 
 def build_runtime(
-    instance_path: Path | None = None, overrides: dict[str, Any] | None = None
+    instance_path: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Runtime:
-    """Read the settings and open the database they name."""
+    """Read the settings and open the database they name, telling the time by `clock`."""
     settings = load_settings(instance_path or default_instance_path(), overrides=overrides)
     return Runtime(
         settings=settings,
-        database=connect(settings.database_url),
+        database=connect(settings.database_url, clock),
         credentials=CredentialBox(settings.secret_key),
         connectors=build_connectors(settings),
     )

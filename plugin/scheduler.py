@@ -15,7 +15,6 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from plugin import sync
-from plugin.clock import utcnow
 from plugin.inbox.store import prune_processed
 from plugin.runtime import Runtime
 
@@ -47,7 +46,7 @@ JOBS: tuple[Job, ...] = (
 
 def run_due(runtime: Runtime, now: datetime | None = None) -> dict[str, int]:
     """Run every job once, as of `now`; return what each one did."""
-    now = now or utcnow()
+    now = now or runtime.clock.now()
     return {job.name: run_job(runtime, job, now) for job in JOBS}
 
 
@@ -63,12 +62,12 @@ def run_forever(runtime: Runtime) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     for job in JOBS:
         scheduler.add_job(
-            lambda job=job: run_job(runtime, job, utcnow()),
+            lambda job=job: run_job(runtime, job, runtime.clock.now()),
             IntervalTrigger(seconds=job.every.total_seconds()),
             id=job.name,
             coalesce=True,
             max_instances=1,
-            next_run_time=utcnow(),
+            next_run_time=runtime.clock.now(),
         )
     log.info("scheduler.started", extra={"jobs": ",".join(job.name for job in JOBS)})
     checkpointer = runtime.database.start_checkpoints()

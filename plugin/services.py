@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from plugin.clock import Clock
 from plugin.config import Settings
 from plugin.inbox.processing import RetryPolicy
 from plugin.platforms import Connector
@@ -25,6 +26,15 @@ class Runtime:
     database: Database
     credentials: CredentialBox
     connectors: dict[str, Connector]
+
+    @property
+    def clock(self) -> Clock:
+        """Return the clock every part of this process reads the time from."""
+        return self.database.clock
+
+    def use_clock(self, clock: Clock) -> None:
+        """Read the time from `clock` from now on (tests and replays)."""
+        self.database.use_clock(clock)
 
     @property
     def retry_policy(self) -> RetryPolicy:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.clock import utcnow
+from plugin.clock import clock_of
 from plugin.errors import InvalidInput, NotFound
 from plugin.storage.credentials import CredentialBox
 from plugin.storage.models import Shop
@@ -60,7 +60,7 @@ def add_shop(
     api_version: str | None = None,
 ) -> int:
     """Register a shop with its credentials sealed; refuse a second one for the same store."""
-    now = utcnow()
+    now = clock_of(session).now()
     shop_id = insert_new(
         session,
         Shop,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from plugin.clock import clock_of
 from plugin.errors import PlatformError
 from plugin.inbox.store import NewDelivery, record_deliveries
 from plugin.services import Runtime
@@ -101,7 +102,7 @@ def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:
         for key, body in changed
     ]
     with runtime.database.transaction() as session:
-        new = record_deliveries(session, fetched) if fetched else []
+        new = record_deliveries(session, fetched, clock_of(session).now()) if fetched else []
         session.get(Shop, shop.id).synced_at = now
     stored = sum(inbox_id is not None for inbox_id in new)
     log.info(

@@ -7,6 +7,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import text
 from connectors.signing import sign
 from plugin.app import create_app
 from plugin.cli import main
+from plugin.clock import FixedClock
 from plugin.runtime import Runtime, build_runtime
 from plugin.shops import add_shop
 from plugin.storage import migrate
@@ -28,6 +30,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHOPIFY_SECRET = "shpss_test_client_secret_0123456789"
 SHOPIFY_DOMAIN = "amends-demo.myshopify.com"
 WOO_SECRET = "hk7Qv2Lr9XwT4mZp8sNc3YbF6dJu1GeA"  # the observed store's webhook 1 secret
+# Every test runs at this moment, whatever the date: the same one the sandbox stores start at.
+TEST_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("AMENDS_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 
 
@@ -84,9 +88,17 @@ def settings_overrides(database_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def runtime(tmp_path: Path, settings_overrides: dict[str, Any]) -> Iterator[Runtime]:
-    """Return a runtime on the test database."""
-    built = build_runtime(tmp_path / "instance", overrides=settings_overrides)
+def clock() -> FixedClock:
+    """Return the clock the test's runtime reads: it stands at TEST_NOW until moved."""
+    return FixedClock(TEST_NOW)
+
+
+@pytest.fixture
+def runtime(
+    tmp_path: Path, settings_overrides: dict[str, Any], clock: FixedClock
+) -> Iterator[Runtime]:
+    """Return a runtime on the test database, telling the time by `clock`."""
+    built = build_runtime(tmp_path / "instance", overrides=settings_overrides, clock=clock)
     yield built
     built.database.dispose()
 
@@ -105,8 +117,13 @@ def client(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def cli_with(tmp_path: Path, settings_overrides: dict[str, Any]) -> Callable[..., Any]:
-    """Return a runner of `amends ...` in-process, with settings changed as given."""
+def cli_with(
+    tmp_path: Path, settings_overrides: dict[str, Any], clock: FixedClock
+) -> Callable[..., Any]:
+    """Return a runner of `amends ...` in-process, with settings changed as given.
+
+    The commands tell the time by the test's clock, as the test's runtime does.
+    """
 
     def runner(**changes: Any) -> Callable[..., Any]:
         settings = settings_overrides | changes
@@ -114,7 +131,9 @@ def cli_with(tmp_path: Path, settings_overrides: dict[str, Any]) -> Callable[...
         env["AMENDS_INSTANCE_PATH"] = str(tmp_path / "instance")
 
         def invoke(*args: str) -> Any:
-            return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+            return CliRunner().invoke(
+                main, list(args), env=env, catch_exceptions=False, obj={"clock": clock}
+            )
 
         return invoke
 

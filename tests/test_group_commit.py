@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from plugin.clock import FixedClock
 from plugin.errors import StorageUnavailable
-from plugin.inbox import store
 from plugin.inbox.groupcommit import GroupCommit
 from plugin.inbox.store import NewDelivery, batch_writer, record_deliveries
 from plugin.storage import db
@@ -101,9 +101,10 @@ def test_a_delivery_repeated_within_one_batch_is_stored_once(runtime, shopify_sh
         ids = record_deliveries(
             connection,
             [delivery(shopify_shop, "a"), delivery(shopify_shop, "b"), delivery(shopify_shop, "a")],
+            runtime.clock.now(),
         )
     with runtime.database.connection() as connection:
-        again = record_deliveries(connection, [delivery(shopify_shop, "a")])
+        again = record_deliveries(connection, [delivery(shopify_shop, "a")], runtime.clock.now())
 
     assert [inbox_id is not None for inbox_id in ids] == [True, True, False]
     assert again == [None]
@@ -297,10 +298,10 @@ def test_the_intake_stores_a_row_exactly_as_sqlalchemy_would(runtime, shopify_sh
         triggered_at=triggered,
     )
     received = datetime(2026, 11, 16, 9, 12, 46, 1, tzinfo=UTC)
-    monkeypatch.setattr(store, "utcnow", lambda: received)
+    runtime.use_clock(FixedClock(received))
     batch_writer(runtime.database)([sent])
     with runtime.database.connection() as connection:
-        record_deliveries(connection, [replace(sent, delivery_key="by-core")])
+        record_deliveries(connection, [replace(sent, delivery_key="by-core")], received)
 
     with runtime.database.connection() as connection:
         stored = (

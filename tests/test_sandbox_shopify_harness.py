@@ -22,6 +22,7 @@ from requests.structures import CaseInsensitiveDict
 from werkzeug.serving import make_server
 
 from connectors.shopify.sandbox import close_app, create_app
+from connectors.shopify.sandbox.state import EXTENSION
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shopify" / "sandbox"
 REFERENCE = Path(__file__).parent.parent / "connectors" / "shopify" / "operations.graphql"
@@ -64,6 +65,11 @@ class Sandbox:
 
     base: str
     app: Any
+
+    @property
+    def clock(self) -> Any:
+        """Return the store's clock, for a test that runs Amends on the same time."""
+        return self.app.extensions[EXTENSION].clock
 
     def control(self, method: str, path: str, body: Any = None) -> requests.Response:
         """Call the /_sandbox control API."""

@@ -37,6 +37,9 @@ def store(runtime, amends_url) -> Iterator[Sandbox]:
         runtime.connectors["shopify"].app = dataclasses.replace(
             runtime.connectors["shopify"].app, admin_url=sandbox.base
         )
+        # One time for the store and Amends alike: the callback's age is then what
+        # the merchant would see, whatever today's date is.
+        runtime.use_clock(sandbox.clock)
         yield sandbox
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from connectors.shopify.oauth import query_hmac, query_signed, valid_shop_domain
-from tests.conftest import SHOPIFY_SECRET
+from tests.conftest import SHOPIFY_SECRET, TEST_NOW
 
 
 def signed(params: dict[str, str], secret: str = SHOPIFY_SECRET) -> dict[str, str]:
@@ -23,7 +23,12 @@ def signed(params: dict[str, str], secret: str = SHOPIFY_SECRET) -> dict[str, st
 
 
 def now() -> str:
-    return str(int(time.time()))
+    """Return the timestamp Shopify would put in a link made at the test's moment."""
+    return str(int(TEST_NOW.timestamp()))
+
+
+def at(timestamp: int) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
 
 
 def shops(cli) -> list:
@@ -73,9 +78,9 @@ def test_the_query_hmac_is_hex_over_the_sorted_query_without_hmac():
     )
     assert digest == hmac.new(b"hush", message, hashlib.sha256).hexdigest()
     assert digest == query_hmac(dict(reversed(params.items())), "hush")
-    assert query_signed(params | {"hmac": digest}, ["hush"], now=1337178173 + 10)
-    assert not query_signed(params | {"hmac": digest}, ["hush"], now=1337178173 + 2 * 86400)
-    assert not query_signed(params | {"hmac": digest}, ["other"], now=1337178173 + 10)
+    assert query_signed(params | {"hmac": digest}, ["hush"], now=at(1337178173 + 10))
+    assert not query_signed(params | {"hmac": digest}, ["hush"], now=at(1337178173 + 2 * 86400))
+    assert not query_signed(params | {"hmac": digest}, ["other"], now=at(1337178173 + 10))
 
 
 def test_starting_an_install_redirects_to_the_shop_with_a_state(client):

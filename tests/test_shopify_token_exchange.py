@@ -9,7 +9,6 @@ import pytest
 from connectors.shopify import oauth
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.connector import AppCredentials, ShopifyConnector
-from plugin.clock import utcnow
 from plugin.errors import PlatformUnauthorized
 from plugin.shops import current_access_token, grant_credentials, shop_credentials
 from tests.test_sandbox_shopify_harness import CLIENT_ID, SECRET, SHOP, running_sandbox
@@ -41,13 +40,13 @@ def test_a_forged_session_token_gets_no_access_token():
             oauth.exchange_id_token(SHOP, forged, CLIENT_ID, SECRET, store.base)
 
 
-def test_a_stored_expiring_token_is_refreshed_before_it_runs_out(runtime, make_shop):
+def test_a_stored_expiring_token_is_refreshed_before_it_runs_out(runtime, make_shop, clock):
     with running_sandbox() as store:
         connector = ShopifyConnector(
             app=AppCredentials(api_key=CLIENT_ID, secrets=(SECRET,), admin_url=store.base)
         )
         grant = connector.exchange_embedded_token(SHOP, session_token())
-        issued = utcnow()
+        issued = clock.now()
         shop_id = make_shop("shopify", domain=SHOP, **grant_credentials(grant, issued))
 
         with runtime.database.transaction() as session:

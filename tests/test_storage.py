@@ -11,7 +11,6 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from plugin import scheduler, worker
-from plugin.clock import utcnow
 from plugin.storage.models import Base
 from tests.conftest import fixture_bytes
 from tests.helpers import inbox_rows
@@ -33,24 +32,24 @@ def test_sqlite_runs_in_wal_mode(runtime):
 
 
 def test_the_prune_job_deletes_processed_deliveries_past_retention_only(
-    shopify_shop, post_shopify, runtime
+    shopify_shop, post_shopify, runtime, clock
 ):
     order = json.loads(fixture_bytes("shopify/orders_create.json"))
     post_shopify("orders/create", order)
     worker.run_once(runtime)
     post_shopify("orders/updated", order)  # still pending: never pruned
 
-    results = scheduler.run_due(runtime, now=utcnow() + timedelta(days=31))
+    results = scheduler.run_due(runtime, now=clock.now() + timedelta(days=31))
 
     assert results["inbox.prune"] == 1
     assert [row.topic for row in inbox_rows(runtime)] == ["orders/updated"]
 
 
-def test_nothing_is_pruned_inside_the_retention_window(shopify_shop, post_shopify, runtime):
+def test_nothing_is_pruned_inside_the_retention_window(shopify_shop, post_shopify, runtime, clock):
     post_shopify("orders/create", fixture_bytes("shopify/orders_create.json"))
     worker.run_once(runtime)
 
-    assert scheduler.run_due(runtime, now=utcnow() + timedelta(days=29))["inbox.prune"] == 0
+    assert scheduler.run_due(runtime, now=clock.now() + timedelta(days=29))["inbox.prune"] == 0
     assert len(inbox_rows(runtime)) == 1
 
 

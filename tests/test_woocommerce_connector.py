@@ -22,7 +22,6 @@ from connectors.woocommerce import actions
 from connectors.woocommerce.client import WooClient
 from plugin import sync, worker
 from plugin.app import create_app
-from plugin.clock import utcnow
 from plugin.errors import PlatformRejected
 from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec
 from plugin.storage.models import Order, Shop
@@ -263,7 +262,7 @@ def test_a_webhook_disabled_while_amends_was_down_is_repaired_and_nothing_is_mis
     place_order(store)  # created while disabled: no delivery at all
     store.flush()
 
-    repaired = sync.keep_webhooks_alive(runtime, utcnow())
+    repaired = sync.keep_webhooks_alive(runtime, store.store.clock.now())
     worker.run_once(runtime)
 
     assert repaired >= 1
@@ -276,7 +275,7 @@ def test_reconcile_is_a_no_op_for_orders_already_delivered(store, connected, run
         place_order(store)
     store.flush()
 
-    new = sync.reconcile_orders(runtime, utcnow() + timedelta(seconds=1))
+    new = sync.reconcile_orders(runtime, store.store.clock.now() + timedelta(seconds=1))
 
     assert new == 0
     worker.run_once(runtime)
@@ -284,7 +283,7 @@ def test_reconcile_is_a_no_op_for_orders_already_delivered(store, connected, run
 
 
 def test_the_reconcile_watermark_moves_forward(store, connected, runtime):
-    now = utcnow()
+    now = store.store.clock.now()
 
     sync.reconcile_orders(runtime, now)
 
@@ -292,11 +291,11 @@ def test_the_reconcile_watermark_moves_forward(store, connected, runtime):
         assert session.get(Shop, connected).synced_at == now
 
 
-def test_the_store_being_unreachable_does_not_stop_the_jobs(runtime, make_shop, caplog):
+def test_the_store_being_unreachable_does_not_stop_the_jobs(runtime, make_shop, caplog, clock):
     make_shop("woocommerce", domain="http://127.0.0.1:9/")
 
-    assert sync.keep_webhooks_alive(runtime, utcnow()) == 0
-    assert sync.reconcile_orders(runtime, utcnow()) == 0
+    assert sync.keep_webhooks_alive(runtime, clock.now()) == 0
+    assert sync.reconcile_orders(runtime, clock.now()) == 0
     assert "sync.woocommerce.unreachable" in caplog.text
 
 

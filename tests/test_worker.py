@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from plugin import dispatch, worker
-from plugin.clock import utcnow
 from plugin.events import OrderChanged
 from plugin.inbox.processing import RetryPolicy, process_due, process_next
 from plugin.inbox.store import NewDelivery, record_deliveries
@@ -93,7 +92,7 @@ def test_a_newer_state_replaces_the_stored_one(shopify_shop, post_shopify, runti
 
 
 def test_a_failing_delivery_is_retried_with_backoff_and_its_effects_rolled_back(
-    shopify_shop, post_shopify, runtime, monkeypatch
+    shopify_shop, post_shopify, runtime, monkeypatch, clock
 ):
     failures = ["platform hiccup"]
 
@@ -106,7 +105,7 @@ def test_a_failing_delivery_is_retried_with_backoff_and_its_effects_rolled_back(
     monkeypatch.setitem(dispatch.HANDLERS, OrderChanged, (dispatch.on_order_changed, fail_once))
     post_shopify("orders/create", ORDER)
     policy = RetryPolicy(max_attempts=3, base_seconds=60, max_seconds=600)
-    start = utcnow()
+    start = clock.now()
 
     process_next(runtime.database, runtime.parse, policy, now=start)
 
@@ -200,7 +199,7 @@ def test_two_workers_process_each_of_1000_deliveries_exactly_once(
         for n in range(1000)
     ]
     with runtime.database.transaction() as session:
-        record_deliveries(session, deliveries)
+        record_deliveries(session, deliveries, runtime.clock.now())
     seen = Counter()
     by_worker = Counter()
     lock = threading.Lock()
@@ -240,7 +239,7 @@ def test_a_stopped_worker_stops_soon_though_a_backlog_remains(shopify_shop, runt
         for n in range(3 * worker.STOP_CHECK_EVERY)
     ]
     with runtime.database.transaction() as session:
-        record_deliveries(session, deliveries)
+        record_deliveries(session, deliveries, runtime.clock.now())
     stop = threading.Event()
     processed = Counter()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from connectors import signing
@@ -79,16 +80,16 @@ class ShopifyConnector:
             shop, self.app.api_key, self.app.scopes, redirect_uri, state, self.app.admin_url
         )
 
-    def link_signed(self, params: Mapping[str, str]) -> bool:
+    def link_signed(self, params: Mapping[str, str], now: datetime) -> bool:
         """Tell whether a link from the shop's admin is signed by the app and recent."""
-        return bool(self.app.secrets) and oauth.query_signed(params, self.app.secrets)
+        return bool(self.app.secrets) and oauth.query_signed(params, self.app.secrets, now)
 
-    def complete_install(self, params: Mapping[str, str]) -> oauth.Grant:
-        """Check the callback's shop and HMAC, then trade its code for an access token."""
+    def complete_install(self, params: Mapping[str, str], now: datetime) -> oauth.Grant:
+        """Check the callback's shop and HMAC (as of `now`), then trade its code for a token."""
         shop = params.get("shop", "")
         if not oauth.valid_shop_domain(shop):
             raise InvalidInput(f"{shop!r} is not a SHOP.myshopify.com domain")
-        if not oauth.query_signed(params, self.app.secrets):
+        if not oauth.query_signed(params, self.app.secrets, now):
             raise PlatformUnauthorized("the callback's hmac does not match (or is too old)")
         if not params.get("code"):
             raise InvalidInput("the callback has no code")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 
 import requests
@@ -51,13 +51,11 @@ def query_hmac(params: Mapping[str, str], secret: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def query_signed(
-    params: Mapping[str, str], secrets: Sequence[str], now: float | None = None
-) -> bool:
-    """Tell whether the query is signed by one of `secrets` and not older than a day."""
+def query_signed(params: Mapping[str, str], secrets: Sequence[str], now: datetime) -> bool:
+    """Tell whether the query is signed by one of `secrets` and, as of `now`, not a day old."""
     given = params.get("hmac") or ""
     try:
-        age = (now or time.time()) - int(params.get("timestamp") or 0)
+        age = now.timestamp() - int(params.get("timestamp") or 0)
     except ValueError:
         return False
     matched = False

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from plugin.clock import as_utc
+from plugin.clock import SYSTEM_CLOCK, as_utc
 from plugin.logs import configure_logging
 from plugin.runtime import Runtime, build_runtime
 from plugin.storage import migrate
@@ -22,11 +22,14 @@ def runtime(migrate_sqlite: bool = True) -> Runtime:
     """Return this invocation's runtime, checking the schema is current.
 
     The embedded SQLite default is brought up to date on first use; a shared
-    PostgreSQL is left to `amends db upgrade`, run once by the operator.
+    PostgreSQL is left to `amends db upgrade`, run once by the operator. The
+    runtime tells the time by the wall clock, or by the clock a caller embedding
+    the command line passed as `obj={"clock": ...}`.
     """
     ctx = click.get_current_context()
     if "runtime" not in ctx.meta:
-        ctx.meta["runtime"] = built = build_runtime()
+        clock = (ctx.find_root().obj or {}).get("clock", SYSTEM_CLOCK)
+        ctx.meta["runtime"] = built = build_runtime(clock=clock)
         ctx.call_on_close(built.database.dispose)
         configure_logging(built.settings.log_level)
         if migrate_sqlite and migrate.pending(built.database):

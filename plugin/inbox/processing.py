@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.clock import utcnow
 from plugin.dispatch import handle_event
 from plugin.events import Event
 from plugin.inbox import DONE, FAILED, IGNORED, PENDING
@@ -60,7 +59,7 @@ def process_next(
     database: Database, parse: Parser, policy: RetryPolicy, now: datetime | None = None
 ) -> InboxDelivery | None:
     """Process one due delivery; return it, or None when nothing is due."""
-    now = now or utcnow()
+    now = now or database.clock.now()
     with database.transaction() as session:
         delivery = claim_next(session, now)
         if delivery is None:

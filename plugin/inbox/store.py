@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
-from plugin.clock import utcnow
+from plugin.clock import clock_of
 from plugin.errors import InvalidInput, NotFound
 from plugin.inbox import DONE, FAILED, IGNORED, PENDING
 from plugin.storage.db import Database
@@ -75,9 +75,8 @@ def _first_of_each(deliveries: Sequence[NewDelivery]) -> dict[tuple[int, str], N
     return firsts
 
 
-def _rows(deliveries: Iterable[NewDelivery]) -> list[dict[str, Any]]:
-    """Describe deliveries as inbox rows, received now and due now."""
-    now = utcnow()
+def _rows(deliveries: Iterable[NewDelivery], now: datetime) -> list[dict[str, Any]]:
+    """Describe deliveries as inbox rows, received and due at `now`."""
     return [
         {
             "platform": delivery.platform,
@@ -99,13 +98,14 @@ def _rows(deliveries: Iterable[NewDelivery]) -> list[dict[str, Any]]:
 def _store(
     deliveries: Sequence[NewDelivery],
     insert: Callable[[list[dict[str, Any]]], list[int | None]],
+    now: datetime,
 ) -> list[int | None]:
     """Insert the first of each delivery with `insert`; give each delivery its answer.
 
     `insert` gives each row it is handed its new id, or None when it was stored before.
     """
     firsts = _first_of_each(deliveries)
-    ids = dict(zip(firsts, insert(_rows(firsts.values())), strict=True))
+    ids = dict(zip(firsts, insert(_rows(firsts.values(), now)), strict=True))
     return [
         ids[key] if firsts[key] is delivery else None
         for delivery in deliveries
@@ -122,7 +122,7 @@ def _ids_returned(
 
 
 def record_deliveries(
-    executor: Session | Connection, deliveries: Sequence[NewDelivery]
+    executor: Session | Connection, deliveries: Sequence[NewDelivery], now: datetime
 ) -> list[int | None]:
     """Store deliveries in one statement; for each, its id or None if it was stored already.
 
@@ -131,7 +131,7 @@ def record_deliveries(
     """
     dialect = (executor.get_bind() if isinstance(executor, Session) else executor).dialect.name
     insert = _insert_new_returning(dialect)
-    return _store(deliveries, lambda rows: _ids_returned(rows, executor.execute(insert, rows)))
+    return _store(deliveries, lambda rows: _ids_returned(rows, executor.execute(insert, rows)), now)
 
 
 BatchWriter = Callable[[Sequence[NewDelivery]], list[int | None]]
@@ -146,14 +146,14 @@ def batch_writer(database: Database) -> BatchWriter:
     """
     if database.file is not None:
         insert = PreparedInsert(_insert_new("sqlite"), _COLUMNS, _KEY, database)
-        return lambda deliveries: _store(deliveries, insert.execute)
+        return lambda deliveries: _store(deliveries, insert.execute, database.clock.now())
 
     # An in-memory SQLite database has no other writer to wait for: a transaction will do.
     standalone = database.autocommit if database.dialect == "postgresql" else database.connection
 
     def write(deliveries: Sequence[NewDelivery]) -> list[int | None]:
         with standalone() as connection:
-            return record_deliveries(connection, deliveries)
+            return record_deliveries(connection, deliveries, database.clock.now())
 
     return write
 
@@ -177,7 +177,7 @@ def requeue(session: Session, delivery_id: int) -> InboxDelivery:
         raise InvalidInput(f"delivery {delivery_id} is already pending; the worker will take it")
     delivery.status = PENDING
     delivery.attempts = 0
-    delivery.next_attempt_at = utcnow()
+    delivery.next_attempt_at = clock_of(session).now()
     delivery.processed_at = None
     return delivery
 

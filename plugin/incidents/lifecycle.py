@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.clock import utcnow
+from plugin.clock import clock_of
 from plugin.events import OrderChanged
 from plugin.incidents import KINDS
 from plugin.storage.models import Incident, Order, TimelineEntry
@@ -35,7 +35,7 @@ def open_incident(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown incident kind {kind!r}; known: {', '.join(sorted(KINDS))}")
-    now = utcnow()
+    now = clock_of(session).now()
     incident_id = insert_new(
         session,
         Incident,
@@ -64,7 +64,7 @@ def add_timeline(
 ) -> TimelineEntry:
     """Append one entry to an incident's timeline."""
     entry = TimelineEntry(
-        incident_id=incident_id, at=utcnow(), type=type_, actor=actor, detail=detail
+        incident_id=incident_id, at=clock_of(session).now(), type=type_, actor=actor, detail=detail
     )
     session.add(entry)
     session.flush()

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.clock import utcnow
+from plugin.clock import clock_of
 from plugin.events import OrderChanged, Shipment
 from plugin.storage.models import Order
 from plugin.storage.upsert import upsert_newer
@@ -15,7 +15,7 @@ from plugin.storage.upsert import upsert_newer
 
 def record_order_state(session: Session, shop_id: int, event: OrderChanged) -> bool:
     """Store `event` as the order's state unless a newer one is stored; tell whether it was."""
-    now = utcnow()
+    now = clock_of(session).now()
     values = {
         "shop_id": shop_id,
         "platform_order_id": event.order_id,

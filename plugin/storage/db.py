@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from plugin.clock import SYSTEM_CLOCK, Clock
 from plugin.errors import ConfigurationError, StorageUnavailable
 from plugin.storage.checkpoint import BACKSTOP_PAGES, Checkpointer
 from plugin.storage.writelock import WriterLock, lock_path
@@ -39,6 +40,8 @@ class Database:
     # at once, rather than in SQLite's busy handler, which sleeps up to 100 ms a try.
     writers: AbstractContextManager = field(default_factory=nullcontext)
     file: Path | None = None  # a SQLite database's file; None for PostgreSQL or in memory
+    # What "now" is for every session opened here; a test or a replay may set another.
+    clock: Clock = SYSTEM_CLOCK
     own: _OwnConnection = field(init=False)
     autocommitting: Engine = field(init=False)  # the same pool, each statement committed
 
@@ -46,6 +49,10 @@ class Database:
         object.__setattr__(self, "own", _OwnConnection(self.engine))
         autocommitting = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         object.__setattr__(self, "autocommitting", autocommitting)
+
+    def use_clock(self, clock: Clock) -> None:
+        """Let every session opened from now on read the time from `clock`."""
+        object.__setattr__(self, "clock", clock)
 
     @property
     def dialect(self) -> str:
@@ -57,6 +64,7 @@ class Database:
         """Yield a session inside one transaction; commit on success, roll back on error."""
         try:
             with self.writers, self.sessions.begin() as session:
+                session.info["clock"] = self.clock
                 yield session
         except (OperationalError, InterfaceError) as error:
             raise unavailable(error) from error
@@ -129,6 +137,7 @@ class Database:
         """Yield a session for reads only; on SQLite it does not take the write lock."""
         try:
             with Session(self.readers, expire_on_commit=False) as session, session.begin():
+                session.info["clock"] = self.clock
                 yield session
         except (OperationalError, InterfaceError) as error:
             raise unavailable(error) from error
@@ -196,7 +205,7 @@ def unavailable(error: Exception) -> StorageUnavailable:
     return StorageUnavailable("database unavailable: " + " ".join(str(cause).split()))
 
 
-def connect(url: str) -> Database:
+def connect(url: str, clock: Clock = SYSTEM_CLOCK) -> Database:
     """Create the engine for `url`, tuned for its backend."""
     try:
         parsed = make_url(url)
@@ -223,6 +232,7 @@ def connect(url: str) -> Database:
         readers,
         WriterLock(lock) if sqlite else nullcontext(),
         Path(parsed.database) if lock is not None else None,
+        clock,
     )
 
 

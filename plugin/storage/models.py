@@ -17,12 +17,13 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-from plugin.clock import as_utc, utcnow
+from plugin.clock import as_utc, clock_of
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -80,8 +81,8 @@ class Shop(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Orders modified up to this time are known: the reconcile job's watermark.
     synced_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
 
 
 class InboxDelivery(Base):
@@ -100,11 +101,11 @@ class InboxDelivery(Base):
     delivery_key: Mapped[str] = mapped_column(String(128))
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column()
     triggered_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column()
     processed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
@@ -136,8 +137,8 @@ class Order(Base):
     shipping_total: Mapped[str | None] = mapped_column(String(32))
     shipments: Mapped[dict[str, Any]] = mapped_column(default=dict)
     next_due_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
 
 
 class Incident(Base):
@@ -162,8 +163,8 @@ class Incident(Base):
     customer_email: Mapped[str | None] = mapped_column(String(320))
     locale: Mapped[str | None] = mapped_column(String(16))
     next_due_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
 
     shop: Mapped[Shop] = relationship()
     timeline: Mapped[list[TimelineEntry]] = relationship(
@@ -180,9 +181,27 @@ class TimelineEntry(Base):
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column()
     type: Mapped[str] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(64), server_default=text("'system'"))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     incident: Mapped[Incident] = relationship(back_populates="timeline")
+
+
+# Columns stamped from the session's clock: set when a row is first added (unless
+# the code set them), and `updated_at` again whenever the ORM writes a change.
+_STAMPED_ON_INSERT = ("created_at", "updated_at", "received_at", "next_attempt_at", "at")
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_times(session: Session, _context: object, _instances: object) -> None:
+    """Fill a row's times from the clock its database runs on, never the wall clock."""
+    now = clock_of(session).now()
+    for row in session.new:
+        for column in _STAMPED_ON_INSERT:
+            if hasattr(type(row), column) and getattr(row, column) is None:
+                setattr(row, column, now)
+    for row in session.dirty:
+        if hasattr(type(row), "updated_at") and session.is_modified(row, include_collections=False):
+            row.updated_at = now
