@@ -1,6 +1,6 @@
 """Benchmark Amends' Shopify compensation actions against Shopify's cost bucket.
 
-What runs: the sandbox Shopify (connectors/shopify/sandbox) on a loopback port, in
+What runs: the sandbox Shopify (sandboxes/shopify) on a loopback port, in
 real time, with the calculated-cost bucket of Shopify's Standard plan (2000 points,
 restoring 100 per second; `--bucket` and `--restore` change them). One order is
 placed per shipping refund and per note (the fixture order 5001 with its own ids):
@@ -72,8 +72,8 @@ from werkzeug.serving import make_server
 
 from connectors.shopify import actions
 from connectors.shopify.client import ShopifyClient
-from connectors.shopify.sandbox import close_app, create_app
 from plugin.platforms import ActionResult, CouponSpec, NoteSpec, ShippingRefundSpec
+from sandboxes.shopify import close_app, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER_FIXTURE = ROOT / "tests" / "fixtures" / "shopify" / "sandbox" / "order_5001.json"

@@ -11,9 +11,9 @@ import pytest
 
 from connectors.shopify import consts, normalize
 from connectors.shopify.connector import ShopifyConnector
-from connectors.shopify.sandbox.schema import enum_values
 from plugin.events import CANONICAL_REASONS, LineItem, OrderChanged, ReturnLine, ReturnRequested
 from plugin.platforms import MalformedDelivery
+from sandboxes.shopify.schema import enum_values
 from tests.conftest import fixture_bytes
 
 ORDER = fixture_bytes("shopify/orders_create.json")

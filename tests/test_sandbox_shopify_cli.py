@@ -12,7 +12,7 @@ import requests
 from tests.test_sandbox_shopify_harness import SECRET, SHOP, TOKEN
 
 SCRIPT = """
-from connectors.shopify.sandbox.cli import serve_sandbox
+from sandboxes.shopify.cli import serve_sandbox
 serve_sandbox("127.0.0.1", {port}, "{shop}", "{token}", "{secret}")
 """
 

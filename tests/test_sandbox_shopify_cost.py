@@ -8,9 +8,9 @@ import pytest
 from graphql import parse
 
 from connectors.shopify.client import ShopifyClient
-from connectors.shopify.sandbox.cost import requested_cost
-from connectors.shopify.sandbox.schema import schema_for
 from plugin.errors import PlatformRateLimited
+from sandboxes.shopify.cost import requested_cost
+from sandboxes.shopify.schema import schema_for
 from tests.test_sandbox_shopify_harness import SHOP, TOKEN, Sandbox, running_sandbox
 
 TAGS_ADD = """mutation ($id: ID!) {

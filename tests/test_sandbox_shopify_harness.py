@@ -21,8 +21,8 @@ from graphql import OperationDefinitionNode, parse, print_ast
 from requests.structures import CaseInsensitiveDict
 from werkzeug.serving import make_server
 
-from connectors.shopify.sandbox import close_app, create_app
-from connectors.shopify.sandbox.state import EXTENSION
+from sandboxes.shopify import close_app, create_app
+from sandboxes.shopify.state import EXTENSION
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shopify" / "sandbox"
 REFERENCE = Path(__file__).parent.parent / "connectors" / "shopify" / "operations.graphql"

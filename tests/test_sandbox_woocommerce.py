@@ -14,7 +14,7 @@ import pytest
 import requests
 from woocommerce.oauth import OAuth
 
-from connectors.woocommerce.sandbox import SandboxStore, create_app
+from sandboxes.woocommerce import SandboxStore, create_app
 from tests.test_sandbox_woocommerce_helpers import (
     CONSUMER_KEY,
     CONSUMER_SECRET,

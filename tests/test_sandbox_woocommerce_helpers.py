@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 from woocommerce import API
 
-from connectors.woocommerce.sandbox import SandboxStore, create_app
+from sandboxes.woocommerce import SandboxStore, create_app
 from tests.conftest import FIXTURES
 
 OBSERVED = FIXTURES / "woocommerce" / "rest"

@@ -5,15 +5,15 @@ from __future__ import annotations
 import gzip
 import json
 from functools import cache
-from pathlib import Path
 
 import pytest
 from graphql import GraphQLSchema, build_client_schema, parse, validate
 
 from connectors.shopify import operations
 from connectors.shopify.consts import API_VERSION
+from sandboxes.shopify.schema import SCHEMA_DIR
 
-SCHEMAS = Path(operations.__file__).with_name("schema")
+SCHEMAS = SCHEMA_DIR  # the published schemas the sandbox Shopify validates against
 
 
 @cache

@@ -1,7 +1,7 @@
 """The Admin GraphQL documents the connector sends, read from `operations.graphql`.
 
 One file holds every operation, so the tests can validate all of them against
-Shopify's published schema (connectors/shopify/schema/) in one place.
+Shopify's published schema (sandboxes/shopify/schema/) in one place.
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 from werkzeug.serving import run_simple
 
-from connectors.shopify.sandbox.cli import serve_sandbox
-from connectors.woocommerce.sandbox import SandboxStore, create_app
 from plugin.config import load_settings
 from plugin.runtime import default_instance_path
+from sandboxes.shopify.cli import serve_sandbox
+from sandboxes.woocommerce import SandboxStore, create_app
 
 
 @click.group()

@@ -1,0 +1,90 @@
+"""/_sandbox/*: what WooCommerce's own REST API cannot do, for tests and the demo.
+
+Wait for queued deliveries, read the log of delivery attempts, hold the queue
+(a store whose cron has not run), move the store's clock, read the e-mails the
+store would have sent. Everything else goes through WooCommerce's REST API.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import Blueprint, Response, request
+
+from sandboxes.woocommerce.clock import gmt
+from sandboxes.woocommerce.context import current_store
+from sandboxes.woocommerce.rest import json_response, wp_error
+
+bp = Blueprint("sandbox_control", __name__, url_prefix="/_sandbox")
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+@bp.post("/flush")
+def flush() -> Response:
+    """Deliver everything queued and wait (up to `timeout` seconds) until done."""
+    store = current_store()
+    done = store.deliverer.flush(float(_body().get("timeout", 30)))
+    return json_response({"flushed": done, "pending": store.deliverer.pending()})
+
+
+@bp.get("/deliveries")
+def deliveries() -> Response:
+    """Return every ping and delivery attempted, oldest first (`?webhook_id=` filters)."""
+    attempts = current_store().deliverer.attempts()
+    wanted = request.args.get("webhook_id", type=int)
+    if wanted is not None:
+        attempts = [entry for entry in attempts if entry["webhook_id"] == wanted]
+    return json_response(attempts)
+
+
+@bp.delete("/deliveries")
+def forget_deliveries() -> Response:
+    """Clear the delivery log."""
+    current_store().deliverer.clear_attempts()
+    return json_response([])
+
+
+@bp.route("/queue", methods=["GET", "POST"])
+def queue() -> Response:
+    """Show the queue; POST {"paused": true|false} holds or releases it."""
+    deliverer = current_store().deliverer
+    if request.method == "POST" and "paused" in _body():
+        deliverer.pause() if _body()["paused"] else deliverer.resume()
+    return json_response({"paused": deliverer.paused, "pending": deliverer.pending()})
+
+
+@bp.route("/clock", methods=["GET", "POST"])
+def clock() -> Response:
+    """Show or move the store's time.
+
+    POST {"now": ISO, "frozen": bool} sets it (frozen: it stops there),
+    {"advance_seconds": N} moves it, {"reset": true} goes back to real time.
+    """
+    store = current_store()
+    body = _body() if request.method == "POST" else {}
+    if body.get("reset"):
+        store.clock.reset()
+    if "advance_seconds" in body:
+        store.clock.advance(float(body["advance_seconds"]))
+    if "now" in body:
+        moment = store.clock.parse(str(body["now"]), gmt=True)
+        if moment is None:
+            raise wp_error("sandbox_invalid_time", "now must be an ISO-8601 time.", 400)
+        if body.get("frozen"):
+            store.clock.freeze(moment)
+        else:
+            store.clock.set(moment.astimezone(UTC))
+    now = store.clock.now()
+    return json_response({"now": store.clock.local(now), "now_gmt": gmt(now)})
+
+
+@bp.get("/emails")
+def emails() -> Response:
+    """Return the e-mails the store would have sent to customers."""
+    store = current_store()
+    with store.lock:
+        return json_response(list(store.emails))
