@@ -34,7 +34,7 @@ class FixedClock:
     """A clock that stands still until moved: for tests and replays."""
 
     def __init__(self, at: datetime) -> None:
-        self._at = as_utc(at)
+        self._at = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
 
     def now(self) -> datetime:
         """Return the time the clock is set to."""

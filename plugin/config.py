@@ -109,7 +109,7 @@ def _from_environ(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def _coerce(name: str, value: Any) -> Any:
-    kind = FIELDS[name].type
+    kind = str(FIELDS[name].type)  # annotations are strings here (postponed evaluation)
     try:
         if kind == "int":
             return int(value)

@@ -38,7 +38,7 @@ def _inbox() -> GroupCommit:
     return current_app.extensions["amends.webhooks.inbox"]
 
 
-def _shopify_shop(runtime: Runtime, domain: str) -> KnownShop | None:
+def _shopify_shop(runtime: Runtime, domain: str | None) -> KnownShop | None:
     with runtime.database.reading() as session:
         shop = find_shop(session, "shopify", domain=domain)
     if shop is None:

@@ -127,7 +127,7 @@ def _fold(text: str) -> tuple[str, list[int]]:
     for index, char in enumerate(text):
         for part in _fold_char(char):
             if not part.isalnum():
-                pending = max(pending, _separator(part), key=_SEPARATOR_RANK.get)
+                pending = max(pending, _separator(part), key=_SEPARATOR_RANK.__getitem__)
                 continue
             if pending and chars:
                 chars.extend(pending)

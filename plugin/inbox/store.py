@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, CursorResult, Table, delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
@@ -35,12 +35,13 @@ class NewDelivery:
 
 
 _KEY = ("shop_id", "delivery_key")  # unique: a delivery and its redeliveries share it
+_TABLE = cast(Table, InboxDelivery.__table__)
 
 
 @cache
 def _insert_new(dialect: str) -> Insert:
     """Build once the insert that lets the unique delivery key decide."""
-    insert = conflict_insert(dialect, InboxDelivery.__table__)
+    insert = conflict_insert(dialect, _TABLE)
     return insert.on_conflict_do_nothing(index_elements=_KEY)
 
 
@@ -189,4 +190,4 @@ def prune_processed(session: Session, before: datetime) -> int:
             InboxDelivery.status.in_((DONE, IGNORED)), InboxDelivery.processed_at < before
         )
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0

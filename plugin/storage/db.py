@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -170,7 +170,7 @@ class _OwnConnection:
         self._engine = engine
         self._start_afresh()
         this = weakref.ref(self)  # weakly: a dropped Database is not kept for the hook
-        os.register_at_fork(after_in_child=lambda: (own := this()) and own._start_afresh())
+        os.register_at_fork(after_in_child=lambda: _afresh(this()))
 
     def _start_afresh(self) -> None:
         """Hold no connection and a free lock (at creation, and in a forked child)."""
@@ -181,7 +181,7 @@ class _OwnConnection:
         """Return this process's connection, opening it if need be."""
         if self._connection is None:
             pooled = self._engine.raw_connection()
-            connection = pooled.driver_connection
+            connection = cast(sqlite3.Connection, pooled.driver_connection)
             pooled.detach()  # ours for good: the pool neither resets nor recycles it
             connection.execute("PRAGMA busy_timeout=0")
             self._connection = connection
@@ -192,6 +192,12 @@ class _OwnConnection:
         if self._connection is not None:
             self._connection.close()
         self._connection = None
+
+
+def _afresh(own: _OwnConnection | None) -> None:
+    """Start a forked child's copy of `own` afresh, if it still exists."""
+    if own is not None:
+        own._start_afresh()  # noqa: SLF001 - the fork hook is the connection's own
 
 
 def _busy(error: sqlite3.OperationalError) -> bool:
@@ -231,7 +237,7 @@ def connect(url: str, clock: Clock = SYSTEM_CLOCK) -> Database:
         sessionmaker(engine, expire_on_commit=False),
         readers,
         WriterLock(lock) if sqlite else nullcontext(),
-        Path(parsed.database) if lock is not None else None,
+        Path(parsed.database) if lock is not None and parsed.database else None,
         clock,
     )
 

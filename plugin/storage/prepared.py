@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Integer, bindparam, select
+from sqlalchemy import Integer, Table, bindparam, select
 from sqlalchemy.sql.dml import Insert
 
 from plugin.storage.db import Database
@@ -50,7 +50,7 @@ class PreparedInsert:
             raise ValueError("PreparedInsert runs on a SQLite file's driver only")
         if statement._returning:  # noqa: SLF001 - no public way to ask
             raise ValueError("PreparedInsert learns the new ids without RETURNING; drop it")
-        table = statement.table
+        table = cast(Table, statement.table)
         (rowid,) = table.primary_key.columns
         if not isinstance(rowid.type, Integer):
             raise ValueError(f"{table.name}'s primary key is not its rowid")
@@ -94,7 +94,7 @@ class PreparedInsert:
             for name, bind in self._binds
         ]
         cursor = self.database.sqlite_statement(self.sql_for(len(rows)), parameters)
-        count, last = cursor.rowcount, cursor.lastrowid
+        count, last = cursor.rowcount, cursor.lastrowid or 0
         if count == len(rows):
             return list(range(last - count + 1, last + 1))
         if count == 0:

@@ -9,14 +9,17 @@ from typing import Any
 from sqlalchemy import Table, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
 from plugin.storage.models import Base
 
+ConflictInsert = postgresql.Insert | sqlite.Insert
 
-def conflict_insert(dialect: str, target: type[Base] | Table) -> Insert:
+
+def conflict_insert(dialect: str, target: type[Base] | Table) -> ConflictInsert:
     """Start an INSERT into `target` that can say ON CONFLICT, in `dialect`'s own form."""
-    return (postgresql if dialect == "postgresql" else sqlite).insert(target)
+    if dialect == "postgresql":
+        return postgresql.insert(target)
+    return sqlite.insert(target)
 
 
 def insert_new(
@@ -33,7 +36,7 @@ def insert_new(
         conflict_insert(session.get_bind().dialect.name, model)
         .values(**values)
         .on_conflict_do_nothing(index_elements=list(unique))
-        .returning(model.id)
+        .returning(model.__table__.c.id)
     )
     return session.execute(statement).scalar_one_or_none()
 
@@ -74,4 +77,4 @@ def _upsert_newer(
         index_elements=list(unique),
         set_=changes,
         where=or_(stored.is_(None), incoming.is_(None), stored <= incoming),
-    ).returning(model.id)
+    ).returning(model.__table__.c.id)

@@ -41,7 +41,7 @@ class WriterLock:
         self.path = path
         self._start_afresh()
         this = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: (lock := this()) and lock._start_afresh())
+        os.register_at_fork(after_in_child=lambda: _afresh(this()))
 
     def _start_afresh(self) -> None:
         """Hold nothing and have no file open (at creation, and in a forked child)."""
@@ -76,6 +76,8 @@ class WriterLock:
     def _descriptor(self) -> int:
         """Return this process's descriptor for the lock file, opening it on first use."""
         if self._file is None:
+            if self.path is None:
+                raise RuntimeError("a lock without a path has no file to open")
             self._file = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         return self._file
 
@@ -85,3 +87,9 @@ def lock_path(database_file: str | None) -> Path | None:
     if not database_file or database_file == ":memory:" or database_file.startswith("file:"):
         return None
     return Path(database_file).with_name(Path(database_file).name + "-writer.lock")
+
+
+def _afresh(lock: WriterLock | None) -> None:
+    """Start a forked child's copy of `lock` afresh, if the lock still exists."""
+    if lock is not None:
+        lock._start_afresh()  # noqa: SLF001 - the fork hook is the lock's own
