@@ -1,4 +1,4 @@
-"""`amends incidents list|show`."""
+"""`amends incidents list|show|open|note|resolve|reopen`."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import json
 import click
 
 from plugin.commands.support import console, print_json, print_table, runtime
-from plugin.incidents import KINDS, STATUSES
+from plugin.incidents import KINDS, STATUSES, staff
 from plugin.incidents.views import list_incidents, show_incident
 
 
 @click.group()
 def incidents() -> None:
-    """Look at incidents and their timelines."""
+    """Look at incidents and their timelines, and work on them by hand."""
 
 
 @incidents.command("list")
@@ -65,6 +65,50 @@ def show_command(incident_id: int, as_json: bool) -> None:
             for e in incident["timeline"]
         ],
     )
+
+
+@incidents.command("open")
+@click.option("--shop", "shop_id", type=int, required=True, help="the shop's id")
+@click.option("--order", "order_id", required=True, help="the platform's order id")
+@click.option("--kind", type=click.Choice(sorted(KINDS)), required=True)
+def open_command(shop_id: int, order_id: str, kind: str) -> None:
+    """Open an incident for an order by hand; prints its id on the last line."""
+    rt = runtime()
+    with rt.database.transaction() as session:
+        incident_id = staff.open_by_hand(session, shop_id, order_id, kind).id
+    click.echo(f"opened {kind} incident for order {order_id}")
+    click.echo(incident_id)
+
+
+@incidents.command("note")
+@click.argument("incident_id", type=int)
+@click.argument("text")
+def note_command(incident_id: int, text: str) -> None:
+    """Add a note to an incident's timeline."""
+    rt = runtime()
+    with rt.database.transaction() as session:
+        staff.note(session, staff.find_incident(session, incident_id), text)
+    click.echo(f"noted on incident {incident_id}")
+
+
+@incidents.command("resolve")
+@click.argument("incident_id", type=int)
+def resolve_command(incident_id: int) -> None:
+    """Mark an incident resolved."""
+    rt = runtime()
+    with rt.database.transaction() as session:
+        staff.resolve(session, staff.find_incident(session, incident_id))
+    click.echo(f"incident {incident_id} resolved")
+
+
+@incidents.command("reopen")
+@click.argument("incident_id", type=int)
+def reopen_command(incident_id: int) -> None:
+    """Take a resolved or closed incident up again."""
+    rt = runtime()
+    with rt.database.transaction() as session:
+        staff.reopen(session, staff.find_incident(session, incident_id))
+    click.echo(f"incident {incident_id} reopened")
 
 
 def register(group: click.Group) -> None:

@@ -10,4 +10,38 @@ KINDS = frozenset(
         "manual",
     }
 )
-STATUSES = frozenset({"open", "waiting_customer", "resolved", "closed"})
+# The lifecycle's statuses; plugin.incidents.states says which moves join them.
+STATUSES = frozenset(
+    {"open", "acknowledged", "in_progress", "awaiting_customer", "resolved", "closed"}
+)
+
+# What a timeline entry can say. A closed set, so that the panel, the reports and the
+# customer's page can show every entry, and a typo fails where it is written.
+TIMELINE_TYPES = frozenset(
+    {
+        "incident_opened",
+        "status_changed",
+        "reopened",
+        "note_added",
+        "signal_attached",
+        "return_approved",
+        "return_declined",
+        "return_closed",
+        "refund_recorded",
+        "message_queued",
+        "message_sent",
+        "message_failed",
+        "compensation_decided",
+        "compensation_offered",
+        "compensation_chosen",
+        "compensation_approved",
+        "compensation_denied",
+        "compensation_issued",
+        "compensation_failed",
+        "sla_breached",
+        "customer_data_redacted",
+    }
+)
+# Who moved an incident: the product itself, the store platform, the customer (from
+# their page), or staff ("staff" alone, or "staff:<who>").
+ACTORS = frozenset({"system", "platform", "customer", "staff"})

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.events import OrderChanged
-from plugin.incidents import KINDS
+from plugin.incidents import ACTORS, KINDS, TIMELINE_TYPES
 from plugin.storage.models import Incident, Order, TimelineEntry
 from plugin.storage.upsert import insert_new
 
@@ -62,7 +62,11 @@ def open_incident(
 def add_timeline(
     session: Session, incident_id: int, type_: str, detail: dict[str, Any], actor: str = "system"
 ) -> TimelineEntry:
-    """Append one entry to an incident's timeline."""
+    """Append one entry to an incident's timeline; refuse a type or actor not in the sets."""
+    if type_ not in TIMELINE_TYPES:
+        raise ValueError(f"unknown timeline entry type {type_!r}; add it to TIMELINE_TYPES")
+    if actor.partition(":")[0] not in ACTORS:
+        raise ValueError(f"unknown actor {actor!r}; actors are {', '.join(sorted(ACTORS))}")
     entry = TimelineEntry(
         incident_id=incident_id, at=clock_of(session).now(), type=type_, actor=actor, detail=detail
     )
