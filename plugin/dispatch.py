@@ -25,7 +25,8 @@ from plugin.incidents.detectors import (
     detect_refund_problems,
     detect_shipment_problems,
 )
-from plugin.incidents.lifecycle import add_timeline, fill_from_order, incidents_of_return
+from plugin.incidents.lifecycle import add_timeline, fill_from_order
+from plugin.incidents.sources import incidents_of_source
 from plugin.orders.snapshot import record_order_state
 
 Handler = Callable[[Session, int, Any], object]
@@ -38,8 +39,8 @@ def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> Non
 
 
 def on_return_status_changed(session: Session, shop_id: int, event: ReturnStatusChanged) -> None:
-    """Note on the incidents a return opened that the return moved on."""
-    for incident in incidents_of_return(session, shop_id, event.return_id):
+    """Note on the incidents linked to a return that the return moved on."""
+    for incident in incidents_of_source(session, shop_id, ("return", event.return_id)):
         add_timeline(
             session,
             incident.id,

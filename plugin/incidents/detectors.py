@@ -7,7 +7,8 @@ from collections import defaultdict
 from sqlalchemy.orm import Session
 
 from plugin.events import RefundRecorded, ReturnRequested, ShipmentUpdated
-from plugin.incidents.lifecycle import open_incident
+from plugin.incidents.lifecycle import add_timeline, open_incident, open_incident_of
+from plugin.incidents.sources import Source, link_sources
 from plugin.orders.snapshot import find_order
 from plugin.storage.models import Incident
 
@@ -41,7 +42,8 @@ def detect_item_problems(session: Session, shop_id: int, event: ReturnRequested)
                 for line in lines
             ],
         }
-        opened += _open_for_order(session, shop_id, event.order_id, kind, detail)
+        source = ("return", event.return_id)
+        opened += _open_for_order(session, shop_id, event.order_id, kind, detail, source)
     return opened
 
 
@@ -57,7 +59,8 @@ def detect_refund_problems(session: Session, shop_id: int, event: RefundRecorded
         "reason": event.reason,
         "reason_text": event.reason_text,
     }
-    return _open_for_order(session, shop_id, event.order_id, kind, detail)
+    source = ("refund", event.refund_id)
+    return _open_for_order(session, shop_id, event.order_id, kind, detail, source)
 
 
 # Carrier statuses that are the shop's problem to handle, and the incident each opens.
@@ -81,13 +84,24 @@ def detect_shipment_problems(
         if event.estimated_delivery_at
         else None,
     }
-    return _open_for_order(session, shop_id, event.order_id, kind, detail)
+    source = ("shipment", event.shipment_id)
+    return _open_for_order(session, shop_id, event.order_id, kind, detail, source)
 
 
 def _open_for_order(
-    session: Session, shop_id: int, order_id: str, kind: str, detail: dict
+    session: Session, shop_id: int, order_id: str, kind: str, detail: dict, source: Source
 ) -> list[Incident]:
-    """Open the incident with what is known of the order; [] when one is open already."""
+    """Open the incident with what is known of the order, linked to `source`.
+
+    When one of `kind` is open for the order already, the signal attaches to it
+    instead (once: a retried delivery finds the source linked) and [] is returned.
+    """
     order = find_order(session, shop_id, order_id)
     incident = open_incident(session, shop_id, order_id, kind, detail, order=order)
-    return [incident] if incident is not None else []
+    if incident is not None:
+        link_sources(session, incident, [source])
+        return [incident]
+    existing = open_incident_of(session, shop_id, order_id, kind)
+    if existing is not None and link_sources(session, existing, [source]):
+        add_timeline(session, existing.id, "signal_attached", detail, actor="platform")
+    return []

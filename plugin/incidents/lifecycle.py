@@ -59,6 +59,15 @@ def open_incident(
     return session.get(Incident, incident_id)
 
 
+def open_incident_of(session: Session, shop_id: int, order_id: str, kind: str) -> Incident | None:
+    """Return the order's open incident of `kind`, if it has one."""
+    return session.scalar(
+        select(Incident).where(
+            Incident.shop_id == shop_id, Incident.open_key == open_key(kind, order_id)
+        )
+    )
+
+
 def add_timeline(
     session: Session, incident_id: int, type_: str, detail: dict[str, Any], actor: str = "system"
 ) -> TimelineEntry:
@@ -94,15 +103,3 @@ def fill_from_order(session: Session, shop_id: int, order: OrderChanged) -> int:
         incident.customer_email = incident.customer_email or order.customer_email
         incident.locale = incident.locale or order.customer_locale
     return len(incidents)
-
-
-def incidents_of_return(session: Session, shop_id: int, return_id: str) -> list[Incident]:
-    """Return the open incidents a return opened (found through their opening entry)."""
-    candidates = session.scalars(
-        select(Incident).where(Incident.shop_id == shop_id, Incident.open_key.is_not(None))
-    )
-    return [
-        incident
-        for incident in candidates
-        if any(entry.detail.get("return_id") == return_id for entry in incident.timeline[:1])
-    ]

@@ -151,6 +151,7 @@ class Incident(Base):
         UniqueConstraint("shop_id", "open_key"),
         Index("ix_incidents_shop_status", "shop_id", "status"),
         Index("ix_incidents_next_due_at", "next_due_at"),
+        Index("ix_incidents_shop_order", "shop_id", "platform_order_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +171,28 @@ class Incident(Base):
     timeline: Mapped[list[TimelineEntry]] = relationship(
         order_by="TimelineEntry.id", back_populates="incident"
     )
+
+
+class IncidentSource(Base):
+    """A platform record that opened an incident or was attached to it later.
+
+    A return, refund, fulfillment or shipment event found again (its status moved
+    on, the customer wrote again) is looked up here by its platform id, never by
+    scanning timelines.
+    """
+
+    __tablename__ = "incident_sources"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "source_type", "source_id"),
+        Index("ix_incident_sources_lookup", "shop_id", "source_type", "source_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    source_type: Mapped[str] = mapped_column(String(32))  # return, refund, fulfillment...
+    source_id: Mapped[str] = mapped_column(String(128))  # the platform's id of it
+    created_at: Mapped[datetime] = mapped_column()
 
 
 class TimelineEntry(Base):
