@@ -22,6 +22,7 @@ from plugin.events import (
 )
 from plugin.incidents.detectors import (
     detect_item_problems,
+    detect_parcel_problems,
     detect_refund_problems,
     detect_shipment_problems,
 )
@@ -33,9 +34,10 @@ Handler = Callable[[Session, int, Any], object]
 
 
 def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> None:
-    """Keep the order snapshot current and complete incidents waiting for it."""
+    """Keep the order snapshot current, complete incidents waiting for it, check its parcels."""
     if record_order_state(session, shop_id, event):
         fill_from_order(session, shop_id, event)
+        detect_parcel_problems(session, shop_id, event)
 
 
 def on_return_status_changed(session: Session, shop_id: int, event: ReturnStatusChanged) -> None:

@@ -73,6 +73,10 @@ def _shipment(fulfillment: dict[str, Any]) -> Shipment:
         carrier=fulfillment.get("tracking_company"),
         shipped_at=parse_timestamp(fulfillment.get("created_at")),
         tracking_url=urls[0] if urls else None,
+        shipment_id=_id(fulfillment.get("id")),
+        status=shipment_status(fulfillment["shipment_status"])
+        if fulfillment.get("shipment_status")
+        else None,
     )
 
 

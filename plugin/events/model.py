@@ -43,6 +43,8 @@ class Shipment:
     carrier: str | None = None
     shipped_at: datetime | None = None
     tracking_url: str | None = None
+    shipment_id: str | None = None  # the platform's id of the parcel (a fulfillment)
+    status: str | None = None  # the carrier's last word, one of SHIPMENT_STATUSES
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy.orm import Session
 
-from plugin.events import RefundRecorded, ReturnRequested, ShipmentUpdated
+from plugin.events import OrderChanged, RefundRecorded, ReturnRequested, ShipmentUpdated
 from plugin.incidents.lifecycle import add_timeline, open_incident, open_incident_of
 from plugin.incidents.sources import Source, link_sources
 from plugin.orders.snapshot import find_order
@@ -64,7 +64,11 @@ def detect_refund_problems(session: Session, shop_id: int, event: RefundRecorded
 
 
 # Carrier statuses that are the shop's problem to handle, and the incident each opens.
-SHIPMENT_PROBLEMS = {"delayed": "delayed_shipment", "failure": "delivery_exception"}
+SHIPMENT_PROBLEMS = {
+    "delayed": "delayed_shipment",
+    "failure": "delivery_exception",  # also Shopify's returning_to_sender
+    "attempted_delivery": "delivery_exception",
+}
 
 
 def detect_shipment_problems(
@@ -86,6 +90,30 @@ def detect_shipment_problems(
     }
     source = ("shipment", event.shipment_id)
     return _open_for_order(session, shop_id, event.order_id, kind, detail, source)
+
+
+def detect_parcel_problems(session: Session, shop_id: int, order: OrderChanged) -> list[Incident]:
+    """Open an incident for each parcel the order's own state shows in trouble.
+
+    Shopify's `orders/updated` carries each fulfillment's `shipment_status`, and a
+    shop may never send the matching fulfillment event; both paths link the same
+    parcel, so they open one incident between them.
+    """
+    opened = []
+    for parcel in order.shipments:
+        kind = SHIPMENT_PROBLEMS.get(parcel.status or "")
+        if kind is None or parcel.shipment_id is None:
+            continue
+        detail = {
+            "source": "order_changed",
+            "shipment_id": parcel.shipment_id,
+            "status": parcel.status,
+            "tracking_number": parcel.tracking_number,
+            "carrier": parcel.carrier,
+        }
+        source = ("shipment", parcel.shipment_id)
+        opened += _open_for_order(session, shop_id, order.order_id, kind, detail, source)
+    return opened
 
 
 def _open_for_order(
