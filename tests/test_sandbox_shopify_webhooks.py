@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
+from connectors.reasons import reason_of
 from connectors.shopify import normalize
 from connectors.signing import signature_valid
 from tests.test_sandbox_shopify_harness import (
@@ -196,7 +197,7 @@ def test_a_return_request_is_what_the_connector_parses_then_it_moves_on(
     )
     sandbox.flush()
 
-    requested = normalize.return_requested(payload(receiver.of("returns/request")[0]))
+    requested = normalize.return_requested(payload(receiver.of("returns/request")[0]), reason_of)
     assert (requested.order_id, requested.lines[0].reason, requested.lines[0].line_item_id) == (
         "5001",
         "damaged_in_transit",

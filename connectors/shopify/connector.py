@@ -29,7 +29,6 @@ _REQUIRED_HEADERS = (consts.TOPIC_HEADER, consts.WEBHOOK_ID_HEADER, consts.SHOP_
 
 _PARSERS: dict[str, Callable[[dict[str, Any]], list[Event]]] = {
     **{topic: lambda p: [normalize.order_changed(p)] for topic in consts.ORDER_TOPICS},
-    "returns/request": lambda p: [normalize.return_requested(p)],
     **{
         topic: lambda p, topic=topic: [normalize.return_status_changed(topic, p)]
         for topic in normalize.RETURN_STATUSES
@@ -158,6 +157,14 @@ class ShopifyConnector:
         """Return the webhook id: unique per delivery, and a retry carries the same one."""
         return f"shopify:{delivery.delivery_id}"[:128]
 
+    @property
+    def _classified(self) -> dict[str, Callable[[dict[str, Any]], list[Event]]]:
+        """Return the parsers that read people's words with this connector's classifier."""
+        return {
+            "refunds/create": self._refund,
+            "returns/request": lambda p: [normalize.return_requested(p, self.classify)],
+        }
+
     def _refund(self, payload: dict[str, Any]) -> list[Event]:
         # Amends' own refunds carry its reference in the note: their echo is no news.
         if "[ref " in (payload.get("note") or ""):
@@ -170,7 +177,7 @@ class ShopifyConnector:
 
     def parse(self, topic: str, body: bytes) -> list[Event] | None:
         """Turn a stored delivery into events; None when no parser handles the topic yet."""
-        parser = self._refund if topic == "refunds/create" else _PARSERS.get(topic)
+        parser = self._classified.get(topic) or _PARSERS.get(topic)
         if parser is None:
             return None
         payload = json_object(topic, body)

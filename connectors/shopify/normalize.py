@@ -91,26 +91,40 @@ def _line_item(line: dict[str, Any]) -> LineItem:
     )
 
 
-def return_requested(payload: dict[str, Any]) -> ReturnRequested:
-    """Read a `returns/request` payload."""
+def return_requested(
+    payload: dict[str, Any], classify: Callable[[str | None], str]
+) -> ReturnRequested:
+    """Read a `returns/request` payload; `classify` reads the customer's words."""
     order = payload.get("order") or {}
     return ReturnRequested(
         order_id=str(order["id"]),
         return_id=str(payload["id"]),
-        lines=tuple(_return_line(line) for line in payload.get("return_line_items") or ()),
+        lines=tuple(
+            _return_line(line, classify) for line in payload.get("return_line_items") or ()
+        ),
     )
 
 
-def _return_line(line: dict[str, Any]) -> ReturnLine:
+# Reasons that say nothing about the fault: the customer's own words may say more.
+_UNSPECIFIC = frozenset({"other", "unknown"})
+
+
+def _return_line(line: dict[str, Any], classify: Callable[[str | None], str]) -> ReturnLine:
+    """Read one returned line; an "other" reason whose note says "it arrived broken" is that."""
     fulfillment_line = line.get("fulfillment_line_item") or {}
     order_line = fulfillment_line.get("line_item") or {}
     definition = line.get("return_reason_definition") or {}
     words = [line.get("return_reason_note"), line.get("customer_note"), definition.get("name")]
+    text = " / ".join(w for w in words if w) or None
+    reason = canonical_reason(line.get("return_reason"), definition.get("handle"))
+    if reason in _UNSPECIFIC and text:
+        said = classify(text)
+        reason = reason if said in _UNSPECIFIC else said
     return ReturnLine(
         line_item_id=_id(order_line.get("id")),
         quantity=int(line.get("quantity") or 0),
-        reason=canonical_reason(line.get("return_reason"), definition.get("handle")),
-        reason_text=" / ".join(w for w in words if w) or None,
+        reason=reason,
+        reason_text=text,
     )
 
 
