@@ -13,9 +13,14 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+import requests
+import shopify
 
 from connectors.shopify.oauth import query_hmac, query_signed, valid_shop_domain
+from sandboxes.shopify.oauth import query_hmac as sandbox_query_hmac
 from tests.conftest import SHOPIFY_SECRET, TEST_NOW
+from tests.test_sandbox_shopify_harness import CLIENT_ID, running_sandbox
+from tests.test_sandbox_shopify_harness import SECRET as SANDBOX_SECRET
 
 
 def signed(params: dict[str, str], secret: str = SHOPIFY_SECRET) -> dict[str, str]:
@@ -81,6 +86,90 @@ def test_the_query_hmac_is_hex_over_the_sorted_query_without_hmac():
     assert query_signed(params | {"hmac": digest}, ["hush"], now=at(1337178173 + 10))
     assert not query_signed(params | {"hmac": digest}, ["hush"], now=at(1337178173 + 2 * 86400))
     assert not query_signed(params | {"hmac": digest}, ["other"], now=at(1337178173 + 10))
+
+
+def test_delimiters_inside_a_value_are_escaped_before_signing():
+    params = {
+        "code": "0907a61c0c8d55e99db179b68161bc00",
+        "shop": "some-shop.myshopify.com",
+        "state": "50%&off=yes",
+        "timestamp": "1337178173",
+    }
+
+    digest = query_hmac(params, "hush")
+
+    # Computed apart from Python:
+    # printf '%s' 'code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com'\
+    # '&state=50%25%26off=yes&timestamp=1337178173' | openssl dgst -sha256 -hmac hush
+    assert digest == "ae872b77e913edb22b9240d059dd4998edbce0ba4364d1e0634d83e752d2478b"
+    assert query_signed(params | {"hmac": digest}, ["hush"], now=at(1337178173 + 10))
+
+
+def test_an_array_parameter_is_signed_as_one_list():
+    # A bulk-action link from the shop's admin: ?ids[]=2074861961283&ids[]=2074861830211&...
+    params = {
+        "ids[]": ["2074861961283", "2074861830211"],
+        "locale": "en",
+        "shop": "some-shop.myshopify.com",
+        "timestamp": "1337178173",
+    }
+
+    digest = query_hmac(params, "hush")
+
+    # printf '%s' 'ids=["2074861961283", "2074861830211"]&locale=en'\
+    # '&shop=some-shop.myshopify.com&timestamp=1337178173' | openssl dgst -sha256 -hmac hush
+    assert digest == "944fa482eda26add6e980efce9af415f6ab686a5996fbd9c8733efc004c6092e"
+    assert query_signed(params | {"hmac": digest}, ["hush"], now=at(1337178173 + 10))
+
+
+QUERIES = {
+    "delimiters in values": {"shop": "a.myshopify.com", "note": "100% & more=less"},
+    "delimiters in keys": {"shop": "a.myshopify.com", "a=b&c%d": "e"},
+    "pairs sort, not keys": {"a": "1", "a-b": "2", "a_b": "3", "timestamp": "1337178173"},
+    "one selected item": {"ids[]": ["2074861961283"], "shop": "a.myshopify.com"},
+    "several": {"ids[]": ["3", "1", "2"], "id": "9", "shop": "a.myshopify.com"},
+}
+
+
+@pytest.mark.parametrize("params", QUERIES.values(), ids=QUERIES.keys())
+def test_the_query_hmac_agrees_with_shopifys_library_and_the_sandbox(params, monkeypatch):
+    monkeypatch.setattr(shopify.Session, "secret", "hush")
+
+    digest = query_hmac(params, "hush")
+
+    assert digest == shopify.Session.calculate_hmac(params)
+    assert digest == sandbox_query_hmac(params, "hush")
+
+
+def test_the_sandboxs_signed_callback_is_accepted_whatever_its_state_holds():
+    with running_sandbox() as sandbox:
+        response = requests.get(
+            f"{sandbox.base}/admin/oauth/authorize",
+            params={
+                "client_id": CLIENT_ID,
+                "redirect_uri": "https://amends.example/admin/connect/shopify/callback",
+                "state": "50%&off=yes",
+            },
+            allow_redirects=False,
+            timeout=10,
+        )
+    callback = dict(parse_qsl(urlsplit(response.headers["Location"]).query))
+
+    assert callback["state"] == "50%&off=yes"
+    assert query_signed(callback, [SANDBOX_SECRET], now=at(int(callback["timestamp"])))
+    assert not query_signed(
+        callback | {"state": "50%"}, [SANDBOX_SECRET], now=at(int(callback["timestamp"]))
+    )
+
+
+def test_an_install_link_with_delimiters_in_a_value_is_accepted(client):
+    params = {"shop": "amends-demo.myshopify.com", "timestamp": now(), "note": "50%&off=yes"}
+    params["hmac"] = sandbox_query_hmac(params, SHOPIFY_SECRET)  # signed as Shopify signs
+
+    response = client.get("/admin/connect/shopify", query_string=params)
+
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).netloc == "amends-demo.myshopify.com"
 
 
 def test_starting_an_install_redirects_to_the_shop_with_a_state(client):

@@ -1,15 +1,16 @@
 """Installing the app on a shop: the OAuth authorization-code grant and token exchange.
 
-The install request and the callback carry an `hmac`: hex HMAC-SHA256 of the
-other query parameters, sorted, joined as `k=v&...`, with the app's client
-secret (shopify.dev .../authorization-code-grant). Webhooks use base64 over the
-body instead; the two must not be confused.
+The install request, the callback and the admin's links carry an `hmac`: hex
+HMAC-SHA256 of the other query parameters as `k=v` pairs, sorted, joined with
+`&`, keyed with the app's client secret (shopify.dev .../authorization-code-grant).
+Webhooks use base64 over the body instead; the two must not be confused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,17 +42,42 @@ def valid_shop_domain(domain: str | None) -> bool:
     return bool(domain) and SHOP_DOMAIN.fullmatch(domain) is not None
 
 
-def query_hmac(params: Mapping[str, str], secret: str) -> str:
-    """Return the hex HMAC Shopify puts in install and callback URLs."""
-    message = "&".join(
-        f"{key}={value}"
-        for key, value in sorted(params.items())
+def query_hmac(params: Mapping[str, str | Sequence[str]], secret: str) -> str:
+    """Return the hex HMAC Shopify puts in install, callback and admin-link URLs.
+
+    Shopify signs the decoded parameters, so a `%`, `&` or `=` inside a key or a
+    value is escaped first (`%25`, `%26`, `%3D`; `=` only in keys) or a value could
+    pose as a pair of its own. An array (`ids[]=1&ids[]=2`, from a bulk-action link)
+    is signed as one pair, `ids=["1", "2"]`. This is ShopifyAPI's
+    `Session.calculate_hmac`, but for the legacy `signature` parameter, which is
+    left out as shopify-api-js and the Ruby gem leave it out.
+    """
+    pairs = (
+        _signed_pair(key, value)
+        for key, value in params.items()
         if key not in ("hmac", "signature")
     )
+    message = "&".join(sorted(pairs))
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def query_signed(params: Mapping[str, str], secrets: Sequence[str], now: datetime) -> bool:
+def _signed_pair(key: str, value: str | Sequence[str]) -> str:
+    """Write one parameter as Shopify signs it: `key=value`, delimiters escaped.
+
+    Only an array parameter (`key[]`) takes a list; a single value under `key[]` is
+    an array of one, as Shopify's admin sends it for one selected item.
+    """
+    if key.endswith("[]"):
+        key = key.removesuffix("[]")
+        value = json.dumps([value] if isinstance(value, str) else [str(v) for v in value])
+    key = key.replace("%", "%25").replace("=", "%3D")
+    value = value.replace("%", "%25")
+    return f"{key}={value}".replace("&", "%26")
+
+
+def query_signed(
+    params: Mapping[str, str | Sequence[str]], secrets: Sequence[str], now: datetime
+) -> bool:
     """Tell whether the query is signed by one of `secrets` and, as of `now`, not a day old."""
     given = params.get("hmac") or ""
     try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -31,16 +31,21 @@ ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"
 ONLINE_TOKEN = "urn:shopify:params:oauth:token-type:online-access-token"
 
 
-def query_hmac(params: Mapping[str, str], secret: str) -> str:
-    """Return the hex HMAC Shopify puts on install and callback URLs.
+def query_hmac(params: Mapping[str, str | Sequence[str]], secret: str) -> str:
+    """Return the hex HMAC Shopify puts on install, callback and admin-link URLs.
 
     All parameters but `hmac`, as `key=value` sorted and joined with `&` (delimiters
-    inside keys and values escaped as ShopifyAPI's `Session.calculate_hmac` does).
+    inside keys and values escaped as ShopifyAPI's `Session.calculate_hmac` does). An
+    array parameter (`ids[]`, a list here) is one pair written as Shopify's Rails
+    server prints an array: `ids=["1", "2"]`.
     """
     pairs = []
     for key, value in params.items():
         if key == "hmac":
             continue
+        if key.endswith("[]"):
+            items = [value] if isinstance(value, str) else list(value)
+            key, value = key[:-2], "[" + ", ".join(f'"{item}"' for item in items) + "]"
         key_text = str(key).replace("%", "%25").replace("=", "%3D")
         value_text = str(value).replace("%", "%25")
         pairs.append(f"{key_text}={value_text}".replace("&", "%26"))
