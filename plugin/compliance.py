@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from plugin.events import (
     CustomerDataRequested,
     CustomerRedactionRequested,
+    Event,
     ShopRedactionRequested,
     ShopUninstalled,
 )
@@ -26,6 +27,16 @@ log = logging.getLogger("amends.compliance")
 
 REDACTED_BODY = b'{"redacted": true}'
 PERSONAL_DETAIL_KEYS = ("reason_text", "lines", "message")
+
+
+def erases_personal_data(event: Event) -> bool:
+    """Tell whether handling `event` erased personal data.
+
+    Its own payload then goes too (a customer's redaction request names the e-mail
+    and phone it erases, and is still pending while the other payloads are
+    scrubbed), and the store is asked to keep no old copy of what was erased.
+    """
+    return isinstance(event, CustomerRedactionRequested | ShopRedactionRequested)
 
 
 def on_shop_uninstalled(session: Session, shop_id: int, event: ShopUninstalled) -> None:
@@ -48,7 +59,7 @@ def on_customer_redaction(
             )
         )
     _scrub_orders(session, shop_id, order_ids)
-    _scrub_payloads(session, shop_id, [event.email, *order_ids])
+    _scrub_payloads(session, shop_id, [event.email, event.phone, *order_ids])
     log.info("compliance.customer-redacted", extra={"shop": shop_id, "orders": len(order_ids)})
 
 

@@ -269,6 +269,7 @@ def customer_redaction(payload: dict[str, Any]) -> CustomerRedactionRequested:
         customer_id=_id(customer.get("id")),
         email=customer.get("email") or None,
         order_ids=tuple(str(o) for o in payload.get("orders_to_redact") or ()),
+        phone=customer.get("phone") or None,
     )
 
 

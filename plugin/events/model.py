@@ -150,6 +150,7 @@ class CustomerRedactionRequested:
     customer_id: str | None
     email: str | None
     order_ids: tuple[str, ...] = ()
+    phone: str | None = None
 
 
 @dataclass(frozen=True)

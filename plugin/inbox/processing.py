@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plugin.compliance import REDACTED_BODY, erases_personal_data
 from plugin.dispatch import handle_event
 from plugin.events import Event
 from plugin.inbox import DONE, FAILED, IGNORED, PENDING
@@ -60,6 +61,7 @@ def process_next(
 ) -> InboxDelivery | None:
     """Process one due delivery; return it, or None when nothing is due."""
     now = now or database.clock.now()
+    erased = False
     with database.transaction() as session:
         delivery = claim_next(session, now)
         if delivery is None:
@@ -67,7 +69,7 @@ def process_next(
         delivery.attempts += 1
         try:
             with session.begin_nested():
-                _apply(session, delivery, parse)
+                erased = _apply(session, delivery, parse)
         # The worker is the boundary where any failure of one delivery must be
         # recorded on it (and retried), not allowed to stop the queue.
         except Exception as error:  # noqa: BLE001
@@ -75,7 +77,9 @@ def process_next(
         else:
             delivery.processed_at = now
             delivery.last_error = None
-        return delivery
+    if erased:
+        database.forget_erased()
+    return delivery
 
 
 def process_due(
@@ -90,19 +94,24 @@ def process_due(
     return count
 
 
-def _apply(session: Session, delivery: InboxDelivery, parse: Parser) -> None:
+def _apply(session: Session, delivery: InboxDelivery, parse: Parser) -> bool:
+    """Handle the delivery's events; tell whether they erased personal data."""
     events = parse(delivery)
     if events is None:
         delivery.status = IGNORED
         log.info("inbox.ignored", extra={"delivery": delivery.id, "topic": delivery.topic})
-        return
+        return False
     for event in events:
         handle_event(session, delivery.shop_id, event)
+    erased = any(erases_personal_data(event) for event in events)
+    if erased:
+        delivery.body = REDACTED_BODY  # the request itself names whom it erased
     delivery.status = DONE
     log.info(
         "inbox.processed",
         extra={"delivery": delivery.id, "topic": delivery.topic, "events": len(events)},
     )
+    return erased
 
 
 def _record_failure(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -22,6 +23,8 @@ from plugin.clock import SYSTEM_CLOCK, Clock
 from plugin.errors import ConfigurationError, StorageUnavailable
 from plugin.storage.checkpoint import BACKSTOP_PAGES, Checkpointer
 from plugin.storage.writelock import WriterLock, lock_path
+
+log = logging.getLogger("amends.storage")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # How `Database.sqlite_statement` waits out another connection's write.
@@ -149,6 +152,29 @@ class Database:
         """
         return Checkpointer(self.file).start() if self.file is not None else None
 
+    def forget_erased(self) -> None:
+        """Leave no old copy of rows just erased in a SQLite file (for privacy requests).
+
+        SQLite zeroes space as it frees it (``secure_delete``, set on every
+        connection), but the write-ahead log still holds every page as it was
+        written before, until a checkpoint resets the log and new pages overwrite
+        them. A TRUNCATE checkpoint copies the whole log into the database and
+        empties it; it waits (busy timeout) for readers of an older snapshot and
+        holds SQLite's write lock meanwhile, which a privacy request can afford.
+        PostgreSQL keeps dead row versions until VACUUM: that is its own to do.
+        """
+        if self.file is None:
+            return
+        with self.autocommit() as connection, self.writers:
+            busy, logged, copied = connection.exec_driver_sql(
+                "PRAGMA wal_checkpoint(TRUNCATE)"
+            ).one()
+        if busy:
+            log.warning(
+                "storage.erased-log-kept",
+                extra={"database": str(self.file), "pages": logged, "copied": copied},
+            )
+
     def dispose(self) -> None:
         """Close every pooled connection (after a fork, or at shutdown)."""
         self.own.close()
@@ -259,6 +285,9 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Zero what a delete or an update frees, pages included: an erased e-mail
+        # must not live on in free space (see Database.forget_erased).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
