@@ -230,6 +230,16 @@ def test_a_topic_we_do_not_handle_is_acknowledged_and_not_stored(
     assert inbox_count(runtime) == 0
 
 
+def test_a_forged_delivery_on_a_topic_we_do_not_handle_is_401_and_writes_nothing(
+    shopify_shop, post_shopify, runtime
+):
+    response = post_shopify("products/update", b'{"id": 1}', secret="wrong-secret")
+
+    assert response.status_code == 401
+    assert response.json["message"] == "signature does not match the body"
+    assert inbox_count(runtime) == 0
+
+
 def test_a_store_that_cannot_write_answers_503_so_shopify_retries(
     shopify_shop, post_shopify, runtime, app, monkeypatch
 ):

@@ -303,6 +303,19 @@ def test_a_topic_not_subscribed_is_acknowledged_and_not_stored(woo_shop, client,
     assert inbox_count(runtime) == 0
 
 
+def test_a_forged_delivery_on_a_topic_not_subscribed_is_401_and_writes_nothing(
+    woo_shop, client, runtime
+):
+    body = b'{"id":10,"name":"Taza"}'
+    headers = woo_headers(body, "product.updated", secret="wrong-secret")
+
+    response = client.post(url(woo_shop), data=body, headers=headers)
+
+    assert response.status_code == 401
+    assert response.json["message"] == "signature does not match the body"
+    assert inbox_count(runtime) == 0
+
+
 # --- signed error bodies: accepted, then processed into nothing -------------------------
 
 
