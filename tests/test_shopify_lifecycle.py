@@ -54,14 +54,30 @@ def test_a_staff_refund_for_a_broken_item_opens_a_defective_item_incident(
     assert detail["amount"] == "18.40"
 
 
-def test_the_echo_of_an_amends_refund_opens_nothing(shopify_shop, post_shopify, runtime, cli):
+def test_the_echo_of_an_amends_refund_opens_nothing_whatever_reason_its_note_gives(
+    shopify_shop, post_shopify, runtime, cli
+):
+    # Amends writes its refund note as "<reason> [ref <key>]": the reason alone would
+    # open a defective_item incident (next test); its own reference says it is an echo.
     refund = json.loads(fixture_bytes("shopify/refunds_create.json"))
-    refund["note"] = "[ref incident-1-shipping-refund]"
+    refund["note"] = "defective — [ref 12-shipping]"
     post_shopify("refunds/create", refund)
 
     worker.run_once(runtime)
 
     assert incidents(cli) == []
+
+
+def test_the_same_reason_in_a_staff_refund_opens_an_incident(
+    shopify_shop, post_shopify, runtime, cli
+):
+    refund = json.loads(fixture_bytes("shopify/refunds_create.json"))
+    refund["note"] = "defective — "
+    post_shopify("refunds/create", refund)
+
+    worker.run_once(runtime)
+
+    assert [i["kind"] for i in incidents(cli)] == ["defective_item"]
 
 
 def test_a_return_definition_handle_decides_the_reason(shopify_shop, post_shopify, runtime, cli):
