@@ -88,23 +88,56 @@ def test_a_return_definition_handle_decides_the_reason(shopify_shop, post_shopif
     assert [i["kind"] for i in incidents(cli)] == ["defective_item"]
 
 
-def test_a_declined_return_is_noted_on_the_incident_it_opened(
+def a_return(return_id: int, order_id: int, reason: str) -> dict:
+    """Return the recorded return request, as another return of `order_id` for `reason`."""
+    request = json.loads(RETURN)
+    request["id"], request["order"]["id"] = return_id, order_id
+    request["return_line_items"][0]["return_reason"] = reason
+    return request
+
+
+def test_a_declined_return_is_noted_on_the_incident_it_opened_and_no_other(
     shopify_shop, post_shopify, runtime, cli
 ):
-    post_shopify("returns/request", RETURN)
+    post_shopify("returns/request", RETURN)  # return 9120235577 of order 5830194882617
+    post_shopify("returns/request", a_return(9120235578, 5830194882617, "wrong_item"))
+    post_shopify("returns/request", a_return(9120235579, 5830194999999, "defective"))
+    post_shopify(
+        "fulfillment_events/create", fixture_bytes("shopify/fulfillment_events_create.json")
+    )
+    worker.run_once(runtime)
     post_shopify("returns/decline", fixture_bytes("shopify/returns_decline.json"))
 
     worker.run_once(runtime)
 
-    (incident,) = incidents(cli)
-    timeline = json.loads(cli("incidents", "show", str(incident["id"]), "--json").stdout)[
-        "timeline"
-    ]
-    assert [(e["type"], e["actor"]) for e in timeline] == [
+    timelines = {
+        (i["order_id"], i["kind"]): json.loads(
+            cli("incidents", "show", str(i["id"]), "--json").stdout
+        )["timeline"]
+        for i in incidents(cli)
+    }
+    noted = {
+        incident: entry["detail"]
+        for incident, timeline in timelines.items()
+        for entry in timeline
+        if entry["type"] == "return_declined"
+    }
+    assert set(timelines) == {
+        ("5830194882617", "defective_item"),
+        ("5830194882617", "wrong_item"),
+        ("5830194882617", "delayed_shipment"),
+        ("5830194999999", "defective_item"),
+    }
+    assert noted == {
+        ("5830194882617", "defective_item"): {
+            "return_id": "9120235577",
+            "reason": "return_period_ended",
+        }
+    }
+    assert [(e["type"], e["actor"]) for e in timelines[("5830194882617", "defective_item")]] == [
         ("incident_opened", "system"),
         ("return_declined", "platform"),
     ]
-    assert timeline[1]["detail"]["reason"] == "return_period_ended"
 
 
 def test_app_uninstalled_marks_the_shop_uninstalled(shopify_shop, post_shopify, runtime, cli):
