@@ -50,6 +50,7 @@ def test_serve_sandbox_prints_where_it_answers_and_accepts_the_given_token():
             headers={"X-Shopify-Access-Token": TOKEN},
             timeout=10,
         )
+        control = requests.get(banner[4].split()[-1], timeout=10)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -59,3 +60,8 @@ def test_serve_sandbox_prints_where_it_answers_and_accepts_the_given_token():
     assert banner[1] == f"GraphQL:      http://127.0.0.1:{port}/admin/api/2026-10/graphql.json"
     assert banner[2] == f"Access token: {TOKEN}"
     assert answer.json()["data"] == {"shop": {"myshopifyDomain": SHOP}}
+    assert banner[4] == f"Control API:  http://127.0.0.1:{port}/_sandbox/"
+    assert control.status_code == 200
+    assert ("POST", "/_sandbox/orders") in {
+        (r["method"], r["path"]) for r in control.json()["routes"]
+    }

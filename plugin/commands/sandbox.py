@@ -27,6 +27,7 @@ def woocommerce(host: str, port: int, consumer_key: str, consumer_secret: str) -
     store = SandboxStore(url=url, consumer_key=consumer_key, consumer_secret=consumer_secret)
     click.echo(f"sandbox WooCommerce store at {url}/")
     click.echo(f"REST API: {url}/wp-json/wc/v3/")
+    click.echo(f"control API: {url}/_sandbox/")
     click.echo(f"consumer key: {consumer_key}")
     click.echo(f"consumer secret: {consumer_secret}")
     try:

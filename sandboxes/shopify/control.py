@@ -13,8 +13,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from sandboxes.control_index import control_routes
 from sandboxes.shopify import orders, refunds, returns
 from sandboxes.shopify.formats import money, rest_time
 from sandboxes.shopify.refunds import RefundLine, RefundRequest, RefundTransaction
@@ -43,6 +44,38 @@ def _conflict(error: Conflict) -> tuple[Response, int]:
 def _malformed(error: Exception) -> tuple[Response, int]:
     """Answer input the store cannot read (an id that is not a number...) with a 400."""
     return jsonify(error="bad_request", message=f"malformed input: {error}"), 400
+
+
+# What each route takes as its JSON body, for the index at GET /_sandbox/.
+BODIES = {
+    "POST /_sandbox/orders": "an order in the orders/create webhook shape (id, email, customer,"
+    " line_items, shipping_lines, transactions...); what is left out is filled in",
+    "POST /_sandbox/orders/<int:order_id>/fulfill": '{"line_items": [{"id", "quantity"}],'
+    ' "tracking_number", "tracking_company", "tracking_url"}; no line_items: all that is left',
+    "POST /_sandbox/orders/<int:order_id>/fulfillment_events": '{"status": "delayed" |'
+    ' "failure" | "delivered" | ..., "fulfillment_id", "message", "happened_at",'
+    ' "estimated_delivery_at"}',
+    "POST /_sandbox/orders/<int:order_id>/returns": '{"lines": [{"line_item_id", "quantity",'
+    ' "return_reason", "return_reason_note", "return_reason_definition"}], "customer_note"}',
+    "POST /_sandbox/returns/<int:return_id>/<action>": "action approve | decline | close;"
+    ' decline takes {"reason": a ReturnDeclineReason, "note"}',
+    "POST /_sandbox/orders/<int:order_id>/refunds": '{"note", "notify", "shipping":'
+    ' {"full_refund": true} | {"amount"}, "refund_line_items": [{"line_item_id", "quantity",'
+    ' "restock_type"}], "transactions": [{"parent_id", "amount", "gateway", "kind"}]};'
+    " no transactions: back through the order's sales",
+    "POST /_sandbox/compliance/<path:topic>": "topic customers/data_request | customers/redact"
+    ' | shop/redact; {"customer_id", "customer": {"email", "phone"}, "orders_to_redact" |'
+    ' "orders_requested", "data_request_id"}',
+    "POST /_sandbox/webhooks/flush": '{"timeout": seconds (30)}',
+    "GET /_sandbox/deliveries": "none; ?topic= keeps one topic",
+    "POST /_sandbox/clock/advance": '{"seconds": N}',
+}
+
+
+@blueprint.get("/")
+def index():  # noqa: ANN201
+    """List the scripting routes: method, path, what each does and the body it takes."""
+    return jsonify(routes=control_routes(current_app, blueprint.name, BODIES))
 
 
 def _body() -> dict[str, Any]:

@@ -9,13 +9,30 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
+from sandboxes.control_index import control_routes
 from sandboxes.woocommerce.clock import gmt
 from sandboxes.woocommerce.context import current_store
 from sandboxes.woocommerce.rest import json_response, wp_error
 
 bp = Blueprint("sandbox_control", __name__, url_prefix="/_sandbox")
+
+
+# What each route takes as its JSON body, for the index at GET /_sandbox/.
+BODIES = {
+    "POST /_sandbox/flush": '{"timeout": seconds (30)}',
+    "GET /_sandbox/deliveries": "none; ?webhook_id=N keeps one webhook's attempts",
+    "POST /_sandbox/queue": '{"paused": true | false}',
+    "POST /_sandbox/clock": '{"now": ISO-8601, "frozen": bool} | {"advance_seconds": N}'
+    ' | {"reset": true}',
+}
+
+
+@bp.get("/")
+def index() -> Response:
+    """List the scripting routes: method, path, what each does and the body it takes."""
+    return json_response({"routes": control_routes(current_app, bp.name, BODIES)})
 
 
 def _body() -> dict:
