@@ -15,7 +15,6 @@ from tests.conftest import fixture_bytes
 
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json"))
 RETURN = json.loads(fixture_bytes("shopify/returns_request.json"))
-DECLINE = json.loads(fixture_bytes("shopify/returns_decline.json"))
 
 
 def another_return(return_id: int) -> dict:
@@ -67,27 +66,6 @@ def test_a_second_return_of_the_same_fault_attaches_to_the_open_incident_once(
         ("signal_attached", "platform"),
     ]
     assert entries[1]["detail"]["return_id"] == "9120235578"
-
-
-def test_a_declined_return_is_noted_on_the_incident_it_is_linked_to_only(
-    shopify_shop, post_shopify, runtime, cli
-):
-    post_shopify("orders/create", ORDER)
-    post_shopify("orders/create", ORDER | {"id": 5830194882999, "name": "#1043"})
-    post_shopify("returns/request", RETURN)
-    other = another_return(9120235600) | {"order": {"id": 5830194882999}}
-    post_shopify("returns/request", other)
-    worker.run_once(runtime)
-    post_shopify("returns/decline", DECLINE)
-
-    worker.run_once(runtime)
-
-    by_order = {incident["order_id"]: incident["id"] for incident in incidents(cli)}
-    declined = timeline(cli, by_order["5830194882617"])
-    untouched = timeline(cli, by_order["5830194882999"])
-    assert [e["type"] for e in declined] == ["incident_opened", "return_declined"]
-    assert declined[1]["detail"] == {"return_id": "9120235577", "reason": "return_period_ended"}
-    assert [e["type"] for e in untouched] == ["incident_opened"]
 
 
 def test_upgrading_links_incidents_opened_before_links_existed(tmp_path: Path):
