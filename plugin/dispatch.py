@@ -27,6 +27,7 @@ from plugin.incidents.detectors import (
     detect_shipment_problems,
 )
 from plugin.incidents.lifecycle import add_timeline, fill_from_order
+from plugin.incidents.overdue import schedule_shipping_check
 from plugin.incidents.sources import incidents_of_source
 from plugin.orders.snapshot import record_order_state
 
@@ -38,6 +39,7 @@ def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> Non
     if record_order_state(session, shop_id, event):
         fill_from_order(session, shop_id, event)
         detect_parcel_problems(session, shop_id, event)
+        schedule_shipping_check(session, shop_id, event.order_id)
 
 
 def on_return_status_changed(session: Session, shop_id: int, event: ReturnStatusChanged) -> None:

@@ -16,6 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from plugin import sync
 from plugin.inbox.store import prune_processed
+from plugin.incidents.overdue import check_due_orders
 from plugin.runtime import Runtime
 
 log = logging.getLogger("amends.scheduler")
@@ -37,8 +38,23 @@ def prune_inbox(runtime: Runtime, now: datetime) -> int:
         return prune_processed(session, before)
 
 
+OVERDUE_BATCH = 500  # orders per transaction: locks held briefly, progress kept
+
+
+def open_overdue_shipments(runtime: Runtime, now: datetime) -> int:
+    """Open delayed_shipment for paid orders not shipped within the shop's handling time."""
+    opened = 0
+    while True:
+        with runtime.database.transaction() as session:
+            batch = check_due_orders(session, now, limit=OVERDUE_BATCH)
+        opened += len(batch.opened)
+        if batch.checked < OVERDUE_BATCH:
+            return opened
+
+
 JOBS: tuple[Job, ...] = (
     Job("inbox.prune", timedelta(hours=1), prune_inbox),
+    Job("incidents.overdue-shipments", timedelta(minutes=5), open_overdue_shipments),
     Job("woocommerce.webhooks", timedelta(minutes=15), sync.keep_webhooks_alive),
     Job("woocommerce.reconcile", timedelta(minutes=10), sync.reconcile_orders),
 )

@@ -172,6 +172,7 @@ def test_scheduler_once_runs_every_job_as_of_now(cli):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
         "inbox.prune": 0,
+        "incidents.overdue-shipments": 0,
         "woocommerce.webhooks": 0,
         "woocommerce.reconcile": 0,
     }

@@ -43,7 +43,7 @@ def detect_item_problems(session: Session, shop_id: int, event: ReturnRequested)
             ],
         }
         source = ("return", event.return_id)
-        opened += _open_for_order(session, shop_id, event.order_id, kind, detail, source)
+        opened += open_for_order(session, shop_id, event.order_id, kind, detail, source)
     return opened
 
 
@@ -60,7 +60,7 @@ def detect_refund_problems(session: Session, shop_id: int, event: RefundRecorded
         "reason_text": event.reason_text,
     }
     source = ("refund", event.refund_id)
-    return _open_for_order(session, shop_id, event.order_id, kind, detail, source)
+    return open_for_order(session, shop_id, event.order_id, kind, detail, source)
 
 
 # Carrier statuses that are the shop's problem to handle, and the incident each opens.
@@ -89,7 +89,7 @@ def detect_shipment_problems(
         else None,
     }
     source = ("shipment", event.shipment_id)
-    return _open_for_order(session, shop_id, event.order_id, kind, detail, source)
+    return open_for_order(session, shop_id, event.order_id, kind, detail, source)
 
 
 def detect_parcel_problems(session: Session, shop_id: int, order: OrderChanged) -> list[Incident]:
@@ -112,11 +112,11 @@ def detect_parcel_problems(session: Session, shop_id: int, order: OrderChanged) 
             "carrier": parcel.carrier,
         }
         source = ("shipment", parcel.shipment_id)
-        opened += _open_for_order(session, shop_id, order.order_id, kind, detail, source)
+        opened += open_for_order(session, shop_id, order.order_id, kind, detail, source)
     return opened
 
 
-def _open_for_order(
+def open_for_order(
     session: Session, shop_id: int, order_id: str, kind: str, detail: dict, source: Source
 ) -> list[Incident]:
     """Open the incident with what is known of the order, linked to `source`.

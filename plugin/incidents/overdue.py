@@ -1,0 +1,93 @@
+"""Orders that should have shipped by now: found by their due time, not by scanning.
+
+When an order's state is stored, the time by which it must ship (payment plus the
+shop's handling time, in business days) is written on it, indexed. The scheduler
+then asks only for orders whose time has come, checks each against what is known
+of it then, and opens `delayed_shipment` for those still waiting. The first
+delivery of an order is enough: no later webhook has to arrive for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.incidents.care import CareSettings
+from plugin.incidents.detectors import open_for_order
+from plugin.shops import ACTIVE
+from plugin.storage.models import Incident, Order, Shop
+
+# Order statuses after which nothing is waiting to ship.
+FINISHED_STATUSES = frozenset({"cancelled", "refunded", "failed", "trash", "completed"})
+SHIPPED = frozenset({"fulfilled", "restocked"})
+
+
+def awaiting_shipment(order: Order) -> bool:
+    """Tell whether the order is paid and still waiting for its items to ship."""
+    return (
+        order.paid_at is not None
+        and order.status not in FINISHED_STATUSES
+        and order.fulfillment_status not in SHIPPED
+        and not (order.shipments or {}).get("parcels")
+    )
+
+
+def ship_by(order: Order, care: CareSettings) -> datetime | None:
+    """Return when the order must have shipped, or None when it is not waiting to."""
+    if not awaiting_shipment(order) or order.paid_at is None:
+        return None
+    return care.calendar.end_of_business_days(order.paid_at, care.handling_days)
+
+
+def schedule_shipping_check(session: Session, shop_id: int, order_id: str) -> datetime | None:
+    """Write on the stored order when to check that it shipped; return that time."""
+    order = session.scalar(
+        select(Order).where(Order.shop_id == shop_id, Order.platform_order_id == order_id)
+    )
+    if order is None:
+        return None
+    shop = session.get(Shop, shop_id)
+    order.next_due_at = ship_by(order, CareSettings.of(shop.settings if shop else None))
+    return order.next_due_at
+
+
+@dataclass(frozen=True)
+class DueCheck:
+    """What one batch of due orders came to."""
+
+    checked: int
+    opened: list[Incident]
+
+
+def check_due_orders(session: Session, now: datetime, limit: int = 500) -> DueCheck:
+    """Open `delayed_shipment` for each active shop's order due by `now` and still unshipped.
+
+    At most `limit` orders are taken, locked so that two schedulers share the work.
+    """
+    due = session.scalars(
+        select(Order)
+        .join(Shop, Shop.id == Order.shop_id)
+        .where(Order.next_due_at <= now, Shop.status == ACTIVE)
+        .order_by(Order.next_due_at, Order.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Order)
+    ).all()
+    opened = []
+    for order in due:
+        was_due, order.next_due_at = order.next_due_at, None
+        if not awaiting_shipment(order) or was_due is None:
+            continue
+        detail = {
+            "source": "handling_time",
+            "paid_at": order.paid_at.isoformat() if order.paid_at else None,
+            "ship_by": was_due.isoformat(),
+            "fulfillment_status": order.fulfillment_status,
+        }
+        source = ("order", order.platform_order_id)
+        opened += open_for_order(
+            session, order.shop_id, order.platform_order_id, "delayed_shipment", detail, source
+        )
+    return DueCheck(len(due), opened)
