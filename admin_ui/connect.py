@@ -83,20 +83,27 @@ def woocommerce_callback() -> ResponseReturnValue:
     store = _read_state(runtime, str(keys.get("user_id") or ""))
     if keys.get("key_permissions") != "read_write":
         abort(400, description="Amends needs a read_write key")
-    with runtime.database.transaction() as session:
-        shop_id = connect_shop(
-            session,
-            runtime.credentials,
-            platform="woocommerce",
-            domain=store,
-            api_url=store,
-            credentials={
-                "consumer_key": keys["consumer_key"],
-                "consumer_secret": keys["consumer_secret"],
-                "webhook_secret": secrets.token_urlsafe(24).replace("-", "").replace("_", ""),
-                "key_id": str(keys.get("key_id") or ""),
-            },
+    try:
+        with runtime.database.transaction() as session:
+            shop_id = connect_shop(
+                session,
+                runtime.credentials,
+                platform="woocommerce",
+                domain=store,
+                api_url=store,
+                credentials={
+                    "consumer_key": keys["consumer_key"],
+                    "consumer_secret": keys["consumer_secret"],
+                    "webhook_secret": secrets.token_urlsafe(24).replace("-", "").replace("_", ""),
+                    "key_id": str(keys.get("key_id") or ""),
+                },
+            )
+    except InvalidInput as error:
+        # Anything but 200 makes the store delete the key it just made: nothing is left.
+        log.warning(
+            "admin.connect.woocommerce-keys-refused", extra={"store": store, "reason": str(error)}
         )
+        abort(400, description=str(error))
     log.info("admin.connect.woocommerce-keys", extra={"shop": shop_id, "store": store})
     return "", 200
 

@@ -94,6 +94,7 @@ HOST = "127.0.0.1"
 PATH = "/webhooks/shopify"
 SECRET = "shpss_bench_secret_0123456789abcdef"
 DOMAIN = "bench.myshopify.com"
+TOKEN = "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"  # shaped as Shopify issues them
 TRIGGERED_AT = "2026-11-16T09:12:45.123Z"
 
 WRK_THREADS = 2
@@ -382,7 +383,7 @@ def amends(env: dict[str, str], *arguments: str) -> str:
 
 def register_shop(env: dict[str, str]) -> int:
     """Register the benchmark's Shopify shop; return its id (the last line printed)."""
-    output = amends(env, "shops", "add", "shopify", "--domain", DOMAIN, "--access-token", "x")
+    output = amends(env, "shops", "add", "shopify", "--domain", DOMAIN, "--access-token", TOKEN)
     return int(output.strip().splitlines()[-1])
 
 

@@ -152,7 +152,7 @@ def main() -> None:
         "--domain",
         SHOPIFY_DOMAIN,
         "--access-token",
-        "shpat_demo",
+        "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",
         env=env,
     )
     woo_shop = (
@@ -163,9 +163,9 @@ def main() -> None:
             "--url",
             WOO_URL,
             "--consumer-key",
-            "ck_demo",
+            "ck_2f8b4d1a7c3e9f5b0d6a2c8e4f1b7d3a9c5e0f6b",
             "--consumer-secret",
-            "cs_demo",
+            "cs_7a3e9c5f1b8d2a6e0c4f8b3d7a1e5c9f2b6d0a4e",
             "--webhook-secret",
             WOO_SECRET,
             env=env,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
+from plugin.credential_rules import check_credentials
 from plugin.errors import InvalidInput, NotFound
 from plugin.storage.credentials import CredentialBox
 from plugin.storage.models import Shop
@@ -59,7 +60,11 @@ def add_shop(
     api_url: str | None = None,
     api_version: str | None = None,
 ) -> int:
-    """Register a shop with its credentials sealed; refuse a second one for the same store."""
+    """Register a shop with its credentials sealed; refuse a second one for the same store.
+
+    Credentials that cannot be real (empty, trivially short) are refused first.
+    """
+    check_credentials(platform, credentials)
     now = clock_of(session).now()
     shop_id = insert_new(
         session,
@@ -118,6 +123,7 @@ def connect_shop(
     api_version: str | None = None,
 ) -> int:
     """Register a shop, or give a known one new credentials and reactivate it; return its id."""
+    check_credentials(platform, credentials)
     shop = find_shop(session, platform, domain=domain)
     if shop is None:
         return add_shop(

@@ -30,6 +30,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHOPIFY_SECRET = "shpss_test_client_secret_0123456789"
 SHOPIFY_DOMAIN = "amends-demo.myshopify.com"
 WOO_SECRET = "hk7Qv2Lr9XwT4mZp8sNc3YbF6dJu1GeA"  # the observed store's webhook 1 secret
+# Credentials shaped as the platforms issue them (shpat_ + 32 hex; ck_/cs_ + 40 hex).
+SHOPIFY_TOKEN = "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"
+WOO_CONSUMER_KEY = "ck_4a7f1c9e2b8d3f6a0c5e9b1d7f2a4c8e6b0d3f9a"
+WOO_CONSUMER_SECRET = "cs_9e2c6a1f8b4d0e7c3a5f9b2d6e1c8a4f0b7d3e5c"
 # Every test runs at this moment, whatever the date: the same one the sandbox stores start at.
 TEST_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("AMENDS_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
@@ -152,11 +156,11 @@ def make_shop(runtime: Runtime) -> Callable[..., int]:
 
     def make(platform: str = "shopify", domain: str = SHOPIFY_DOMAIN, **credentials: str) -> int:
         defaults = (
-            {"access_token": "shpat_test"}
+            {"access_token": SHOPIFY_TOKEN}
             if platform == "shopify"
             else {
-                "consumer_key": "ck_test",
-                "consumer_secret": "cs_test",
+                "consumer_key": WOO_CONSUMER_KEY,
+                "consumer_secret": WOO_CONSUMER_SECRET,
                 "webhook_secret": WOO_SECRET,
             }
         )

@@ -18,7 +18,7 @@ import requests
 
 from plugin.app import create_app
 from plugin.runtime import build_runtime
-from tests.conftest import SHOPIFY_SECRET, fixture_bytes, shopify_headers
+from tests.conftest import SHOPIFY_SECRET, SHOPIFY_TOKEN, fixture_bytes, shopify_headers
 from tests.helpers import inbox_count
 
 ORDER = fixture_bytes("shopify/orders_create.json")
@@ -98,7 +98,15 @@ def free_port() -> int:
 @pytest.fixture
 def served(tmp_path, settings_overrides, cli, runtime) -> Iterator[str]:
     """Run `amends serve` (2 workers) for an installed shop; yield its URL."""
-    cli("shops", "add", "shopify", "--domain", "amends-demo.myshopify.com", "--access-token", "t")
+    cli(
+        "shops",
+        "add",
+        "shopify",
+        "--domain",
+        "amends-demo.myshopify.com",
+        "--access-token",
+        SHOPIFY_TOKEN,
+    )
     port = free_port()
     env = os.environ | {f"AMENDS_{k.upper()}": str(v) for k, v in settings_overrides.items()}
     env["AMENDS_INSTANCE_PATH"] = str(tmp_path / "instance")

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import select
 
 from plugin.storage.models import Shop
+from tests.conftest import SHOPIFY_TOKEN, WOO_CONSUMER_KEY, WOO_CONSUMER_SECRET, WOO_SECRET
 
 
 def test_shops_add_shopify_prints_the_new_id_last_and_lists_it(cli):
@@ -17,7 +18,7 @@ def test_shops_add_shopify_prints_the_new_id_last_and_lists_it(cli):
         "--domain",
         "Tienda-Lucia.myshopify.com",
         "--access-token",
-        "shpat_abc",
+        SHOPIFY_TOKEN,
     )
 
     assert result.exit_code == 0, result.output
@@ -43,11 +44,11 @@ def test_shops_add_woocommerce_says_where_webhooks_go_even_when_the_store_is_dow
         "--url",
         "http://127.0.0.1:9/Store/",
         "--consumer-key",
-        "ck_1",
+        WOO_CONSUMER_KEY,
         "--consumer-secret",
-        "cs_1",
+        WOO_CONSUMER_SECRET,
         "--webhook-secret",
-        "whsec",
+        WOO_SECRET,
     )
 
     assert result.exit_code == 0, result.output
@@ -67,27 +68,29 @@ def test_credentials_are_encrypted_at_rest(cli, runtime):
         "--url",
         "https://shop.example/",
         "--consumer-key",
-        "ck_visible",
+        "ck_visible_0123456789abcdef0123456789abcdef",
         "--consumer-secret",
-        "cs_visible",
+        "cs_visible_0123456789abcdef0123456789abcdef",
         "--webhook-secret",
-        "whsec_visible",
+        "whsec_visible_0123456789",
     )
 
     with runtime.database.transaction() as session:
         stored = session.scalars(select(Shop)).one().credentials
     assert b"visible" not in stored
     assert runtime.credentials.open(stored) == {
-        "consumer_key": "ck_visible",
-        "consumer_secret": "cs_visible",
-        "webhook_secret": "whsec_visible",
+        "consumer_key": "ck_visible_0123456789abcdef0123456789abcdef",
+        "consumer_secret": "cs_visible_0123456789abcdef0123456789abcdef",
+        "webhook_secret": "whsec_visible_0123456789",
     }
 
 
 def test_a_second_registration_of_the_same_store_is_refused(cli):
-    cli("shops", "add", "shopify", "--domain", "a.myshopify.com", "--access-token", "t")
+    cli("shops", "add", "shopify", "--domain", "a.myshopify.com", "--access-token", SHOPIFY_TOKEN)
 
-    again = cli("shops", "add", "shopify", "--domain", "a.myshopify.com", "--access-token", "t")
+    again = cli(
+        "shops", "add", "shopify", "--domain", "a.myshopify.com", "--access-token", SHOPIFY_TOKEN
+    )
 
     assert again.exit_code == 1
     assert again.output == "Error: a shopify shop for a.myshopify.com is registered already\n"
@@ -96,7 +99,7 @@ def test_a_second_registration_of_the_same_store_is_refused(cli):
 def test_bad_input_is_one_line_and_a_non_zero_exit(cli):
     for args, message in [
         (
-            ("shops", "add", "shopify", "--domain", "evil.com", "--access-token", "t"),
+            ("shops", "add", "shopify", "--domain", "evil.com", "--access-token", SHOPIFY_TOKEN),
             "Error: --domain must look like SHOP.myshopify.com, got 'evil.com'\n",
         ),
         (
@@ -107,7 +110,7 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(cli):
                 "--domain",
                 "shop.myshopify.com.evil.com",
                 "--access-token",
-                "t",
+                SHOPIFY_TOKEN,
             ),
             "Error: --domain must look like SHOP.myshopify.com, "
             "got 'shop.myshopify.com.evil.com'\n",
@@ -120,11 +123,11 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(cli):
                 "--url",
                 "ftp://x",
                 "--consumer-key",
-                "k",
+                WOO_CONSUMER_KEY,
                 "--consumer-secret",
-                "s",
+                WOO_CONSUMER_SECRET,
                 "--webhook-secret",
-                "w",
+                WOO_SECRET,
             ),
             "Error: --url must be an http(s) URL, got 'ftp://x'\n",
         ),

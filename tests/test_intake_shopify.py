@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -83,6 +84,23 @@ def test_previous_client_secret_is_accepted_during_rotation(shopify_shop, client
 
     assert (old.status_code, new.status_code, neither.status_code) == (200, 200, 401)
     assert inbox_count(runtime) == 2
+
+
+def test_without_an_app_secret_no_delivery_is_accepted_and_the_log_says_why(
+    shopify_shop, client, runtime, caplog
+):
+    runtime.settings = dataclasses.replace(runtime.settings, shopify_api_secret="")
+
+    response = client.post(
+        "/webhooks/shopify", data=ORDER, headers=shopify_headers(ORDER, "orders/create", secret="")
+    )
+
+    reason = "no app secret is configured: set SHOPIFY_API_SECRET to the app's client secret"
+    assert (response.status_code, response.json["message"]) == (401, reason)
+    assert inbox_count(runtime) == 0
+    assert [(r.msg, r.reason) for r in caplog.records if r.name == "amends.webhooks"] == [
+        ("webhooks.shopify.no-secret", reason)
+    ]
 
 
 def test_lowercased_http2_header_names_are_read(shopify_shop, client, runtime):

@@ -15,8 +15,14 @@ from sqlalchemy import func, select
 from connectors.signing import sign
 from plugin import worker
 from plugin.orders.snapshot import find_order
-from plugin.storage.models import Order
-from tests.conftest import WOO_SECRET, observed_woo_delivery, woo_headers
+from plugin.storage.models import Order, Shop
+from tests.conftest import (
+    WOO_CONSUMER_KEY,
+    WOO_CONSUMER_SECRET,
+    WOO_SECRET,
+    observed_woo_delivery,
+    woo_headers,
+)
 from tests.helpers import inbox_count, inbox_rows
 
 ORDER_HEADERS, ORDER = observed_woo_delivery("005")  # order.created for order 12
@@ -254,6 +260,42 @@ def test_rejections_answer_with_a_reason_and_write_nothing(
     assert response.status_code == status
     assert response.json["message"] == reason
     assert inbox_count(runtime) == 0
+
+
+def test_a_shop_stored_without_a_webhook_secret_takes_no_delivery_not_even_one_signed_with_it(
+    client, runtime, caplog
+):
+    # As a shop added before credentials were checked may still be stored.
+    with runtime.database.transaction() as session:
+        shop = Shop(
+            platform="woocommerce",
+            domain="http://127.0.0.1:8080/",
+            status="active",
+            credentials=runtime.credentials.seal(
+                {
+                    "consumer_key": WOO_CONSUMER_KEY,
+                    "consumer_secret": WOO_CONSUMER_SECRET,
+                    "webhook_secret": "",
+                }
+            ),
+        )
+        session.add(shop)
+        session.flush()
+        shop_id = shop.id
+
+    response = client.post(
+        url(shop_id), data=ORDER, headers=woo_headers(ORDER, "order.created", secret="")
+    )
+
+    reason = (
+        f"no webhook secret is stored for shop {shop_id}: "
+        f"set one with `amends shops update {shop_id} --webhook-secret W`"
+    )
+    assert (response.status_code, response.json["message"]) == (401, reason)
+    assert inbox_count(runtime) == 0
+    assert [(r.msg, r.reason) for r in caplog.records if r.name == "amends.webhooks"] == [
+        ("webhooks.woocommerce.no-secret", reason)
+    ]
 
 
 def test_an_unknown_shop_id_is_404_and_writes_nothing(woo_shop, client, runtime):

@@ -33,3 +33,11 @@ def test_amends_accepts_exactly_the_known_signature(body, secret, expected):
     assert signing.signature_valid(body, expected, [secret])
     assert not signing.signature_valid(body + b" ", expected, [secret])
     assert not signing.signature_valid(body, expected, [secret + "x"])
+
+
+def test_an_empty_secret_matches_nothing_not_even_a_body_signed_with_it():
+    body, secret = VECTORS[0][0], VECTORS[0][1]
+
+    assert not signing.signature_valid(body, signing.sign(body, ""), [""])
+    assert not signing.signature_valid(body, signing.sign(body, ""), ["", secret])
+    assert signing.signature_valid(body, signing.sign(body, secret), ["", secret])

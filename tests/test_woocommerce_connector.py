@@ -403,6 +403,38 @@ def test_a_read_only_key_is_refused(amends, runtime, store, cli):
     assert json.loads(cli("shops", "list", "--json").stdout) == []
 
 
+def test_a_key_pair_that_cannot_be_real_is_refused_so_the_store_deletes_it(
+    amends, runtime, store, cli, caplog
+):
+    start = requests.get(
+        f"{runtime.settings.public_url}/admin/connect/woocommerce",
+        params={"store_url": store.url},
+        allow_redirects=False,
+        timeout=5,
+    )
+    state = dict(parse_qsl(urlsplit(start.headers["Location"]).query))["user_id"]
+
+    response = requests.post(
+        f"{runtime.settings.public_url}/admin/connect/woocommerce/callback",
+        json={
+            "key_id": 1,
+            "user_id": state,
+            "consumer_key": "ck_x",
+            "consumer_secret": "cs_x",
+            "key_permissions": "read_write",
+        },
+        timeout=5,
+    )
+
+    reason = (
+        "the consumer key is too short: at least 10 characters, got 4; "
+        "WooCommerce issues ck_ followed by 40 hex digits"
+    )
+    assert (response.status_code, response.json()["message"]) == (400, reason)
+    assert json.loads(cli("shops", "list", "--json").stdout) == []
+    assert "admin.connect.woocommerce-keys-refused" in caplog.text
+
+
 def test_a_free_shipping_coupon_warns_when_no_shipping_method_takes_coupons():
     with running_sandbox(free_shipping_requires="min_amount") as store:
         woo = WooClient(store.url, CONSUMER_KEY, CONSUMER_SECRET, timeout=5)

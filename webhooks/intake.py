@@ -38,6 +38,8 @@ class KnownShop:
     id: int
     key: str  # what the delivery key is scoped by: the domain, or the shop id
     secrets: Sequence[str]
+    # Why there may be no secret, and what to set: said when a delivery cannot be checked.
+    no_secret: str = "no secret to check its signature with is configured"
 
 
 def reject(platform: str, status: int, slug: str, reason: str, **context: object) -> NoReturn:
@@ -122,6 +124,8 @@ def accept(
 ) -> ResponseReturnValue:
     """Run the pipeline from the signature on, for a delivery to a known shop."""
     platform = connector.platform
+    if not any(shop.secrets):
+        reject(platform, 401, "no-secret", shop.no_secret, shop=shop.id)
     if not delivery.signature:
         reject(platform, 400, "unsigned", "missing signature header", shop=shop.id)
     if not connector.signature_valid(body, delivery.signature, shop.secrets):

@@ -43,7 +43,12 @@ def _shopify_shop(runtime: Runtime, domain: str | None) -> KnownShop | None:
         shop = find_shop(session, "shopify", domain=domain)
     if shop is None:
         return None
-    return KnownShop(shop.id, shop.domain, runtime.settings.shopify_webhook_secrets)
+    return KnownShop(
+        shop.id,
+        shop.domain,
+        runtime.settings.shopify_webhook_secrets,
+        no_secret="no app secret is configured: set SHOPIFY_API_SECRET to the app's client secret",
+    )
 
 
 def _woocommerce_shop(runtime: Runtime, shop_id: int) -> KnownShop | None:
@@ -51,8 +56,14 @@ def _woocommerce_shop(runtime: Runtime, shop_id: int) -> KnownShop | None:
         shop = find_shop(session, "woocommerce", shop_id=shop_id)
         if shop is None:
             return None
-        secret = runtime.credentials.open(shop.credentials)["webhook_secret"]
-    return KnownShop(shop.id, str(shop.id), (secret,))
+        secret = runtime.credentials.open(shop.credentials).get("webhook_secret")
+    return KnownShop(
+        shop.id,
+        str(shop.id),
+        (secret,) if secret else (),
+        no_secret=f"no webhook secret is stored for shop {shop.id}: set one with "
+        f"`amends shops update {shop.id} --webhook-secret W`",
+    )
 
 
 @bp.route("/shopify", methods=["POST"])
