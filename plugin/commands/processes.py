@@ -28,7 +28,13 @@ from plugin.commands.support import parse_time, print_json, runtime
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader instead")
 def serve(host: str, port: int, workers: int, threads: int, debug: bool) -> None:
     """Serve webhooks, the admin panel, OAuth and /healthz."""
-    runtime()  # fail early, before forking, if settings or schema are wrong
+    settings = runtime().settings  # fail early, before forking, if settings or schema are wrong
+    if not settings.shopify_api_secret:
+        click.echo(
+            "warning: SHOPIFY_API_SECRET is not set, so every Shopify webhook is refused (401) "
+            "and Shopify installs fail; set it to the app's client secret",
+            err=True,
+        )
     if debug:
         from plugin.app import create_app
 
