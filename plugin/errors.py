@@ -13,6 +13,10 @@ class ConfigurationError(AmendsError):
     """A setting is missing or malformed; fix the configuration and start again."""
 
 
+class AddressInUse(AmendsError):
+    """Another server listens on the address; stop it or choose another."""
+
+
 class StorageUnavailable(AmendsError):
     """The database cannot be reached or written right now; try again shortly."""
 
