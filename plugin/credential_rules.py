@@ -82,3 +82,12 @@ def check_credentials(platform: str, credentials: Mapping[str, object]) -> None:
         raise InvalidInput(f"unknown platform {platform!r}; use one of {', '.join(REQUIRED)}")
     for name in REQUIRED[platform]:
         RULES[name].check(credentials.get(name))
+
+
+def check_changes(platform: str, changes: Mapping[str, object]) -> None:
+    """Refuse changed credentials unless each is one its platform uses, and usable."""
+    for name, value in changes.items():
+        if name not in REQUIRED.get(platform, ()):
+            label = RULES[name].label if name in RULES else name
+            raise InvalidInput(f"a {platform} shop has no {label} to change")
+        RULES[name].check(value)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
-from plugin.credential_rules import check_credentials
+from plugin.credential_rules import check_changes, check_credentials
 from plugin.errors import InvalidInput, NotFound
 from plugin.storage.credentials import CredentialBox
 from plugin.storage.models import Shop
@@ -140,6 +140,48 @@ def connect_shop(
     shop.api_version = api_version or shop.api_version
     shop.status = ACTIVE
     return shop.id
+
+
+# What a credential's replacement makes meaningless: the expiry and refresh token of
+# the grant an access token came from (a refresh would swap the new token for one of
+# the old grant), the id of the WooCommerce key a consumer key was.
+_STALE_WITH = {"access_token": ("expires_at", "refresh_token"), "consumer_key": ("key_id",)}
+
+
+def update_credentials(
+    session: Session, box: CredentialBox, shop_id: int, changes: dict[str, str]
+) -> list[str]:
+    """Replace some of a shop's credentials, checked as a new shop's are; return their names.
+
+    A new webhook secret does not reach the store by itself being stored: WooCommerce
+    signs with the secret its webhooks hold until they are updated (woocommerce.md,
+    "Observed again"). So the secret it replaces is kept as `previous_webhook_secret`
+    and deliveries signed with either are accepted (webhooks/views.py). Bringing the
+    store's webhooks to the new secret is the WooCommerce upkeep's work; until then
+    both stay valid, and only the newest previous one is kept.
+    """
+    shop = session.get(Shop, shop_id)
+    if shop is None:
+        raise NotFound(f"no shop with id {shop_id}")
+    if not changes:
+        raise InvalidInput("nothing to change: give the credentials or secret to replace")
+    if ("consumer_key" in changes) != ("consumer_secret" in changes):
+        raise InvalidInput("a consumer key and its secret go together: give both")
+    if shop.platform == "shopify" and "webhook_secret" in changes:
+        raise InvalidInput(
+            "Shopify signs every shop's webhooks with the app's client secret: "
+            "set SHOPIFY_API_SECRET (and SHOPIFY_API_SECRET_PREVIOUS while it changes)"
+        )
+    check_changes(shop.platform, changes)
+    old = box.open(shop.credentials)
+    new = old | changes
+    if old.get("webhook_secret") and new["webhook_secret"] != old["webhook_secret"]:
+        new["previous_webhook_secret"] = old["webhook_secret"]
+    for name in changes:
+        for stale in _STALE_WITH.get(name, ()):
+            new.pop(stale, None)
+    shop.credentials = box.seal(new)
+    return sorted(changes)
 
 
 REFRESH_MARGIN_SECONDS = 300

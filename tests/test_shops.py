@@ -1,4 +1,4 @@
-"""Shops: credentials that cannot be real are refused wherever a shop is made."""
+"""Shops: credentials checked wherever a shop is made, and rotated by `shops update`."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from plugin.shops import add_shop, connect_shop, shop_credentials
 from plugin.storage.models import Shop
 from tests.conftest import (
     SHOPIFY_DOMAIN,
+    SHOPIFY_TOKEN,
     WOO_CONSUMER_KEY,
     WOO_CONSUMER_SECRET,
     WOO_SECRET,
+    woo_headers,
 )
+from tests.helpers import inbox_count
 
 WOO_URL = "http://127.0.0.1:9/"  # nothing listens there: the store is unreachable
 NEW_SECRET = "Zr4Tq8Wm2Xp6Ls0Kd3Fh7Jb1Nc5Vg9Ya"
@@ -166,3 +169,141 @@ def test_reconnecting_a_known_store_with_unusable_keys_keeps_the_keys_it_had(run
         )
 
     assert stored_credentials(runtime, shop_id) == before
+
+
+# --- shops update ---------------------------------------------------------------------
+
+
+def test_a_new_webhook_secret_is_accepted_and_the_previous_one_too_until_the_store_has_it(
+    cli, client, runtime, make_shop
+):
+    shop_id = make_shop("woocommerce", domain=WOO_URL)
+
+    result = cli("shops", "update", str(shop_id), "--webhook-secret", NEW_SECRET)
+
+    assert (result.exit_code, result.output) == (0, "updated shop 1: webhook secret\n")
+    assert stored_credentials(runtime, shop_id) == {
+        "consumer_key": WOO_CONSUMER_KEY,
+        "consumer_secret": WOO_CONSUMER_SECRET,
+        "webhook_secret": NEW_SECRET,
+        "previous_webhook_secret": WOO_SECRET,
+    }
+    answers = [
+        client.post(
+            f"/webhooks/woocommerce/{shop_id}",
+            data=body,
+            headers=woo_headers(body, "order.updated", secret=secret),
+        ).status_code
+        for body, secret in [
+            (b'{"id": 1}', WOO_SECRET),
+            (b'{"id": 2}', NEW_SECRET),
+            (b'{"id": 3}', "Qn8Bv3Xc6Zm1Lk4Jh7Gf0Ds2Ap5Wo9Ei"),
+        ]
+    ]
+    assert answers == [200, 200, 401]
+    assert inbox_count(runtime) == 2
+
+
+def test_a_new_shopify_token_replaces_the_old_grant_and_its_refresh_token(cli, runtime, make_shop):
+    shop_id = make_shop(
+        access_token="shpat_00000000000000000000000000000000",
+        scope="read_orders,write_discounts",
+        expires_at="2026-11-23T10:00:00+00:00",
+        refresh_token="shprt_11111111111111111111111111111111",
+    )
+
+    result = cli("shops", "update", str(shop_id), "--access-token", SHOPIFY_TOKEN)
+
+    assert (result.exit_code, result.output) == (0, "updated shop 1: access token\n")
+    assert stored_credentials(runtime, shop_id) == {
+        "access_token": SHOPIFY_TOKEN,
+        "scope": "read_orders,write_discounts",
+    }
+
+
+def test_a_new_woocommerce_key_pair_replaces_the_old_one(cli, runtime, make_shop):
+    shop_id = make_shop("woocommerce", domain=WOO_URL, key_id="7")
+    key, secret = "ck_" + "a1" * 20, "cs_" + "b2" * 20
+
+    result = cli(
+        "shops", "update", str(shop_id), "--consumer-key", key, "--consumer-secret", secret
+    )
+
+    assert (result.exit_code, result.output) == (
+        0,
+        "updated shop 1: consumer key, consumer secret\n",
+    )
+    assert stored_credentials(runtime, shop_id) == {
+        "consumer_key": key,
+        "consumer_secret": secret,
+        "webhook_secret": WOO_SECRET,
+    }
+
+
+@pytest.mark.parametrize(
+    ("platform", "options", "message"),
+    [
+        (
+            "woocommerce",
+            ["--consumer-key", "ck_" + "a1" * 20],
+            "a consumer key and its secret go together: give both",
+        ),
+        (
+            "woocommerce",
+            ["--access-token", SHOPIFY_TOKEN],
+            "a woocommerce shop has no access token to change",
+        ),
+        (
+            "shopify",
+            ["--webhook-secret", NEW_SECRET],
+            "Shopify signs every shop's webhooks with the app's client secret: set "
+            "SHOPIFY_API_SECRET (and SHOPIFY_API_SECRET_PREVIOUS while it changes)",
+        ),
+        (
+            "shopify",
+            ["--consumer-key", WOO_CONSUMER_KEY, "--consumer-secret", WOO_CONSUMER_SECRET],
+            "a shopify shop has no consumer key to change",
+        ),
+        (
+            "woocommerce",
+            ["--webhook-secret", ""],
+            f"the webhook secret is missing; {WEBHOOK_SECRET_NEEDED}",
+        ),
+        (
+            "shopify",
+            ["--access-token", "t"],
+            f"the access token is too short: at least 16 characters, got 1; {SHOPIFY_TOKEN_NEEDED}",
+        ),
+    ],
+    ids=[
+        "key-alone",
+        "token-for-woocommerce",
+        "webhook-secret-for-shopify",
+        "key-pair-for-shopify",
+        "empty-webhook-secret",
+        "short-token",
+    ],
+)
+def test_an_update_that_cannot_apply_is_refused_and_changes_nothing(
+    cli, runtime, make_shop, platform, options, message
+):
+    shop_id = make_shop(platform, domain=WOO_URL) if platform == "woocommerce" else make_shop()
+    before = stored_credentials(runtime, shop_id)
+
+    result = cli("shops", "update", str(shop_id), *options)
+
+    assert (result.exit_code, result.output) == (1, f"Error: {message}\n")
+    assert stored_credentials(runtime, shop_id) == before
+
+
+def test_an_update_of_an_unknown_shop_or_of_nothing_says_so(cli, make_shop):
+    shop_id = make_shop()
+
+    unknown = cli("shops", "update", "9", "--access-token", SHOPIFY_TOKEN)
+    nothing = cli("shops", "update", str(shop_id))
+
+    assert (unknown.exit_code, unknown.output) == (1, "Error: no shop with id 9\n")
+    assert nothing.exit_code == 2
+    assert nothing.output.endswith(
+        "Error: give --access-token, --consumer-key with --consumer-secret, or --webhook-secret\n"
+    )

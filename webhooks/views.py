@@ -56,11 +56,14 @@ def _woocommerce_shop(runtime: Runtime, shop_id: int) -> KnownShop | None:
         shop = find_shop(session, "woocommerce", shop_id=shop_id)
         if shop is None:
             return None
-        secret = runtime.credentials.open(shop.credentials).get("webhook_secret")
+        credentials = runtime.credentials.open(shop.credentials)
+    # The previous secret stays valid while the store's webhooks still sign with it
+    # (plugin.shops.update_credentials).
+    secrets = (credentials.get("webhook_secret"), credentials.get("previous_webhook_secret"))
     return KnownShop(
         shop.id,
         str(shop.id),
-        (secret,) if secret else (),
+        tuple(secret for secret in secrets if secret),
         no_secret=f"no webhook secret is stored for shop {shop.id}: set one with "
         f"`amends shops update {shop.id} --webhook-secret W`",
     )

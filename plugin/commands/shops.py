@@ -1,4 +1,4 @@
-"""`amends shops add|list`."""
+"""`amends shops add|list|update`."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from connectors.shopify.consts import API_VERSION, SHOP_DOMAIN
 from plugin.commands.support import print_json, print_table, runtime
 from plugin.errors import InvalidInput, PlatformError
 from plugin.services import Runtime
-from plugin.shops import add_shop, list_shops, store_url
+from plugin.shops import add_shop, list_shops, store_url, update_credentials
 from plugin.storage.models import Shop
 from plugin.sync import register_webhooks, webhook_url
 
 
 @click.group()
 def shops() -> None:
-    """Register and list the stores Amends serves."""
+    """Register, list and update the stores Amends serves."""
 
 
 @shops.group("add")
@@ -105,6 +105,32 @@ def list_command(as_json: bool) -> None:
         ["id", "platform", "domain", "status"],
         [[v.id, v.platform, v.domain, v.status] for v in views],
     )
+
+
+@shops.command("update")
+@click.argument("shop_id", type=int)
+@click.option("--access-token", help="a Shopify shop's new Admin API access token")
+@click.option(
+    "--consumer-key", help="a WooCommerce shop's new consumer key (with --consumer-secret)"
+)
+@click.option("--consumer-secret", help="the new consumer key's secret")
+@click.option("--webhook-secret", help="a WooCommerce shop's new webhook secret")
+def update_command(shop_id: int, **options: str | None) -> None:
+    """Replace a store's credentials or webhook secret.
+
+    A WooCommerce store signs with the webhook secret its webhooks hold until the
+    upkeep job (`amends scheduler`) updates them; deliveries signed with the
+    previous secret are accepted until then.
+    """
+    changes = {name: value for name, value in options.items() if value is not None}
+    if not changes:
+        raise click.UsageError(
+            "give --access-token, --consumer-key with --consumer-secret, or --webhook-secret"
+        )
+    rt = runtime()
+    with rt.database.transaction() as session:
+        changed = update_credentials(session, rt.credentials, shop_id, changes)
+    click.echo(f"updated shop {shop_id}: {', '.join(name.replace('_', ' ') for name in changed)}")
 
 
 def register(group: click.Group) -> None:
