@@ -8,14 +8,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.credential_rules import check_changes, check_credentials
 from plugin.errors import InvalidInput, NotFound
 from plugin.storage.credentials import CredentialBox
-from plugin.storage.models import Shop
+from plugin.storage.models import Base, Shop
 from plugin.storage.upsert import insert_new
 
 ACTIVE = "active"
@@ -182,6 +182,44 @@ def update_credentials(
             new.pop(stale, None)
     shop.credentials = box.seal(new)
     return sorted(changes)
+
+
+def _owned_rows(shop_id: int) -> dict[Table, ColumnElement[bool]]:
+    """Return, for each table whose rows a shop owns, the condition that picks the shop's.
+
+    Ownership is what the schema says: a foreign key with ON DELETE CASCADE to the
+    shop, or to a row the shop owns (an incident's timeline).
+    """
+    owned: dict[Table, ColumnElement[bool]] = {Shop.__table__: Shop.__table__.c.id == shop_id}
+    for table in Base.metadata.sorted_tables:  # parents before children
+        for key in table.foreign_keys:
+            parent = key.column.table
+            if table not in owned and parent in owned and key.ondelete == "CASCADE":
+                owned[table] = key.parent.in_(select(key.column).where(owned[parent]))
+    del owned[Shop.__table__]
+    return owned
+
+
+def shop_belongings(session: Session, shop_id: int) -> dict[str, int]:
+    """Count, table by table, the rows that go when the shop goes."""
+    return {
+        table.name: session.scalar(select(func.count()).select_from(table).where(condition))
+        for table, condition in _owned_rows(shop_id).items()
+    }
+
+
+def remove_shop(session: Session, shop_id: int) -> tuple[ShopView, dict[str, int]]:
+    """Delete a shop and everything it owns; return what it was and what went with it.
+
+    The database deletes the owned rows (ON DELETE CASCADE), in the same transaction.
+    """
+    shop = session.get(Shop, shop_id)
+    if shop is None:
+        raise NotFound(f"no shop with id {shop_id}")
+    view, belongings = ShopView.of(shop), shop_belongings(session, shop_id)
+    session.execute(delete(Shop).where(Shop.id == shop_id))
+    session.expunge(shop)
+    return view, belongings
 
 
 REFRESH_MARGIN_SECONDS = 300

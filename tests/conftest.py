@@ -134,9 +134,14 @@ def cli_with(
         env = {f"AMENDS_{k.upper()}": str(v) for k, v in settings.items()}
         env["AMENDS_INSTANCE_PATH"] = str(tmp_path / "instance")
 
-        def invoke(*args: str) -> Any:
+        def invoke(*args: str, input: str | None = None) -> Any:
             return CliRunner().invoke(
-                main, list(args), env=env, catch_exceptions=False, obj={"clock": clock}
+                main,
+                list(args),
+                input=input,
+                env=env,
+                catch_exceptions=False,
+                obj={"clock": clock},
             )
 
         return invoke

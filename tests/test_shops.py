@@ -1,4 +1,5 @@
-"""Shops: credentials checked wherever a shop is made, and rotated by `shops update`."""
+"""Shops: credentials checked wherever a shop is made, rotated by `shops update`, and
+`shops remove` taking with it everything the shop owns."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from plugin.errors import InvalidInput
-from plugin.shops import add_shop, connect_shop, shop_credentials
-from plugin.storage.models import Shop
+from plugin.shops import add_shop, connect_shop, shop_belongings, shop_credentials
+from plugin.storage.models import InboxDelivery, Incident, Order, Shop, TimelineEntry
 from tests.conftest import (
     SHOPIFY_DOMAIN,
     SHOPIFY_TOKEN,
+    TEST_NOW,
     WOO_CONSUMER_KEY,
     WOO_CONSUMER_SECRET,
     WOO_SECRET,
@@ -307,3 +309,82 @@ def test_an_update_of_an_unknown_shop_or_of_nothing_says_so(cli, make_shop):
     assert nothing.output.endswith(
         "Error: give --access-token, --consumer-key with --consumer-secret, or --webhook-secret\n"
     )
+
+
+# --- shops remove -----------------------------------------------------------------------
+
+
+def give_history(runtime, shop_id: int, timeline_entries: int) -> None:
+    """Store a delivery, an order and an incident with its timeline for the shop."""
+    with runtime.database.transaction() as session:
+        session.add(
+            InboxDelivery(
+                platform="shopify",
+                shop_id=shop_id,
+                topic="orders/create",
+                delivery_key=f"delivery-of-{shop_id}",
+                headers={},
+                body=b"{}",
+                status="done",
+                attempts=1,
+            )
+        )
+        session.add(Order(shop_id=shop_id, platform_order_id="1042", name="#1042"))
+        incident = Incident(shop_id=shop_id, platform_order_id="1042", kind="manual", status="open")
+        session.add(incident)
+        session.flush()
+        for n in range(timeline_entries):
+            session.add(TimelineEntry(incident_id=incident.id, at=TEST_NOW, type=f"note-{n}"))
+
+
+def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, runtime, make_shop):
+    removed, kept = make_shop(), make_shop("woocommerce", domain=WOO_URL)
+    give_history(runtime, removed, timeline_entries=2)
+    give_history(runtime, kept, timeline_entries=3)
+
+    result = cli("shops", "remove", str(removed), "--yes")
+
+    assert (result.exit_code, result.output) == (
+        0,
+        f"removed shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
+        "(inbox: 1, incidents: 1, orders: 1, incident_timeline: 2)\n",
+    )
+    assert [shop["id"] for shop in json.loads(cli("shops", "list", "--json").stdout)] == [kept]
+    with runtime.database.transaction() as session:
+        assert shop_belongings(session, removed) == {
+            "inbox": 0,
+            "incidents": 0,
+            "orders": 0,
+            "incident_timeline": 0,
+        }
+        assert shop_belongings(session, kept) == {
+            "inbox": 1,
+            "incidents": 1,
+            "orders": 1,
+            "incident_timeline": 3,
+        }
+
+
+def test_remove_asks_first_and_a_no_keeps_everything(cli, runtime, make_shop):
+    shop_id = make_shop()
+    give_history(runtime, shop_id, timeline_entries=1)
+
+    declined = cli("shops", "remove", str(shop_id), input="n\n")
+    confirmed = cli("shops", "remove", str(shop_id), input="y\n")
+
+    question = (
+        f"Remove shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
+        "(inbox: 1, incidents: 1, orders: 1, incident_timeline: 1)? [y/N]: "
+    )
+    assert (declined.exit_code, declined.output) == (1, f"{question}n\nAborted!\n")
+    assert confirmed.exit_code == 0
+    assert confirmed.output.startswith(f"{question}y\nremoved shopify shop 1")
+    assert json.loads(cli("shops", "list", "--json").stdout) == []
+
+
+def test_remove_of_an_unknown_shop_says_so(cli):
+    asked = cli("shops", "remove", "9")
+    forced = cli("shops", "remove", "9", "--yes")
+
+    assert (asked.exit_code, asked.output) == (1, "Error: no shop with id 9\n")
+    assert (forced.exit_code, forced.output) == (1, "Error: no shop with id 9\n")

@@ -1,4 +1,4 @@
-"""`amends shops add|list|update`."""
+"""`amends shops add|list|update|remove`."""
 
 from __future__ import annotations
 
@@ -6,16 +6,23 @@ import click
 
 from connectors.shopify.consts import API_VERSION, SHOP_DOMAIN
 from plugin.commands.support import print_json, print_table, runtime
-from plugin.errors import InvalidInput, PlatformError
+from plugin.errors import InvalidInput, NotFound, PlatformError
 from plugin.services import Runtime
-from plugin.shops import add_shop, list_shops, store_url, update_credentials
+from plugin.shops import (
+    add_shop,
+    list_shops,
+    remove_shop,
+    shop_belongings,
+    store_url,
+    update_credentials,
+)
 from plugin.storage.models import Shop
 from plugin.sync import register_webhooks, webhook_url
 
 
 @click.group()
 def shops() -> None:
-    """Register, list and update the stores Amends serves."""
+    """Register, list, update and remove the stores Amends serves."""
 
 
 @shops.group("add")
@@ -131,6 +138,36 @@ def update_command(shop_id: int, **options: str | None) -> None:
     with rt.database.transaction() as session:
         changed = update_credentials(session, rt.credentials, shop_id, changes)
     click.echo(f"updated shop {shop_id}: {', '.join(name.replace('_', ' ') for name in changed)}")
+
+
+@shops.command("remove")
+@click.argument("shop_id", type=int)
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def remove_command(shop_id: int, yes: bool) -> None:
+    """Remove a store and everything Amends keeps of it: deliveries, orders, incidents.
+
+    The store's own webhooks are left alone: deliveries to a removed shop are
+    answered 404 (WooCommerce disables a webhook after repeated failures; on
+    Shopify, uninstall the app).
+    """
+    rt = runtime()
+    if not yes:
+        with rt.database.transaction() as session:
+            shop = session.get(Shop, shop_id)
+            if shop is None:
+                raise NotFound(f"no shop with id {shop_id}")
+            belongings = _describe(shop_belongings(session, shop_id))
+            question = f"Remove {shop.platform} shop {shop_id} ({shop.domain}) and {belongings}?"
+        click.confirm(question, abort=True)
+    with rt.database.transaction() as session:
+        view, removed = remove_shop(session, shop_id)
+    click.echo(f"removed {view.platform} shop {shop_id} ({view.domain}) and {_describe(removed)}")
+
+
+def _describe(belongings: dict[str, int]) -> str:
+    """Say how many rows of each table belong to a shop."""
+    counts = ", ".join(f"{table}: {count}" for table, count in belongings.items())
+    return f"what belongs to it ({counts})"
 
 
 def register(group: click.Group) -> None:
