@@ -179,6 +179,27 @@ def test_inbox_retry_of_an_unknown_or_pending_delivery_says_why(shopify_shop, po
     assert pending.output == "Error: delivery 1 is already pending; the worker will take it\n"
 
 
+def test_inbox_retry_refuses_a_delivery_that_succeeded_unless_forced(
+    shopify_shop, post_shopify, runtime, cli
+):
+    post_shopify("orders/create", ORDER)
+    assert worker.run_once(runtime) == 1
+
+    refused = cli("inbox", "retry", "1")
+
+    assert (refused.exit_code, refused.output) == (
+        1,
+        "Error: delivery 1 was processed already (done); "
+        "only a failed one is retried (--force to process it again)\n",
+    )
+    assert [(r.status, r.attempts) for r in inbox_rows(runtime)] == [("done", 1)]
+
+    forced = cli("inbox", "retry", "1", "--force")
+
+    assert (forced.exit_code, forced.output) == (0, "delivery 1 requeued\n")
+    assert [(r.status, r.attempts) for r in inbox_rows(runtime)] == [("pending", 0)]
+
+
 @pytest.mark.slow
 def test_two_workers_process_each_of_1000_deliveries_exactly_once(
     database_url, shopify_shop, runtime

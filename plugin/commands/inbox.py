@@ -50,11 +50,12 @@ def list_command(failed: bool, as_json: bool, limit: int) -> None:
 
 @inbox.command("retry")
 @click.argument("delivery_id", type=int)
-def retry_command(delivery_id: int) -> None:
+@click.option("--force", is_flag=True, help="also a delivery processed already (done or ignored)")
+def retry_command(delivery_id: int, force: bool) -> None:
     """Requeue a failed delivery with a fresh set of attempts."""
     rt = runtime()
     with rt.database.transaction() as session:
-        requeue(session, delivery_id)
+        requeue(session, delivery_id, force=force)
     click.echo(f"delivery {delivery_id} requeued")
 
 

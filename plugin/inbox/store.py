@@ -169,13 +169,22 @@ def list_deliveries(
     return list(session.scalars(query))
 
 
-def requeue(session: Session, delivery_id: int) -> InboxDelivery:
-    """Give a failed or ignored delivery a fresh set of attempts, due now."""
+def requeue(session: Session, delivery_id: int, *, force: bool = False) -> InboxDelivery:
+    """Give a failed delivery a fresh set of attempts, due now.
+
+    A delivery processed already (done, or ignored) is processed again only when
+    forced: its events would reach the incidents a second time.
+    """
     delivery = session.get(InboxDelivery, delivery_id)
     if delivery is None:
         raise NotFound(f"no inbox delivery with id {delivery_id}")
     if delivery.status == PENDING:
         raise InvalidInput(f"delivery {delivery_id} is already pending; the worker will take it")
+    if delivery.status != FAILED and not force:
+        raise InvalidInput(
+            f"delivery {delivery_id} was processed already ({delivery.status}); "
+            "only a failed one is retried (--force to process it again)"
+        )
     delivery.status = PENDING
     delivery.attempts = 0
     delivery.next_attempt_at = clock_of(session).now()
