@@ -347,7 +347,7 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
     assert (result.exit_code, result.output) == (
         0,
         f"removed shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, orders: 1, incident_timeline: 2)\n",
+        "(inbox: 1, incidents: 1, orders: 1, incident_sources: 0, incident_timeline: 2)\n",
     )
     assert [shop["id"] for shop in json.loads(cli("shops", "list", "--json").stdout)] == [kept]
     with runtime.database.transaction() as session:
@@ -355,12 +355,14 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
             "inbox": 0,
             "incidents": 0,
             "orders": 0,
+            "incident_sources": 0,
             "incident_timeline": 0,
         }
         assert shop_belongings(session, kept) == {
             "inbox": 1,
             "incidents": 1,
             "orders": 1,
+            "incident_sources": 0,
             "incident_timeline": 3,
         }
 
@@ -374,7 +376,7 @@ def test_remove_asks_first_and_a_no_keeps_everything(cli, runtime, make_shop):
 
     question = (
         f"Remove shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, orders: 1, incident_timeline: 1)? [y/N]: "
+        "(inbox: 1, incidents: 1, orders: 1, incident_sources: 0, incident_timeline: 1)? [y/N]: "
     )
     assert (declined.exit_code, declined.output) == (1, f"{question}n\nAborted!\n")
     assert confirmed.exit_code == 0
