@@ -8,11 +8,15 @@ query twice (in the signed URL and again as `params`). `WooClient` keeps the
 package's URL building and signing and owns the transport: one `requests.Session`
 per shop, a timeout on every call, retries for 5xx and timeouts, and
 WooCommerce's error shape mapped onto the retry-aware error family.
+
+Over http the signed query string holds the consumer key, the nonce and the
+signature, so errors and urllib3's DEBUG lines name the path only.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -39,6 +43,38 @@ USER_AGENT = "Amends/0.1 (+woocommerce connector)"
 MAX_PER_PAGE = 100
 # Gateways in front of WordPress answer these when PHP is down or slow.
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+# Over plain http the query string carries the OAuth consumer key, nonce and signature.
+_QUERY = re.compile(r"\?\S*")
+# urllib3 names the request URL, query included, in these loggers' DEBUG lines.
+URLLIB3_LOGGERS = ("urllib3.connectionpool", "urllib3.poolmanager", "urllib3.util.retry")
+
+
+def path_only(text: str) -> str:
+    """Return `text` with every URL's query string dropped, so no credential is logged."""
+    return _QUERY.sub("", text)
+
+
+class PathOnlyFilter(logging.Filter):
+    """Drop query strings from the arguments of a third-party log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's string arguments; keep the record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                path_only(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
+
+
+def _keep_signed_urls_out_of_urllib3_logs() -> None:
+    """Filter urllib3's loggers once: at DEBUG they would print every signed URL."""
+    for name in URLLIB3_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, PathOnlyFilter) for f in logger.filters):
+            logger.addFilter(PathOnlyFilter())
+
+
+_keep_signed_urls_out_of_urllib3_logs()
 
 
 @dataclass(frozen=True)
@@ -164,12 +200,25 @@ class WooClient:
                 allow_redirects=False,
             )
         except requests.Timeout as error:
-            raise PlatformTimeout(f"{method} {endpoint}: no answer in {self.timeout}s") from error
+            raise PlatformTimeout(
+                f"{method} {endpoint}: no answer in {self.timeout}s"
+            ) from _without_query(error)
         except requests.ConnectionError as error:
-            raise PlatformUnavailable(f"{method} {endpoint}: cannot connect: {error}") from error
+            raise PlatformUnavailable(
+                f"{method} {endpoint}: cannot connect: {path_only(str(error))}"
+            ) from _without_query(error)
         if response.status_code >= 300:
             raise error_from(response, f"{method} {endpoint}")
         return WooResponse(response.status_code, _json(response), response.headers)
+
+
+def _without_query(error: requests.RequestException) -> requests.RequestException:
+    """Return the transport's error as a cause that names the path, not the signed URL.
+
+    requests puts the whole URL in its message ("Max retries exceeded with url:
+    ...?oauth_consumer_key=..."), and a logged traceback prints the cause.
+    """
+    return type(error)(path_only(str(error)))
 
 
 def _json(response: requests.Response) -> Any:
