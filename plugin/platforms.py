@@ -86,7 +86,13 @@ class CouponSpec:
 
 @dataclass(frozen=True)
 class ShippingRefundSpec:
-    """Give back the shipping of an order, or part of it."""
+    """Give back the shipping of an order, or part of it.
+
+    `notify` asks the platform to tell the customer. Shopify honours it;
+    WooCommerce ignores it and e-mails the customer about every refund made
+    through its REST API (unless the merchant turned that e-mail off). Read
+    `ActionResult.customer_notified` to know what happened.
+    """
 
     order_id: str
     idempotency_key: str
@@ -107,8 +113,13 @@ class NoteSpec:
 
 @dataclass(frozen=True)
 class ActionResult:
-    """The platform's reference for what an action made (or found already made)."""
+    """The platform's reference for what an action made (or found already made).
+
+    `customer_notified` says the platform itself tells the customer about it (a
+    refund e-mail, a customer note), so a message of Amends' own would repeat it.
+    """
 
     platform_ref: str
     created: bool
     warnings: tuple[str, ...] = ()
+    customer_notified: bool = False

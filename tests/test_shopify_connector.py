@@ -107,6 +107,20 @@ def test_a_shipping_refund_moves_the_shipping_back_once(sandbox, client):
     ]
 
 
+@pytest.mark.parametrize("notify", [False, True])
+def test_a_shipping_refund_says_whether_shopify_told_the_customer(sandbox, client, notify):
+    spec = ShippingRefundSpec(
+        order_id="5001", idempotency_key="7-shipping", reason="Entrega con retraso", notify=notify
+    )
+
+    first = actions.refund_shipping(client, spec)
+    again = actions.refund_shipping(client, spec)
+
+    told = sandbox.control("GET", "/orders/5001").json()["customer_notified_of_refunds"]
+    assert (first.customer_notified, again.customer_notified) == (notify, notify)
+    assert told == ([int(first.platform_ref.rsplit("/", 1)[-1])] if notify else [])
+
+
 def test_a_note_is_appended_once_and_the_order_tagged(sandbox, client):
     spec = NoteSpec(order_id="5001", idempotency_key="7-opened", text="Amends: incident 7 opened")
 

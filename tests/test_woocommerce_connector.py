@@ -122,6 +122,21 @@ def test_a_shipping_refund_refunds_shipping_and_tax_once(store, client):
     assert refund["shipping_lines"][0]["total"] == "-5.90"
 
 
+def test_a_shipping_refund_says_woocommerce_emailed_the_customer_though_not_asked(store, client):
+    order = place_order(store)
+    spec = ShippingRefundSpec(str(order["id"]), "12-shipping", "Paquete entregado tarde")
+
+    first = actions.refund_shipping(client, spec, api_refund=False)
+    again = actions.refund_shipping(client, spec, api_refund=False)
+
+    assert spec.notify is False
+    assert (first.customer_notified, again.customer_notified) == (True, True)
+    refund_emails = [e for e in store.store.emails if e["template"] == "customer_refunded_order"]
+    assert [(e["to"], e["refund_id"]) for e in refund_emails] == [
+        ("jose@tienda.example", int(first.platform_ref))
+    ]
+
+
 def test_shipping_refunded_by_another_incident_is_not_refunded_twice(store, client):
     order = place_order(store)
     actions.refund_shipping(
@@ -159,6 +174,7 @@ def test_a_customer_note_is_added_once_and_emailed(store, client):
     first, again = actions.add_note(client, spec), actions.add_note(client, spec)
 
     assert (first.created, again.created) == (True, False)
+    assert (first.customer_notified, again.customer_notified) == (True, True)
     notes = [n for n in store.api.get(f"orders/{order['id']}/notes").json() if n["customer_note"]]
     assert [n["note"] for n in notes] == [
         "Hemos recibido tu aviso; lo estamos resolviendo. [ref 12-ack]"

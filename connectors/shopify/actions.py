@@ -84,7 +84,11 @@ def _existing_discount(client: ShopifyClient, code: str) -> str:
 
 
 def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionResult:
-    """Refund the order's shipping (or part of it) through its original payment, once."""
+    """Refund the order's shipping (or part of it) through its original payment, once.
+
+    refundCreate e-mails the customer only with `notify: true`, so the result says
+    they were told exactly when `spec.notify` asked for it.
+    """
     order_id = gid("Order", spec.order_id)
     tag = marker(spec.idempotency_key)
     earlier = client.execute(document("AmendsOrderRefunds"), {"id": order_id})["order"]
@@ -92,7 +96,7 @@ def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionRe
         raise PlatformRejected(f"order {spec.order_id} not found")
     for refund in earlier["refunds"]:
         if tag in (refund.get("note") or ""):
-            return ActionResult(refund["id"], created=False)
+            return ActionResult(refund["id"], created=False, customer_notified=spec.notify)
     order = client.execute(document("AmendsSuggestShippingRefund"), {"id": order_id})["order"]
     if order is None:
         raise PlatformRejected(f"order {spec.order_id} not found")
@@ -114,7 +118,7 @@ def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionRe
     )["refundCreate"]
     if payload.get("userErrors"):
         raise PlatformRejected(_describe(payload["userErrors"]))
-    return ActionResult(payload["refund"]["id"], created=True)
+    return ActionResult(payload["refund"]["id"], created=True, customer_notified=spec.notify)
 
 
 def _transactions(order_id: str, suggested: list[dict], amount: Decimal) -> list[dict[str, Any]]:

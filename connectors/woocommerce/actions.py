@@ -114,13 +114,15 @@ def refund_shipping(
     """Refund the order's shipping lines with their taxes, once.
 
     `api_refund` asks the payment gateway to move the money; record-only (False)
-    is the safe default for gateways that cannot refund.
+    is the safe default for gateways that cannot refund. WooCommerce e-mails the
+    customer about every refund made through REST, whatever `spec.notify` says
+    (woocommerce.md, observed 2026-12-06), so the result says they were told.
     """
     tag = marker(spec.idempotency_key)
     refunds = list(client.paginate(f"orders/{spec.order_id}/refunds"))
     for refund in refunds:
         if tag in (refund.get("reason") or ""):
-            return ActionResult(str(refund["id"]), created=False)
+            return ActionResult(str(refund["id"]), created=False, customer_notified=True)
     order = client.get(f"orders/{spec.order_id}").json
     lines = shipping_refund_lines(order, refunds, spec.amount)
     if not lines:
@@ -139,7 +141,7 @@ def refund_shipping(
             "line_items": lines,
         },
     ).json
-    return ActionResult(str(refund["id"]), created=True)
+    return ActionResult(str(refund["id"]), created=True, customer_notified=True)
 
 
 def refunded_shipping(refunds: list[dict[str, Any]]) -> dict[str, Decimal]:
@@ -198,9 +200,11 @@ def add_note(client: WooClient, spec: NoteSpec) -> ActionResult:
     tag = marker(spec.idempotency_key)
     for note in client.get(f"orders/{spec.order_id}/notes").json:
         if tag in (note.get("note") or ""):
-            return ActionResult(str(note["id"]), created=False)
+            return ActionResult(
+                str(note["id"]), created=False, customer_notified=spec.customer_facing
+            )
     note = client.post(
         f"orders/{spec.order_id}/notes",
         {"note": f"{spec.text} {tag}", "customer_note": spec.customer_facing},
     ).json
-    return ActionResult(str(note["id"]), created=True)
+    return ActionResult(str(note["id"]), created=True, customer_notified=spec.customer_facing)
