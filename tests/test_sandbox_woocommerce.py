@@ -188,13 +188,29 @@ def test_plugin_return_statuses_are_accepted_and_unknown_ones_refused(sandbox):
     assert sandbox.store.orders[order["id"]].status == "return-requested"
 
 
-def test_delete_trashes_like_wordpress_and_force_deletes_for_good(sandbox):
+def test_a_trash_under_hpos_keeps_the_status_and_the_time_and_is_the_last_change(sandbox):
     order = create_observed_order(sandbox)
+    sandbox.freeze("2026-11-23T12:43:58+00:00")
 
-    trashed = sandbox.api.delete(f"orders/{order['id']}")
+    sandbox.api.delete(f"orders/{order['id']}")
+
     after_trash = sandbox.api.get(f"orders/{order['id']}").json()
-    forced = sandbox.api.delete(f"orders/{order['id']}", params={"force": "true"})
-    after_force = sandbox.api.get(f"orders/{order['id']}")
+    assert after_trash["status"] == "trash"
+    assert [(m["key"], m["value"]) for m in after_trash["meta_data"]] == [
+        ("_wp_trash_meta_status", "wc-processing"),
+        ("_wp_trash_meta_time", "1795437838"),
+    ]
+    assert after_trash["date_modified_gmt"] == "2026-11-23T12:43:58"
+
+
+def test_delete_trashes_like_wordpress_and_force_deletes_for_good():
+    with running_sandbox(hpos=False) as sandbox:  # as the store was recorded: posts table
+        order = create_observed_order(sandbox)
+
+        trashed = sandbox.api.delete(f"orders/{order['id']}")
+        after_trash = sandbox.api.get(f"orders/{order['id']}").json()
+        forced = sandbox.api.delete(f"orders/{order['id']}", params={"force": "true"})
+        after_force = sandbox.api.get(f"orders/{order['id']}")
 
     assert trashed.status_code == 200
     assert trashed.json()["status"] == "processing"
@@ -415,6 +431,77 @@ def test_a_note_on_an_unknown_order_is_refused_as_observed(sandbox):
 
     assert (response.status_code, response.json()) == (404, observed_body("ERR-notes-404"))
     assert sandbox.store.notes == {}
+
+
+def test_the_notes_of_an_unknown_order_are_refused_with_the_post_type_in_the_code(sandbox):
+    response = sandbox.api.get("orders/999999/notes")
+
+    assert (response.status_code, response.json()) == (
+        404,
+        {
+            "code": "woocommerce_rest_shop_order_invalid_id",
+            "message": "Invalid order ID.",
+            "data": {"status": 404},
+        },
+    )
+
+
+# --- shipping zones and the REST index ----------------------------------------------------
+
+
+def test_shipping_zones_list_the_rest_of_the_world_first(sandbox):
+    zones = sandbox.api.get("shipping/zones").json()
+
+    assert [(z["id"], z["name"]) for z in zones] == [
+        (0, "Locations not covered by your other zones"),
+        (1, "España"),
+    ]
+    assert zones[0]["_links"]["self"] == [
+        {
+            "href": f"{sandbox.url}/wp-json/wc/v3/shipping/zones/0",
+            "targetHints": {"allow": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
+        }
+    ]
+
+
+@pytest.mark.parametrize("path", ["/wp-json/", "/wp-json"])
+def test_the_rest_index_describes_the_site_to_anyone(sandbox, path):
+    response = requests.get(sandbox.url + path, allow_redirects=False, timeout=10)
+
+    assert response.status_code == 200
+    assert response.headers["Allow"] == "GET"
+    index = response.json()
+    assert list(index) == [
+        "name",
+        "description",
+        "url",
+        "home",
+        "gmt_offset",
+        "timezone_string",
+        "page_for_posts",
+        "page_on_front",
+        "show_on_front",
+        "namespaces",
+        "authentication",
+        "routes",
+        "site_logo",
+        "site_icon",
+        "site_icon_url",
+        "_links",
+    ]
+    assert (index["url"], index["home"], index["gmt_offset"]) == (sandbox.url, sandbox.url, "1")
+    assert (index["namespaces"], index["authentication"]) == (["wc/v3"], [])
+    assert index["routes"]["/wc/v3/orders"] == {
+        "namespace": "wc/v3",
+        "methods": ["GET", "POST"],
+        "endpoints": [{"methods": ["GET"], "args": {}}, {"methods": ["POST"], "args": {}}],
+        "_links": {"self": [{"href": f"{sandbox.url}/wp-json/wc/v3/orders"}]},
+    }
+    assert index["routes"]["/wc/v3/orders/(?P<order_id>[\\d]+)/notes"]["methods"] == [
+        "GET",
+        "POST",
+    ]
+    assert index["_links"] == {"help": [{"href": "https://developer.wordpress.org/rest-api/"}]}
 
 
 # --- coupons ------------------------------------------------------------------------------

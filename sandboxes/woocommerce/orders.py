@@ -317,16 +317,22 @@ def _fire_all(store: SandboxStore, hooks: list[str], arg: Any) -> None:
 
 
 def trash_order(store: SandboxStore, order: Order) -> None:
-    """Move the order to the trash as wp_trash_post() does (meta included, OBSERVED)."""
+    """Move the order to the trash, with the meta its order store keeps for a restore.
+
+    HPOS (OrdersTableDataStore::trash_order) records the status and the time;
+    the posts table (wp_trash_post) adds the slug and the notes' statuses (OBSERVED).
+    Either way the modification time becomes the trash time.
+    """
     now = store.clock.now()
-    comments = {str(n.id): "1" for n in store.notes.values() if n.order_id == order.id}
-    entries = [
+    entries: list[tuple[str, Any]] = [
         ("_wp_trash_meta_status", f"wc-{order.status}"),
         ("_wp_trash_meta_time", str(int(now.timestamp()))),
-        ("_wp_desired_post_slug", f"order-{order.created:%b-%d-%Y-%I%M-%p}".lower()),
     ]
-    if comments:
-        entries.append(("_wp_trash_meta_comments_status", comments))
+    if not store.hpos:
+        entries.append(("_wp_desired_post_slug", f"order-{order.created:%b-%d-%Y-%I%M-%p}".lower()))
+        comments = {str(n.id): "1" for n in store.notes.values() if n.order_id == order.id}
+        if comments:
+            entries.append(("_wp_trash_meta_comments_status", comments))
     order.meta.extend(store.new_meta(key, value) for key, value in entries)
     order.status = "trash"
     order.modified = now

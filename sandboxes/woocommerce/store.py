@@ -102,8 +102,12 @@ class SandboxStore:
         ping_timeout: float = 5.0,
         deliveries_paused: bool = False,
         free_shipping_requires: str = "coupon",
+        hpos: bool = True,
     ) -> None:
         self.lock = threading.RLock()
+        # Orders in WooCommerce's own tables (HPOS), the default since 8.2; False
+        # keeps them in the posts table, as when `woocommerce-observed/` was recorded.
+        self.hpos = hpos
         self.clock = Clock(timedelta(hours=utc_offset_hours))
         self._url = url.rstrip("/") if url else None
         self.currency = currency

@@ -7,6 +7,7 @@ from flask import Blueprint
 from sandboxes.woocommerce.routes import (
     control,
     coupons,
+    index,
     notes,
     orders,
     refunds,
@@ -19,6 +20,7 @@ from sandboxes.woocommerce.routes import (
 def blueprints() -> list[Blueprint]:
     """Return every blueprint the app registers."""
     return [
+        index.bp,
         orders.bp,
         refunds.bp,
         notes.bp,

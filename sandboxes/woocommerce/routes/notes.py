@@ -27,10 +27,14 @@ CREATE_SCHEMA = {
 }
 
 
-def _order(store: SandboxStore, order_id: int) -> Order:
-    return found(
-        store.orders, order_id, "woocommerce_rest_order_invalid_id", message="Invalid order ID."
-    )
+# Listing names the post type in its code; adding, reading and deleting do not
+# (WC_REST_Order_Notes_V1_Controller: get_items vs create_item, get_item, delete_item).
+LIST_MISSING_ORDER = "woocommerce_rest_shop_order_invalid_id"
+MISSING_ORDER = "woocommerce_rest_order_invalid_id"
+
+
+def _order(store: SandboxStore, order_id: int, code: str = MISSING_ORDER) -> Order:
+    return found(store.orders, order_id, code, message="Invalid order ID.")
 
 
 def _note(store: SandboxStore, order: Order, note_id: int) -> Note:
@@ -50,7 +54,7 @@ def list_notes(order_id: int) -> Response:
     )
     require_user("list")
     with store.lock:
-        order = _order(store, order_id)
+        order = _order(store, order_id, LIST_MISSING_ORDER)
         notes = notes_of(store, order.id, args["type"])
         return respond([note_json(store, note, base_url()) for note in notes])
 

@@ -13,6 +13,7 @@ from flask import Blueprint, Response
 
 from sandboxes.woocommerce.context import base_url, current_store, require_user, respond
 from sandboxes.woocommerce.rest import wp_error
+from sandboxes.woocommerce.serializers import ALL_METHODS
 
 bp = Blueprint("sandbox_shipping", __name__, url_prefix="/wp-json/wc/v3")
 
@@ -36,7 +37,7 @@ def _zone_json(zone: dict[str, Any]) -> dict[str, Any]:
         "name": zone["name"],
         "order": zone["order"],
         "_links": {
-            "self": [{"href": href}],
+            "self": [{"href": href, "targetHints": {"allow": ALL_METHODS}}],
             "collection": [{"href": f"{_api()}/shipping/zones"}],
             "describedby": [{"href": f"{href}/locations"}],
         },
@@ -71,7 +72,7 @@ def _method_json(zone_id: int, method: dict[str, Any]) -> dict[str, Any]:
         "method_description": "",
         "settings": settings,
         "_links": {
-            "self": [{"href": href}],
+            "self": [{"href": href, "targetHints": {"allow": ALL_METHODS}}],
             "describes": [{"href": f"{_api()}/shipping/zones/{zone_id}"}],
         },
     }
@@ -79,9 +80,15 @@ def _method_json(zone_id: int, method: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/shipping/zones")
 def list_zones() -> Response:
-    """List the shipping zones, "Rest of the world" (id 0) first."""
+    """List the shipping zones, "Locations not covered by your other zones" (id 0) first.
+
+    get_items() puts zone 0 in front of the zones ordered by their `order` (OBSERVED).
+    """
     require_user("list")
-    return respond([_zone_json(zone) for zone in current_store().shipping_zones])
+    zones = current_store().shipping_zones
+    rest = [zone for zone in zones if zone["id"] == 0]
+    others = sorted((z for z in zones if z["id"] != 0), key=lambda z: (z["order"], z["id"]))
+    return respond([_zone_json(zone) for zone in [*rest, *others]])
 
 
 @bp.get("/shipping/zones/<int:zone_id>/methods")
