@@ -103,6 +103,10 @@ class Receiver:
     def at(self, path: str) -> str:
         return f"{self.url}{path}"
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
     def pings(self) -> list[Received]:
         return [r for r in self.received if r.body.startswith(b"webhook_id=")]
 

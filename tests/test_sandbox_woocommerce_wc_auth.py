@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from woocommerce.oauth import OAuth
 
 from plugin.commands import sandbox as sandbox_command
+from sandboxes.woocommerce.context import EXTENSION
 from tests.test_sandbox_woocommerce_helpers import (
     Receiver,
     Sandbox,
@@ -26,6 +27,9 @@ from tests.test_sandbox_woocommerce_helpers import (
 )
 
 RETURN_URL = "https://amends.example/admin/woocommerce/connected?shop=7"
+# The callback must be https: the test's receiver is reached at this origin through the
+# store's proxy_tls harness setting (DNS and a TLS-terminating proxy, in a real setup).
+CALLBACK_ORIGIN = "https://amends.test"
 
 
 @pytest.fixture
@@ -35,8 +39,9 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(sandbox) -> Iterator[Receiver]:
     with running_receiver() as running:
+        sandbox.store.proxy_tls(CALLBACK_ORIGIN, running.url)
         yield running
 
 
@@ -46,7 +51,7 @@ def authorize_url(sandbox: Sandbox, receiver: Receiver, **changes: str) -> str:
         "scope": "read_write",
         "user_id": "state-0f3a9c",
         "return_url": RETURN_URL,
-        "callback_url": receiver.at("/woocommerce/keys"),
+        "callback_url": f"{CALLBACK_ORIGIN}/woocommerce/keys",
         **changes,
     }
     return f"{sandbox.url}/wc-auth/v1/authorize?{urlencode(params)}"
@@ -121,14 +126,22 @@ def test_a_callback_that_does_not_answer_200_gets_no_key(sandbox, receiver):
             {"callback_url": "http://amends.example/keys"},
             "Error: The callback_url needs to be over SSL.",
         ),
+        (
+            {"callback_url": "http://127.0.0.1:8000/admin/connect/woocommerce/callback"},
+            "Error: The callback_url needs to be over SSL.",
+        ),
+        ({"callback_url": "127.0.0.1:8443/keys"}, "Error: A valid URL was not provided.."),
     ],
 )
 def test_invalid_requests_are_denied_without_calling_back(sandbox, receiver, changes, message):
-    response = requests.get(authorize_url(sandbox, receiver, **changes), timeout=10)
+    response = requests.get(
+        authorize_url(sandbox, receiver, **changes) + "&_sandbox_approve=1", timeout=10
+    )
 
     assert response.status_code == 401
     assert message in response.text
     assert receiver.received == []
+    assert len(sandbox.store.api_keys) == 1
 
 
 def test_a_read_key_from_wc_auth_cannot_write(sandbox, receiver):
@@ -209,3 +222,23 @@ def test_the_command_defaults_to_port_8081_and_the_sandbox_keys(monkeypatch):
     assert served["port"] == 8081
     assert "ck_sandbox" in result.output
     assert "cs_sandbox" in result.output
+    assert "delivers webhooks to ports: 80, 443, 8080" in result.output
+
+
+def test_the_command_delivers_to_the_safe_ports_it_is_given(monkeypatch):
+    served = {}
+    monkeypatch.setattr(
+        sandbox_command,
+        "run_simple",
+        lambda host, port, app, **options: served.update(store=app.extensions[EXTENSION]),
+    )
+    group = click.Group("amends")
+    sandbox_command.register(group)
+
+    result = CliRunner().invoke(
+        group, ["sandbox", "woocommerce", "--safe-port", "8000", "--safe-port", "9000"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "delivers webhooks to ports: 80, 443, 8000, 8080, 9000" in result.output
+    assert served["store"].safe_ports == {80, 443, 8000, 8080, 9000}

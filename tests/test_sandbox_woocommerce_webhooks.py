@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from connectors.signing import signature_valid
+from sandboxes.woocommerce.safe_http import DEFAULT_SAFE_PORTS, is_valid_url
 from tests.conftest import FIXTURES
 from tests.test_sandbox_woocommerce_helpers import (
     WEBHOOK_SECRET,
@@ -36,8 +37,10 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(sandbox) -> Iterator[Receiver]:
+    """Serve a receiver on a loopback port the store's http_allowed_safe_ports lists."""
     with running_receiver() as running:
+        sandbox.store.allow_port(running.port)
         yield running
 
 
@@ -334,6 +337,48 @@ def test_the_seventh_consecutive_failure_disables_and_reactivation_keeps_the_cou
     assert len(receiver.deliveries("order.updated")) == 8  # one per update: no retries
 
 
+def test_a_port_wordpress_does_not_deliver_to_fails_every_delivery_until_disabled(sandbox):
+    with running_receiver() as unlisted:  # a loopback port, not in http_allowed_safe_ports
+        order = paid_order(sandbox)
+        created = sandbox.api.post(
+            "webhooks",
+            {"topic": "order.updated", "delivery_url": unlisted.at("/x"), "secret": "s"},
+        )
+        stored = sandbox.store.webhooks[created.json()["id"]]
+
+        _update(sandbox, order["id"], 7)
+
+    assert (created.status_code, created.json()["status"]) == (201, "active")
+    attempts = sandbox.store.deliverer.attempts()
+    assert {(a["status"], a["error"]) for a in attempts} == {
+        (None, "A valid URL was not provided.")
+    }
+    # Each failure saves the webhook, and a save of one still pending pings it again.
+    assert [a["kind"] for a in attempts] == ["ping", *["delivery", "ping"] * 6, "delivery"]
+    assert unlisted.received == []  # refused before any connection
+    assert (stored.status, stored.failure_count, stored.pending_delivery) == ("disabled", 6, True)
+
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("https://amends.example/webhooks/woocommerce/1", True),
+        ("http://amends.example:80/w", True),
+        ("https://amends.example:443/w", True),
+        ("http://amends.example:8080/w", True),
+        ("http://amends.example:8000/w", False),
+        ("https://amends.example:8443/w", False),
+        ("http://127.0.0.1:8081/w", True),  # the store's own host and port
+        ("http://localhost:8081/w", False),  # its port, another host
+        ("https://user:pass@amends.example/w", False),
+        ("ftp://amends.example/w", False),
+        ("http://[::1]/w", False),
+    ],
+)
+def test_wordpress_sends_only_to_safe_urls(url, valid):
+    assert is_valid_url(url, "http://127.0.0.1:8081", DEFAULT_SAFE_PORTS) is valid
+
+
 @pytest.mark.parametrize(
     ("status", "failure_count"),
     [(200, 0), (201, 0), (204, 0), (300, 0), (301, 0), (302, 0), (303, 1), (404, 1), (500, 1)],
@@ -355,11 +400,13 @@ def test_statuses_200_to_302_succeed_and_others_count_as_failures(
 
 def test_timeouts_and_refused_connections_are_failures_not_retried():
     with running_sandbox(delivery_timeout=0.3) as sandbox, running_receiver() as receiver:
+        sandbox.store.allow_port(receiver.port)
         order = paid_order(sandbox)
         slow = register(sandbox, receiver, "order.updated")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             closed_port = probe.getsockname()[1]
+        sandbox.store.allow_port(closed_port)
         refused = sandbox.api.post(
             "webhooks",
             {

@@ -184,11 +184,17 @@ def test_a_customer_note_is_added_once_and_emailed(store, client):
 # --- webhooks and reconcile -------------------------------------------------------
 
 
+# Where Amends is public in these tests: https on the default port, as WooCommerce needs for
+# its wc-auth callback and its deliveries. The store reaches the loopback server behind it
+# through its proxy_tls harness setting, as a real store would through DNS and a TLS proxy.
+PUBLIC_URL = "https://amends.test"
+
+
 class Switch:
     """Put in front of Amends to make its endpoint answer 503 while `down`."""
 
     def __init__(self, app) -> None:
-        self.app, self.down = app, False
+        self.app, self.down, self.url = app, False, ""
 
     def __call__(self, environ, start_response):
         if self.down:
@@ -196,12 +202,19 @@ class Switch:
             return [b""]
         return self.app(environ, start_response)
 
+    def local(self, url: str) -> str:
+        """Return where the merchant's browser reaches `url` of Amends' public URL."""
+        assert url.startswith(PUBLIC_URL), url
+        return self.url + url[len(PUBLIC_URL) :]
+
 
 @pytest.fixture
-def amends(runtime) -> Iterator[Switch]:
+def amends(runtime, store) -> Iterator[Switch]:
     switch = Switch(create_app(runtime=runtime))
     server = ServerThread(switch)
-    runtime.settings = dataclasses.replace(runtime.settings, public_url=server.url)
+    switch.url = server.url
+    store.store.proxy_tls(PUBLIC_URL, server.url)
+    runtime.settings = dataclasses.replace(runtime.settings, public_url=PUBLIC_URL)
     yield switch
     server.close()
 
@@ -342,9 +355,8 @@ def test_a_refund_for_a_broken_item_in_the_store_opens_an_incident(store, connec
 def test_a_merchant_connects_a_store_with_wc_auth_and_its_webhooks_are_registered(
     store, amends, runtime, cli
 ):
-    base = runtime.settings.public_url
     start = requests.get(
-        f"{base}/admin/connect/woocommerce",
+        f"{amends.url}/admin/connect/woocommerce",
         params={"store_url": store.url},
         allow_redirects=False,
         timeout=5,
@@ -355,7 +367,8 @@ def test_a_merchant_connects_a_store_with_wc_auth_and_its_webhooks_are_registere
         f"{store.url}/wc-auth/v1/authorize?app_name=Amends&scope=read_write"
     )
 
-    back = requests.get(authorize + "&_sandbox_approve=1", timeout=10)
+    approved = requests.get(authorize + "&_sandbox_approve=1", allow_redirects=False, timeout=10)
+    back = requests.get(amends.local(approved.headers["Location"]), timeout=10)
 
     assert back.status_code == 200
     assert back.json()["status"] == "connected"
@@ -375,7 +388,7 @@ def test_a_merchant_connects_a_store_with_wc_auth_and_its_webhooks_are_registere
 
 def test_a_callback_with_a_forged_state_is_refused_and_stores_nothing(amends, runtime, cli):
     response = requests.post(
-        f"{runtime.settings.public_url}/admin/connect/woocommerce/callback",
+        f"{amends.url}/admin/connect/woocommerce/callback",
         json={
             "key_id": 1,
             "user_id": "forged",
@@ -393,7 +406,7 @@ def test_a_callback_with_a_forged_state_is_refused_and_stores_nothing(amends, ru
 
 def test_a_read_only_key_is_refused(amends, runtime, store, cli):
     start = requests.get(
-        f"{runtime.settings.public_url}/admin/connect/woocommerce",
+        f"{amends.url}/admin/connect/woocommerce",
         params={"store_url": store.url},
         allow_redirects=False,
         timeout=5,
@@ -401,7 +414,7 @@ def test_a_read_only_key_is_refused(amends, runtime, store, cli):
     state = dict(parse_qsl(urlsplit(start.headers["Location"]).query))["user_id"]
 
     response = requests.post(
-        f"{runtime.settings.public_url}/admin/connect/woocommerce/callback",
+        f"{amends.url}/admin/connect/woocommerce/callback",
         json={
             "key_id": 1,
             "user_id": state,

@@ -21,15 +21,28 @@ def sandbox() -> None:
 @click.option("--port", default=8081, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--consumer-key", default="ck_sandbox", show_default=True)
 @click.option("--consumer-secret", default="cs_sandbox", show_default=True)
-def woocommerce(host: str, port: int, consumer_key: str, consumer_secret: str) -> None:
+@click.option(
+    "--safe-port",
+    "safe_ports",
+    multiple=True,
+    type=click.IntRange(1, 65535),
+    help="also deliver webhooks to this port, as a store whose http_allowed_safe_ports "
+    "filter adds it (WordPress delivers only to 80, 443 and 8080); repeatable",
+)
+def woocommerce(
+    host: str, port: int, consumer_key: str, consumer_secret: str, safe_ports: tuple[int, ...]
+) -> None:
     """Serve a WooCommerce 9.9.5 store at http://HOST:PORT/ (OAuth 1.0a over plain HTTP)."""
     url = f"http://{host}:{port}"
     store = SandboxStore(url=url, consumer_key=consumer_key, consumer_secret=consumer_secret)
+    for safe_port in safe_ports:
+        store.allow_port(safe_port)
     click.echo(f"sandbox WooCommerce store at {url}/")
     click.echo(f"REST API: {url}/wp-json/wc/v3/")
     click.echo(f"control API: {url}/_sandbox/")
     click.echo(f"consumer key: {consumer_key}")
     click.echo(f"consumer secret: {consumer_secret}")
+    click.echo(f"delivers webhooks to ports: {', '.join(map(str, sorted(store.safe_ports)))}")
     try:
         run_simple(host, port, create_app(store), threaded=True, use_reloader=False)
     finally:

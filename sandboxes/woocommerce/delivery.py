@@ -5,7 +5,8 @@ What it keeps from WooCommerce (class-wc-webhook.php, wc-webhook-functions.php):
   queued twice, so bursts collapse into one delivery;
 - the payload is built when the job runs, showing the state at that moment;
 - no retries: success is HTTP 200-302 (redirects not followed), anything else
-  (303, 404, 5xx, timeouts, refused connections) is a failure; a failure when
+  (303, 404, 5xx, timeouts, refused connections, a URL wp_safe_remote_post()
+  will not send to, such as an unsafe port) is a failure; a failure when
   `failure_count` is already > 5 disables the webhook, else counts one more; a
   success resets the count;
 - every save of an active webhook still `pending_delivery` pings again, and
@@ -19,7 +20,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sandboxes.woocommerce import payloads, transport
+from sandboxes.woocommerce import payloads, safe_http
 
 if TYPE_CHECKING:
     from sandboxes.woocommerce.models import Webhook
@@ -151,7 +152,7 @@ class Deliverer:
             body = payloads.delivery_body(store, webhook, job.arg)
             headers = payloads.delivery_headers(store, webhook, body)
             url, topic = webhook.delivery_url, webhook.topic
-        answer = transport.post(url, body, headers, self.timeout)
+        answer = safe_http.post(store, url, body, headers, self.timeout)
         with store.lock:
             webhook = store.webhooks.get(job.webhook_id)
             if webhook is None:
@@ -191,7 +192,7 @@ class Deliverer:
                 return False
             url = webhook.delivery_url
         body = f"webhook_id={webhook_id}".encode()
-        answer = transport.post(url, body, payloads.ping_headers(body), self.ping_timeout)
+        answer = safe_http.post(store, url, body, payloads.ping_headers(body), self.ping_timeout)
         self._record("ping", webhook_id, url, answer.status, error=answer.error, body=body.decode())
         if answer.status != 200:
             return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,7 @@ from sandboxes.woocommerce.models import (
     Webhook,
     stored_meta_value,
 )
+from sandboxes.woocommerce.safe_http import DEFAULT_SAFE_PORTS
 from sandboxes.woocommerce.topics import hooks_of, resource_of
 
 DEFAULT_PRODUCTS = (
@@ -103,11 +105,16 @@ class SandboxStore:
         deliveries_paused: bool = False,
         free_shipping_requires: str = "coupon",
         hpos: bool = True,
+        safe_ports: Iterable[int] = DEFAULT_SAFE_PORTS,
+        tls_proxies: Mapping[str, str] | None = None,
     ) -> None:
         self.lock = threading.RLock()
         # Orders in WooCommerce's own tables (HPOS), the default since 8.2; False
         # keeps them in the posts table, as when `woocommerce-observed/` was recorded.
         self.hpos = hpos
+        # wp_safe_remote_post()'s rules for outgoing requests (see safe_http).
+        self.safe_ports: set[int] = set(safe_ports)
+        self.tls_proxies: dict[str, str] = dict(tls_proxies or {})
         self.clock = Clock(timedelta(hours=utc_offset_hours))
         self._url = url.rstrip("/") if url else None
         self.currency = currency
@@ -153,6 +160,22 @@ class SandboxStore:
     def home_url(self) -> str:
         """Return the home URL with its trailing slash, as in X-WC-Webhook-Source."""
         return self.url + "/"
+
+    # --- outgoing requests ----------------------------------------------------
+
+    def allow_port(self, port: int) -> None:
+        """Deliver to `port` too, as a store whose `http_allowed_safe_ports` filter adds it."""
+        with self.lock:
+            self.safe_ports.add(port)
+
+    def proxy_tls(self, origin: str, to: str) -> None:
+        """Send what goes to `origin` (https://host) to `to` instead: test harness only.
+
+        It stands for DNS and a TLS-terminating proxy in front of a test server,
+        so a receiver can have the https URL a real store requires.
+        """
+        with self.lock:
+            self.tls_proxies[origin.rstrip("/").lower()] = to.rstrip("/")
 
     # --- ids ------------------------------------------------------------------
 

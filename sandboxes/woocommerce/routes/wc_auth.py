@@ -6,13 +6,15 @@ The sandbox's merchant is always logged in as the store's administrator, so
 creates a key pair, POSTs it to `callback_url`, and redirects the browser to
 `return_url` with `success=1&user_id=...`. A callback that does not answer
 exactly 200 deletes the key and ends on an error page, as WooCommerce does.
+The callback must be https, loopback included (OBSERVED 2026-12-06), and is
+posted with wp_safe_remote_post() (safe_http): a test reaches a loopback
+receiver through the store's `proxy_tls` harness setting.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import secrets
 from html import escape
 from typing import Any
@@ -20,7 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response, redirect, request
 
-from sandboxes.woocommerce import transport
+from sandboxes.woocommerce import safe_http
 from sandboxes.woocommerce.consts import WP_VERSION
 from sandboxes.woocommerce.context import current_store
 from sandboxes.woocommerce.phpjson import php_json_bytes
@@ -61,19 +63,9 @@ def validated(values: dict[str, Any]) -> dict[str, str]:
         parts = urlsplit(formatted_url(data[name]))
         if not parts.scheme or not parts.hostname:
             raise AuthRefused(f"The {formatted_url(data[name])} is not a valid URL")
-    callback = formatted_url(data["callback_url"])
-    if not callback.lower().startswith("https://") and not _loopback(callback):
-        raise AuthRefused("The callback_url needs to be over SSL")
+    if not formatted_url(data["callback_url"]).lower().startswith("https://"):
+        raise AuthRefused("The callback_url needs to be over SSL")  # loopback included
     return data
-
-
-def _loopback(url: str) -> bool:
-    """Allow plain-HTTP callbacks on loopback only: the sandbox's one relaxation."""
-    host = urlsplit(url).hostname or ""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def _request_values() -> dict[str, Any]:
@@ -165,8 +157,8 @@ def _grant(store: SandboxStore, data: dict[str, str]) -> Response:
         ("Connection", "close"),
         ("Content-Length", str(len(body))),
     ]
-    answer = transport.post(
-        formatted_url(data["callback_url"]), body, headers, store.deliverer.timeout
+    answer = safe_http.post(
+        store, formatted_url(data["callback_url"]), body, headers, store.deliverer.timeout
     )
     if answer.status != 200:
         with store.lock:
