@@ -52,21 +52,39 @@ def _read_state(runtime: Runtime, value: str | None) -> str:
 
 @bp.get("/woocommerce")
 def start_woocommerce() -> ResponseReturnValue:
-    """Send the merchant to their store to approve a read/write key for Amends."""
+    """Send the merchant to their store to approve a read/write key for Amends.
+
+    Refuse first when the store could not answer: wc-auth posts the keys only to
+    an https callback, and webhooks reach only ports WordPress deems safe.
+    """
     runtime = _runtime()
+    base = runtime.settings.public_url.rstrip("/")
+    callback = f"{base}/admin/connect/woocommerce/callback"
+    _refuse_unreachable(runtime, callback, base)
     store = _store_url(request.args.get("store_url"))
     state = _states(runtime).dumps({"store": store, "nonce": secrets.token_urlsafe(16)})
-    base = runtime.settings.public_url.rstrip("/")
     query = urlencode(
         {
             "app_name": APP_NAME,
             "scope": "read_write",
             "user_id": state,
             "return_url": f"{base}/admin/connect/woocommerce/return",
-            "callback_url": f"{base}/admin/connect/woocommerce/callback",
+            "callback_url": callback,
         }
     )
     return redirect(f"{store}wc-auth/v1/authorize?{query}")
+
+
+def _refuse_unreachable(runtime: Runtime, callback: str, base: str) -> None:
+    """Answer 400 when this deployment's public URL cannot take a store's keys or webhooks."""
+    connector = runtime.connectors["woocommerce"]
+    problem = connector.callback_url_problem(callback) or connector.delivery_url_problem(base)
+    if problem is not None:
+        log.warning(
+            "admin.connect.woocommerce-refused",
+            extra={"public_url": runtime.settings.public_url, "reason": problem},
+        )
+        abort(400, description=problem)
 
 
 @bp.post("/woocommerce/callback")

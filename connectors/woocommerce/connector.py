@@ -12,7 +12,7 @@ from datetime import datetime
 from connectors import signing
 from connectors.headers import header, json_object, lowered, required_header
 from connectors.reasons import reason_of
-from connectors.woocommerce import consts, normalize, subscriptions
+from connectors.woocommerce import consts, normalize, reach, subscriptions
 from connectors.woocommerce.client import WooClient
 from connectors.woocommerce.subscriptions import SubscriptionReport
 from plugin.events import Event
@@ -71,6 +71,14 @@ class WooCommerceConnector:
             timeout=self.timeout,
             backoff_seconds=self.backoff_seconds,
         )
+
+    def delivery_url_problem(self, url: str) -> str | None:
+        """Say why a store would never deliver to `url` (a port WordPress refuses); None if not."""
+        return reach.delivery_problem(url)
+
+    def callback_url_problem(self, url: str) -> str | None:
+        """Say why wc-auth would not post the keys to `url` (not https, unsafe port)."""
+        return reach.callback_problem(url)
 
     def ensure_webhooks(
         self,

@@ -76,12 +76,16 @@ def add_woocommerce(url: str, consumer_key: str, consumer_secret: str, webhook_s
             },
             api_url=url,
         )
-    click.echo(f"added WooCommerce shop {url}; its webhooks go to {webhook_url(rt, shop_id)}")
-    _register_webhooks(rt, shop_id)
+    delivery_url = webhook_url(rt, shop_id)
+    click.echo(f"added WooCommerce shop {url}; its webhooks go to {delivery_url}")
+    problem = rt.connectors["woocommerce"].delivery_url_problem(delivery_url)
+    if problem is not None:
+        click.echo(f"warning: {problem}", err=True)
+    _register_webhooks(rt, shop_id, deliverable=problem is None)
     click.echo(shop_id)
 
 
-def _register_webhooks(rt: Runtime, shop_id: int) -> None:
+def _register_webhooks(rt: Runtime, shop_id: int, *, deliverable: bool) -> None:
     """Create the store's webhooks now; if the store is unreachable, leave it to the upkeep job."""
     with rt.database.transaction() as session:
         shop = session.get(Shop, shop_id)
@@ -94,7 +98,10 @@ def _register_webhooks(rt: Runtime, shop_id: int) -> None:
             err=True,
         )
         return
-    click.echo(f"webhooks active ({len(changed)} created or re-enabled)")
+    if deliverable:
+        click.echo(f"webhooks active ({len(changed)} created or re-enabled)")
+    else:
+        click.echo(f"webhooks created but undeliverable ({len(changed)} created or re-enabled)")
 
 
 @shops.command("list")
