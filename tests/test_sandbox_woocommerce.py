@@ -203,6 +203,26 @@ def test_a_trash_under_hpos_keeps_the_status_and_the_time_and_is_the_last_change
     assert after_trash["date_modified_gmt"] == "2026-11-23T12:43:58"
 
 
+def test_a_restored_order_gets_back_its_status_without_the_trash_meta(sandbox):
+    order = create_observed_order(sandbox)
+    sandbox.api.delete(f"orders/{order['id']}")
+    sandbox.freeze("2026-11-23T12:50:00+00:00")
+
+    restored = requests.post(f"{sandbox.url}/_sandbox/orders/{order['id']}/restore", timeout=10)
+    again = requests.post(f"{sandbox.url}/_sandbox/orders/{order['id']}/restore", timeout=10)
+
+    after = sandbox.api.get(f"orders/{order['id']}").json()
+    assert restored.json() == {"id": order["id"], "status": "processing"}
+    assert (after["status"], after["meta_data"], after["date_modified_gmt"]) == (
+        "processing",
+        [],
+        "2026-11-23T12:50:00",
+    )
+    notes = sandbox.api.get(f"orders/{order['id']}/notes").json()
+    assert notes[0]["note"] == "Order status changed from trash to Processing."
+    assert again.status_code == 404
+
+
 def test_delete_trashes_like_wordpress_and_force_deletes_for_good():
     with running_sandbox(hpos=False) as sandbox:  # as the store was recorded: posts table
         order = create_observed_order(sandbox)

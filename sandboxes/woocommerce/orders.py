@@ -340,6 +340,44 @@ def trash_order(store: SandboxStore, order: Order) -> None:
     store.fire("woocommerce_trash_order", order.id, post_type="order")
 
 
+TRASH_META = (
+    "_wp_trash_meta_status",
+    "_wp_trash_meta_time",
+    "_wp_desired_post_slug",
+    "_wp_trash_meta_comments_status",
+)
+
+
+def untrash_order(store: SandboxStore, order: Order) -> None:
+    """Restore a trashed order to its former status, as WooCommerce's untrash does.
+
+    `woocommerce_untrash_order` fires before the save, whose status transition
+    adds the note and fires `woocommerce_update_order` (a pending order.updated
+    delivery absorbs that one). No e-mail: none is sent for a transition from trash.
+    """
+    meta = {row.key: row.value for row in order.meta}
+    previous = str(meta.get("_wp_trash_meta_status", "")).removeprefix("wc-")
+    if previous not in store.statuses:
+        previous = "pending"
+    if not store.hpos:
+        store.fire("untrashed_post", order.id, post_type="order")
+    store.fire("woocommerce_untrash_order", order.id, post_type="order")
+    order.status = previous
+    add_note(store, order, f"Order status changed from trash to {store.statuses[previous]}.")
+    order.meta = [row for row in order.meta if row.key not in TRASH_META]
+    order.modified = store.clock.now()
+    store.fire("woocommerce_update_order", order.id)
+    _fire_all(
+        store,
+        [
+            f"woocommerce_order_status_{previous}",
+            f"woocommerce_order_status_trash_to_{previous}",
+            "woocommerce_order_status_changed",
+        ],
+        order.id,
+    )
+
+
 def delete_order(store: SandboxStore, order: Order) -> None:
     """Delete the order for good, with its refunds and notes (no webhook topic listens)."""
     for refund_id in order.refund_ids:

@@ -1,8 +1,9 @@
 """/_sandbox/*: what WooCommerce's own REST API cannot do, for tests and the demo.
 
 Wait for queued deliveries, read the log of delivery attempts, hold the queue
-(a store whose cron has not run), move the store's clock, read the e-mails the
-store would have sent. Everything else goes through WooCommerce's REST API.
+(a store whose cron has not run), move the store's clock, restore a trashed
+order (the admin screen's "Restore"), read the e-mails the store would have
+sent. Everything else goes through WooCommerce's REST API.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask import Blueprint, Response, current_app, request
 from sandboxes.control_index import control_routes
 from sandboxes.woocommerce.clock import gmt
 from sandboxes.woocommerce.context import current_store
+from sandboxes.woocommerce.orders import untrash_order
 from sandboxes.woocommerce.rest import json_response, wp_error
 
 bp = Blueprint("sandbox_control", __name__, url_prefix="/_sandbox")
@@ -97,6 +99,18 @@ def clock() -> Response:
             store.clock.set(moment.astimezone(UTC))
     now = store.clock.now()
     return json_response({"now": store.clock.local(now), "now_gmt": gmt(now)})
+
+
+@bp.post("/orders/<int:order_id>/restore")
+def restore_order(order_id: int) -> Response:
+    """Restore a trashed order, as the merchant does from the orders screen."""
+    store = current_store()
+    with store.lock:
+        order = store.orders.get(order_id)
+        if order is None or order.status != "trash":
+            raise wp_error("sandbox_not_trashed", "No trashed order with that id.", 404)
+        untrash_order(store, order)
+        return json_response({"id": order.id, "status": order.status})
 
 
 @bp.get("/emails")
