@@ -13,6 +13,7 @@ from plugin.events import (
     CustomerRedactionRequested,
     Event,
     OrderChanged,
+    OrderTrashed,
     RefundRecorded,
     ReturnRequested,
     ReturnStatusChanged,
@@ -29,7 +30,7 @@ from plugin.incidents.detectors import (
 from plugin.incidents.lifecycle import add_timeline, fill_from_order
 from plugin.incidents.overdue import schedule_shipping_check
 from plugin.incidents.sources import incidents_of_source
-from plugin.orders.snapshot import record_order_state
+from plugin.orders.snapshot import record_order_state, record_order_trashed
 
 Handler = Callable[[Session, int, Any], object]
 
@@ -56,6 +57,7 @@ def on_return_status_changed(session: Session, shop_id: int, event: ReturnStatus
 
 HANDLERS: dict[type, tuple[Handler, ...]] = {
     OrderChanged: (on_order_changed,),
+    OrderTrashed: (record_order_trashed,),
     ReturnRequested: (detect_item_problems,),
     RefundRecorded: (detect_refund_problems,),
     ShipmentUpdated: (detect_shipment_problems,),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from connectors.woocommerce import WooCommerceConnector
-from plugin.events import LineItem, OrderChanged
+from plugin.events import LineItem, OrderChanged, OrderTrashed
 from plugin.platforms import MalformedDelivery
 from tests.conftest import fixture_bytes, observed_woo_delivery, woo_headers
 
@@ -104,10 +104,16 @@ def test_a_delivered_error_body_gives_no_events(topic, body):
     assert parse(topic, body) == []
 
 
-def test_order_deleted_has_no_parser_yet():
+def test_order_deleted_reads_as_the_order_moved_to_the_trash():
     assert TRASHED == b'{"id":17}'
 
-    assert parse("order.deleted", TRASHED) is None
+    assert parse("order.deleted", TRASHED) == [OrderTrashed(order_id="17")]
+
+
+@pytest.mark.parametrize("body", [b"{}", b'{"id":0}', b'{"id":null}'])
+def test_an_order_deleted_without_an_order_id_is_malformed(body):
+    with pytest.raises(MalformedDelivery, match="^order.deleted body has no order id$"):
+        parse("order.deleted", body)
 
 
 def test_a_topic_outside_the_order_topics_has_no_parser():

@@ -328,6 +328,62 @@ def test_the_store_being_unreachable_does_not_stop_the_jobs(runtime, make_shop, 
     assert "sync.woocommerce.unreachable" in caplog.text
 
 
+def stored_status(runtime, order_id: int) -> str | None:
+    with runtime.database.transaction() as session:
+        return session.scalar(select(Order.status).where(Order.platform_order_id == str(order_id)))
+
+
+def test_an_order_trashed_in_the_store_is_trash_in_amends_too(store, connected, runtime):
+    order = place_order(store)
+    store.flush()
+    worker.run_once(runtime)
+
+    store.api.delete(f"orders/{order['id']}")
+    store.flush()
+    worker.run_once(runtime)
+
+    assert stored_status(runtime, order["id"]) == "trash"
+    assert [(row.topic, row.status) for row in inbox_rows(runtime)][-1] == (
+        "order.deleted",
+        "done",
+    )
+
+
+def test_an_order_restored_before_the_store_sent_anything_ends_restored(store, connected, runtime):
+    order = place_order(store)
+    store.flush()
+    worker.run_once(runtime)
+    store.store.deliverer.pause()  # the store's cron has not run yet
+    store.api.put(f"orders/{order['id']}", {"customer_note": "Dejar en portería"})
+    store.api.delete(f"orders/{order['id']}")
+    restored = requests.post(f"{store.url}/_sandbox/orders/{order['id']}/restore", timeout=5)
+
+    store.flush()
+    worker.run_once(runtime)
+
+    assert restored.json() == {"id": order["id"], "status": "processing"}
+    sent = [a["topic"] for a in store.store.deliverer.attempts() if a["kind"] == "delivery"]
+    assert sent[-3:] == ["order.updated", "order.deleted", "order.restored"]
+    assert stored_status(runtime, order["id"]) == "processing"
+
+
+def test_an_order_trashed_while_amends_was_down_is_trash_after_the_reconcile(
+    store, connected, runtime, amends
+):
+    order = place_order(store)
+    store.flush()
+    worker.run_once(runtime)
+    amends.down = True
+    store.api.delete(f"orders/{order['id']}")
+    store.flush()  # the order.deleted delivery fails and is never retried
+    amends.down = False
+
+    sync.reconcile_orders(runtime, store.store.clock.now())
+    worker.run_once(runtime)
+
+    assert stored_status(runtime, order["id"]) == "trash"
+
+
 def test_a_refund_for_a_broken_item_in_the_store_opens_an_incident(store, connected, runtime, cli):
     order = place_order(store)
     store.flush()

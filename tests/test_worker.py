@@ -45,16 +45,13 @@ def test_processed_deliveries_are_marked_done_and_not_taken_again(
 
 
 def test_a_topic_without_parser_is_stored_and_marked_ignored(woo_shop, client, runtime):
-    body = b'{"id":17}'
-    client.post(
-        f"/webhooks/woocommerce/{woo_shop}", data=body, headers=woo_headers(body, "order.deleted")
-    )
+    topic = "action.woocommerce_order_refunded"
+    body = b'{"action":"woocommerce_order_refunded","arg":12}'
+    client.post(f"/webhooks/woocommerce/{woo_shop}", data=body, headers=woo_headers(body, topic))
 
     worker.run_once(runtime)
 
-    assert [(row.topic, row.status) for row in inbox_rows(runtime)] == [
-        ("order.deleted", "ignored")
-    ]
+    assert [(row.topic, row.status) for row in inbox_rows(runtime)] == [(topic, "ignored")]
 
 
 def test_a_payload_that_is_json_but_not_an_object_is_parked_at_once(

@@ -97,7 +97,7 @@ class WooCommerceConnector:
     def changed_orders(
         self, api_url: str, credentials: Mapping[str, str], since: datetime
     ) -> list[tuple[str, bytes]]:
-        """Return (delivery key, body) for each order modified since `since`."""
+        """Return (delivery key, body) for each order modified since `since`, trashed too."""
         with closing(self.client(api_url, credentials)) as client:
             orders = subscriptions.orders_modified_since(client, since)
         changed = []
@@ -131,10 +131,16 @@ class WooCommerceConnector:
         WooCommerce's Delivery-ID is webhook id + current second, so not unique,
         and it never retries. An order state is keyed by order id and its
         `date_modified_gmt` (so order.created and order.updated showing the same
-        state, and the reconcile job's fetch of it, are one); anything else by a
-        digest of shop, topic, Delivery-ID and raw body.
+        state, and the reconcile job's fetch of it, are one; order.restored keeps
+        a key of its own); anything else by a digest of shop, topic, Delivery-ID
+        and raw body.
         """
         key = order_state_key(body) if delivery.topic in consts.ORDER_TOPICS else None
+        if key and delivery.topic == consts.RESTORED_TOPIC:
+            # A restore must follow the deletion before it even when an order.updated
+            # sent earlier already showed the restored state (WooCommerce merges a
+            # pending order.updated with the restore's): it is never a duplicate of one.
+            return f"restored:{key}"
         if key:
             return key
         seed = f"{shop_key}\n{delivery.topic}\n{delivery.delivery_id or ''}\n".encode()
@@ -146,6 +152,8 @@ class WooCommerceConnector:
 
     def parse(self, topic: str, body: bytes) -> list[Event] | None:
         """Turn a stored delivery into events; None when no parser handles the topic yet."""
+        if topic == consts.DELETED_TOPIC:
+            return [normalize.order_trashed(json_object(topic, body))]
         if topic not in consts.ORDER_TOPICS:
             return None
         payload = json_object(topic, body)

@@ -22,8 +22,11 @@ KEPT_HEADERS = (
 # The ping WooCommerce posts when a webhook is created: form-encoded, unsigned.
 PING_BODY = re.compile(rb"^webhook_id=\d+$")
 
-ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.restored"})
-SUBSCRIBED_TOPICS = ORDER_TOPICS | {"order.deleted", "action.woocommerce_order_refunded"}
+RESTORED_TOPIC = "order.restored"
+ORDER_TOPICS = frozenset({"order.created", "order.updated", RESTORED_TOPIC})
+# Sent when an order is trashed (a permanent delete sends nothing): `{"id": N}` only.
+DELETED_TOPIC = "order.deleted"
+SUBSCRIBED_TOPICS = ORDER_TOPICS | {DELETED_TOPIC, "action.woocommerce_order_refunded"}
 
 # Orders WooCommerce still delivers but that are not orders yet (block checkout drafts).
 IGNORED_STATUSES = frozenset({"checkout-draft", "draft", "auto-draft"})

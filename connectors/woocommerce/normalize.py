@@ -17,11 +17,13 @@ from plugin.events import (
     Event,
     LineItem,
     OrderChanged,
+    OrderTrashed,
     RefundRecorded,
     ReturnLine,
     ReturnRequested,
     Shipment,
 )
+from plugin.platforms import MalformedDelivery
 
 TRACKING_META = "_wc_shipment_tracking_items"
 RETURN_STATUSES = frozenset({"return-requested"})
@@ -65,6 +67,14 @@ def order_events(payload: dict[str, Any], classify: Classify, marker: str) -> li
     if payload.get("status") in RETURN_STATUSES:
         events.append(return_requested(payload, classify))
     return events
+
+
+def order_trashed(payload: dict[str, Any]) -> OrderTrashed:
+    """Read `order.deleted`: WooCommerce sends it on trash, with the order id alone."""
+    order_id = _id(payload.get("id"))
+    if order_id is None:
+        raise MalformedDelivery("order.deleted body has no order id")
+    return OrderTrashed(order_id=order_id)
 
 
 def order_changed(payload: dict[str, Any]) -> OrderChanged:

@@ -67,11 +67,18 @@ def _create(client: WooClient, topic: str, delivery_url: str, secret: str) -> in
 
 
 def orders_modified_since(client: WooClient, since: datetime) -> list[dict[str, Any]]:
-    """Return every order modified after `since` (UTC), oldest first."""
+    """Return every order modified after `since` (UTC), oldest first, then the trashed ones.
+
+    `status=any` leaves the trash out (it short-circuits to WordPress's "any"), so
+    orders trashed since are asked for apart; trashing sets their modification time.
+    """
     params = {
         "modified_after": since.strftime("%Y-%m-%dT%H:%M:%S"),
         "dates_are_gmt": "true",
         "orderby": "date",
         "order": "asc",
     }
-    return list(client.paginate("orders", params))
+    return [
+        *client.paginate("orders", params),
+        *client.paginate("orders", {**params, "status": "trash"}),
+    ]

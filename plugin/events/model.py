@@ -69,6 +69,17 @@ class OrderChanged:
 
 
 @dataclass(frozen=True)
+class OrderTrashed:
+    """The store moved an order to its trash, from where it may be restored.
+
+    It says which order and nothing else, not even when: WooCommerce's
+    `order.deleted` is `{"id": N}`. plugin.orders.snapshot orders it by arrival.
+    """
+
+    order_id: str
+
+
+@dataclass(frozen=True)
 class ReturnLine:
     """A returned quantity of one order line, with why it came back."""
 
@@ -170,6 +181,7 @@ class CustomerDataRequested:
 
 Event = (
     OrderChanged
+    | OrderTrashed
     | ReturnRequested
     | RefundRecorded
     | ShipmentUpdated

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
-from plugin.events import OrderChanged, Shipment
+from plugin.events import OrderChanged, OrderTrashed, Shipment
 from plugin.storage.models import Order
 from plugin.storage.upsert import upsert_newer
 
@@ -38,6 +38,30 @@ def record_order_state(session: Session, shop_id: int, event: OrderChanged) -> b
     }
     key = ("shop_id", "platform_order_id")
     return upsert_newer(session, Order, values, key, version="platform_updated_at") is not None
+
+
+# The status of an order in the store's trash: what a trashed order's own state says too.
+TRASH = "trash"
+
+
+def record_order_trashed(session: Session, shop_id: int, event: OrderTrashed) -> bool:
+    """Mark the stored order as trashed, keeping its version; tell whether one was stored.
+
+    A deletion carries no modification time, so it is ordered by arrival. The
+    trash came after every state stored so far, so the stored version stays as
+    the lower bound it is: a state older than it never brings the order back,
+    while one at least as new does. That is right because WooCommerce builds each
+    payload when it sends it and sends `order.restored` after the `order.deleted`
+    it follows: a state that arrives after a deletion shows the order after its
+    trash. An order never stored is left alone; the reconcile lists trashed
+    orders with their own modification time, the moment of the trash.
+    """
+    statement = (
+        update(Order)
+        .where(Order.shop_id == shop_id, Order.platform_order_id == event.order_id)
+        .values(status=TRASH, updated_at=clock_of(session).now())
+    )
+    return session.execute(statement).rowcount > 0
 
 
 def find_order(session: Session, shop_id: int, order_id: str) -> Order | None:
