@@ -492,7 +492,7 @@ def test_a_key_pair_that_cannot_be_real_is_refused_so_the_store_deletes_it(
     amends, runtime, store, cli, caplog
 ):
     start = requests.get(
-        f"{runtime.settings.public_url}/admin/connect/woocommerce",
+        amends.local(f"{PUBLIC_URL}/admin/connect/woocommerce"),
         params={"store_url": store.url},
         allow_redirects=False,
         timeout=5,
@@ -500,7 +500,7 @@ def test_a_key_pair_that_cannot_be_real_is_refused_so_the_store_deletes_it(
     state = dict(parse_qsl(urlsplit(start.headers["Location"]).query))["user_id"]
 
     response = requests.post(
-        f"{runtime.settings.public_url}/admin/connect/woocommerce/callback",
+        amends.local(f"{PUBLIC_URL}/admin/connect/woocommerce/callback"),
         json={
             "key_id": 1,
             "user_id": state,

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from tests.conftest import WOO_SECRET
 from tests.test_sandbox_woocommerce_helpers import (
     CONSUMER_KEY,
     CONSUMER_SECRET,
@@ -83,7 +84,7 @@ def add_store(cli, url: str):  # noqa: ANN201
         "--consumer-secret",
         CONSUMER_SECRET,
         "--webhook-secret",
-        "whsec",
+        WOO_SECRET,
     )
 
 
