@@ -1,5 +1,27 @@
-"""Messages to customers: which language, what they say, and the e-mail that carries them."""
+"""Messages to customers: which language, what they say, and the e-mail that carries them.
 
+    language = resolve_locale(order.locale, customer.locale, shop.locale)
+    rendered = render("delayed_shipment", "acknowledgement", language, context, overrides)
+
+Framework-free: Jinja2 and Babel for the words.
+"""
+
+from plugin.messaging.context import VARIABLES, MessageContext
+from plugin.messaging.letter import KINDS, STAGES
 from plugin.messaging.locale import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, resolve_locale
+from plugin.messaging.overrides import validate_override
+from plugin.messaging.render import Overrides, RenderedMessage, render
 
-__all__ = ["DEFAULT_LANGUAGE", "SUPPORTED_LANGUAGES", "resolve_locale"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "KINDS",
+    "STAGES",
+    "SUPPORTED_LANGUAGES",
+    "VARIABLES",
+    "MessageContext",
+    "Overrides",
+    "RenderedMessage",
+    "render",
+    "resolve_locale",
+    "validate_override",
+]
