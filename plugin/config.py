@@ -42,6 +42,8 @@ class Settings:
     # A sandbox Shopify's base URL, used instead of https://<shop> (tests and the demo).
     shopify_admin_url: str = ""
     smtp_url: str = ""
+    # The address customer e-mail comes from, under the shop's name; replies go to the shop.
+    smtp_sender: str = ""
     # Where platforms reach this deployment (webhook delivery and callback URLs).
     public_url: str = "http://127.0.0.1:8000"
     platform_timeout_seconds: float = 10.0
