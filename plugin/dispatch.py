@@ -29,6 +29,12 @@ from plugin.incidents.detectors import (
 )
 from plugin.incidents.lifecycle import add_timeline, fill_from_order
 from plugin.incidents.overdue import schedule_shipping_check
+from plugin.incidents.resolution import (
+    resolve_delivered,
+    resolve_refunded,
+    resolve_return_closed,
+    resolve_shipped,
+)
 from plugin.incidents.sources import incidents_of_source
 from plugin.orders.snapshot import record_order_state, record_order_trashed
 
@@ -41,6 +47,7 @@ def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> Non
         fill_from_order(session, shop_id, event)
         detect_parcel_problems(session, shop_id, event)
         schedule_shipping_check(session, shop_id, event.order_id)
+        resolve_shipped(session, shop_id, event)
 
 
 def on_return_status_changed(session: Session, shop_id: int, event: ReturnStatusChanged) -> None:
@@ -59,9 +66,9 @@ HANDLERS: dict[type, tuple[Handler, ...]] = {
     OrderChanged: (on_order_changed,),
     OrderTrashed: (record_order_trashed,),
     ReturnRequested: (detect_item_problems,),
-    RefundRecorded: (detect_refund_problems,),
-    ShipmentUpdated: (detect_shipment_problems,),
-    ReturnStatusChanged: (on_return_status_changed,),
+    RefundRecorded: (detect_refund_problems, resolve_refunded),
+    ShipmentUpdated: (detect_shipment_problems, resolve_delivered),
+    ReturnStatusChanged: (on_return_status_changed, resolve_return_closed),
     ShopUninstalled: (compliance.on_shop_uninstalled,),
     CustomerRedactionRequested: (compliance.on_customer_redaction,),
     ShopRedactionRequested: (compliance.on_shop_redaction,),

@@ -156,3 +156,22 @@ def test_defaults_act_without_any_configuration():
     assert care.calendar.end_of_business_days(at("2026-11-19T09:00:00"), 2) == at(
         "2026-11-24T00:00:00"
     )
+
+
+def test_the_order_shipping_at_last_resolves_its_delayed_shipment(
+    madrid_shop, post_shopify, runtime, cli
+):
+    post_shopify("orders/create", PAID)
+    worker.run_once(runtime)
+    scheduler.run_due(runtime, now=at("2026-11-24T09:00:00"))
+
+    post_shopify(
+        "orders/updated",
+        PAID | {"fulfillment_status": "fulfilled", "updated_at": "2026-11-24T12:00:00+01:00"},
+    )
+    worker.run_once(runtime)
+
+    (incident,) = incidents(cli)
+    assert incident["status"] == "resolved"
+    shown = json.loads(cli("incidents", "show", str(incident["id"]), "--json").stdout)
+    assert shown["timeline"][-1]["detail"]["reason"] == "the order has shipped"

@@ -27,6 +27,7 @@ TIMELINE_TYPES = frozenset(
         "return_approved",
         "return_declined",
         "return_closed",
+        "return_canceled",
         "refund_recorded",
         "message_queued",
         "message_sent",
