@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import logging
 import secrets
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, request, session
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from plugin.errors import InvalidInput, PlatformError
+from plugin.platforms import Install, Installation
 from plugin.services import Runtime
-from plugin.shops import connect_shop, find_shop, grant_credentials, store_url
+from plugin.shops import connect_shop, find_shop, store_url
 from plugin.sync import register_webhooks
 
 bp = Blueprint("connect", __name__, url_prefix="/admin/connect")
 log = logging.getLogger("amends.admin.connect")
 
 STATE_MAX_AGE_SECONDS = 3600
-APP_NAME = "Amends"
 
 
 def _runtime() -> Runtime:
@@ -60,31 +59,20 @@ def start_woocommerce() -> ResponseReturnValue:
     runtime = _runtime()
     base = runtime.settings.public_url.rstrip("/")
     callback = f"{base}/admin/connect/woocommerce/callback"
-    _refuse_unreachable(runtime, callback, base)
     store = _store_url(request.args.get("store_url"))
     state = _states(runtime).dumps({"store": store, "nonce": secrets.token_urlsafe(16)})
-    query = urlencode(
-        {
-            "app_name": APP_NAME,
-            "scope": "read_write",
-            "user_id": state,
-            "return_url": f"{base}/admin/connect/woocommerce/return",
-            "callback_url": callback,
-        }
-    )
-    return redirect(f"{store}wc-auth/v1/authorize?{query}")
-
-
-def _refuse_unreachable(runtime: Runtime, callback: str, base: str) -> None:
-    """Answer 400 when this deployment's public URL cannot take a store's keys or webhooks."""
-    connector = runtime.connectors["woocommerce"]
-    problem = connector.callback_url_problem(callback) or connector.delivery_url_problem(base)
-    if problem is not None:
+    connector = runtime.connector_for("woocommerce", Install)
+    try:
+        url = connector.install_url(
+            store, state, callback, f"{base}/admin/connect/woocommerce/return"
+        )
+    except InvalidInput as error:
         log.warning(
             "admin.connect.woocommerce-refused",
-            extra={"public_url": runtime.settings.public_url, "reason": problem},
+            extra={"public_url": runtime.settings.public_url, "reason": str(error)},
         )
-        abort(400, description=problem)
+        abort(400, description=str(error))
+    return redirect(url)
 
 
 @bp.post("/woocommerce/callback")
@@ -99,23 +87,10 @@ def woocommerce_callback() -> ResponseReturnValue:
     ):
         abort(400, description="expected JSON with consumer_key and consumer_secret")
     store = _read_state(runtime, str(keys.get("user_id") or ""))
-    if keys.get("key_permissions") != "read_write":
-        abort(400, description="Amends needs a read_write key")
+    connector = runtime.connector_for("woocommerce", Install)
     try:
-        with runtime.database.transaction() as session:
-            shop_id = connect_shop(
-                session,
-                runtime.credentials,
-                platform="woocommerce",
-                domain=store,
-                api_url=store,
-                credentials={
-                    "consumer_key": keys["consumer_key"],
-                    "consumer_secret": keys["consumer_secret"],
-                    "webhook_secret": secrets.token_urlsafe(24).replace("-", "").replace("_", ""),
-                    "key_id": str(keys.get("key_id") or ""),
-                },
-            )
+        installation = connector.complete_install(store, keys, runtime.clock.now())
+        shop_id = _keep(runtime, "woocommerce", installation)
     except InvalidInput as error:
         # Anything but 200 makes the store delete the key it just made: nothing is left.
         log.warning(
@@ -124,6 +99,21 @@ def woocommerce_callback() -> ResponseReturnValue:
         abort(400, description=str(error))
     log.info("admin.connect.woocommerce-keys", extra={"shop": shop_id, "store": store})
     return "", 200
+
+
+def _keep(runtime: Runtime, platform: str, installation: Installation) -> int:
+    """Store the approved shop, or give a known one its new credentials; return its id."""
+    with runtime.database.transaction() as session:
+        shop_id = connect_shop(
+            session,
+            runtime.credentials,
+            platform=platform,
+            domain=installation.domain,
+            api_url=installation.api_url,
+            api_version=installation.api_version,
+            credentials=installation.credentials,
+        )
+    return shop_id
 
 
 @bp.get("/woocommerce/return")
@@ -138,7 +128,7 @@ def woocommerce_return() -> ResponseReturnValue:
     if shop is None:
         abort(409, description="the store did not deliver the keys; try connecting again")
     try:
-        webhooks = register_webhooks(runtime, shop, reset_secret=True)
+        report = register_webhooks(runtime, shop, reset_secret=True)
     except PlatformError as error:
         log.warning("admin.connect.webhooks-failed", extra={"shop": shop.id, "error": str(error)})
         return jsonify(
@@ -147,7 +137,7 @@ def woocommerce_return() -> ResponseReturnValue:
             webhooks="pending",
             message="webhooks will be registered by the next upkeep run",
         ), 200
-    return jsonify(status="connected", shop=shop.id, webhooks=webhooks), 200
+    return jsonify(status="connected", shop=shop.id, webhooks=list(report.repaired)), 200
 
 
 # --- Shopify: authorization-code grant --------------------------------------------
@@ -163,14 +153,15 @@ def start_shopify() -> ResponseReturnValue:
     a forged one is refused.
     """
     runtime = _runtime()
-    connector = runtime.connectors["shopify"]
+    connector = runtime.connector_for("shopify", Install)
     params = request.args.to_dict()
     if "hmac" in params and not connector.link_signed(params, runtime.clock.now()):
         log.warning("admin.connect.shopify-bad-hmac", extra={"shop": params.get("shop")})
         abort(401, description="the install link's hmac does not match")
     state = secrets.token_urlsafe(24)
+    callback = _callback_url(runtime)
     try:
-        url = connector.install_url(params.get("shop", ""), _callback_url(runtime), state)
+        url = connector.install_url(params.get("shop", ""), state, callback, callback)
     except InvalidInput as error:
         abort(400, description=str(error))
     session[SHOPIFY_STATE] = state
@@ -190,24 +181,21 @@ def shopify_callback() -> ResponseReturnValue:
     if not expected or not secrets.compare_digest(expected, params.get("state", "")):
         log.warning("admin.connect.shopify-bad-state", extra={"shop": params.get("shop")})
         abort(401, description="unknown or reused install state; start the install again")
-    connector = runtime.connectors["shopify"]
+    connector = runtime.connector_for("shopify", Install)
     try:
-        grant = connector.complete_install(params, runtime.clock.now())
+        installation = connector.complete_install(
+            params.get("shop", ""), params, runtime.clock.now()
+        )
+        shop_id = _keep(runtime, "shopify", installation)
     except InvalidInput as error:
+        log.warning("admin.connect.shopify-refused", extra={"error": str(error)})
         abort(400, description=str(error))
     except PlatformError as error:
         log.warning("admin.connect.shopify-refused", extra={"error": str(error)})
         abort(401, description=str(error))
-    shop = params["shop"]
-    with runtime.database.transaction() as db:
-        shop_id = connect_shop(
-            db,
-            runtime.credentials,
-            platform="shopify",
-            domain=shop,
-            api_url=connector.admin_url_for(shop),
-            api_version=connector.api_version,
-            credentials=grant_credentials(grant, runtime.clock.now()),
-        )
-    log.info("admin.connect.shopify-installed", extra={"shop": shop_id, "domain": shop})
-    return jsonify(status="connected", shop=shop_id, scope=grant.scope), 200
+    log.info(
+        "admin.connect.shopify-installed", extra={"shop": shop_id, "domain": installation.domain}
+    )
+    return jsonify(
+        status="connected", shop=shop_id, scope=installation.credentials.get("scope")
+    ), 200

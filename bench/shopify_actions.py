@@ -353,7 +353,7 @@ def perform(client: ShopifyClient, now: datetime, action: Action) -> Outcome:
         elif action.kind == "note":
             result = actions.add_note(client, action.spec)
         else:
-            result = actions.issue_coupon(client, action.spec, now)
+            result = actions.issue_coupon(client, replace(action.spec, starts_at=now))
     except Exception as error:  # noqa: BLE001 - every exception is a failed action here
         return Outcome(action, None, f"{type(error).__name__}: {error}")
     return Outcome(action, result)

@@ -1,7 +1,10 @@
-"""The Connector protocol: what the plugin asks of a store platform.
+"""The Connector protocol, split by role: what the plugin asks of a store platform.
 
-Connectors in `connectors/<platform>/` implement it; the wiring registers them and
-the surfaces find them by platform name. Nothing here knows HTTP.
+Every connector takes deliveries (`Intake`); it may also keep the store's webhook
+subscriptions alive (`Subscriptions`), list the orders changed since a time
+(`Reconcile`), act on the store (`Actions`) and connect a store (`Install`). A
+connector names the roles it plays in `roles`; the wiring checks at start-up that
+it has what each role asks for (plugin.roles). Nothing here knows HTTP.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from plugin.events import Event
 
@@ -38,12 +41,34 @@ class Delivery:
     kept_headers: Mapping[str, str] = field(default_factory=dict)
 
 
-class Connector(Protocol):
-    """A store platform, as far as intake and the worker need it."""
+@dataclass(frozen=True)
+class ShopContext:
+    """One shop as a connector acts for it: where its API is, and its credentials, opened.
+
+    Built per call from the stored shop, so no credential outlives the call in a
+    connector; `repr` leaves the credentials out, so a log line never shows them.
+    """
+
+    shop_id: int
+    domain: str
+    api_url: str | None = None
+    api_version: str | None = None
+    credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def base_url(self) -> str:
+        """Return where the shop's API is: its stored API URL, else its domain."""
+        return self.api_url or self.domain
+
+
+class Intake(Protocol):
+    """A store platform, as far as intake and the worker need it. Every connector plays it."""
 
     platform: str
     #: Topics the shop is subscribed to and the inbox keeps; others are acknowledged and dropped.
     topics: frozenset[str]
+    #: The roles this connector plays: "intake" and any of the other roles' names.
+    roles: frozenset[str]
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Tell whether the delivery is an unsigned liveness check (answer 200, keep nothing)."""
@@ -66,6 +91,73 @@ class Connector(Protocol):
         ...
 
 
+#: What the registry holds: every connector takes deliveries; other roles are checked for.
+Connector = Intake
+
+
+@dataclass(frozen=True)
+class SubscriptionReport:
+    """What an upkeep of a shop's webhook subscriptions found and did, by topic."""
+
+    active: tuple[str, ...] = ()  # in place and delivering before anything was done
+    created: tuple[str, ...] = ()  # missing, and subscribed now
+    reactivated: tuple[str, ...] = ()  # disabled by the store, and enabled again now
+    missing: tuple[str, ...] = ()  # missing, and could not be subscribed (see `errors`)
+    disabled: tuple[str, ...] = ()  # disabled, and could not be enabled (see `errors`)
+    errors: tuple[str, ...] = ()  # why a repair was refused, one line each
+
+    @property
+    def repaired(self) -> tuple[str, ...]:
+        """Return the topics that had stopped delivering and deliver again."""
+        return self.created + self.reactivated
+
+    @property
+    def complete(self) -> bool:
+        """Tell whether every topic is subscribed and active now."""
+        return not (self.missing or self.disabled)
+
+
+class Subscriptions(Protocol):
+    """Keep the webhook subscriptions a store delivers to Amends in place."""
+
+    def webhook_path(self, shop_id: int) -> str:
+        """Return the path under the public URL where the shop's deliveries go."""
+        ...
+
+    def delivery_url_problem(self, url: str) -> str | None:
+        """Say why the platform would never deliver to `url`; None when it would."""
+        ...
+
+    def ensure_subscriptions(
+        self, shop: ShopContext, delivery_url: str, *, reset_secret: bool = False
+    ) -> SubscriptionReport:
+        """Make every subscribed topic deliver to `delivery_url`: create, re-enable, report.
+
+        With `reset_secret` the shop's current webhook secret is sent to the
+        subscriptions already there (a store signs with the secret it was given).
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class ChangedOrder:
+    """An order's current state, fetched from the store, to go through the inbox."""
+
+    order_id: str
+    updated_at: datetime | None
+    topic: str
+    delivery_key: str
+    body: bytes
+
+
+class Reconcile(Protocol):
+    """List what changed in a store, for what its webhooks may have missed."""
+
+    def changed_orders(self, shop: ShopContext, since: datetime) -> list[ChangedOrder]:
+        """Return the orders modified at or after `since` (UTC), oldest first."""
+        ...
+
+
 # What the domain asks a platform to do, and what it answers. Every action is safe
 # to repeat: the platform reference of what an earlier attempt made comes back with
 # `created=False` instead of a second coupon, refund or note.
@@ -82,6 +174,7 @@ class CouponSpec:
     expires_on: date | None
     description: str = ""
     customer_id: str | None = None  # the platform's customer id, where it restricts by id
+    starts_at: datetime | None = None  # from when it applies; platforms that need it refuse None
 
 
 @dataclass(frozen=True)
@@ -99,6 +192,9 @@ class ShippingRefundSpec:
     reason: str
     amount: Decimal | None = None  # None: all the shipping still refundable
     notify: bool = False
+    # Move the money back through the order's payment gateway; False records the refund
+    # only (the merchant pays it back by hand), for gateways that cannot refund.
+    through_gateway: bool = True
 
 
 @dataclass(frozen=True)
@@ -123,3 +219,53 @@ class ActionResult:
     created: bool
     warnings: tuple[str, ...] = ()
     customer_notified: bool = False
+
+
+class Actions(Protocol):
+    """Act on a store for an incident; every action is safe to repeat."""
+
+    def issue_coupon(self, shop: ShopContext, spec: CouponSpec) -> ActionResult:
+        """Create a single-use code, or find the one an earlier attempt made."""
+        ...
+
+    def refund_shipping(self, shop: ShopContext, spec: ShippingRefundSpec) -> ActionResult:
+        """Refund an order's shipping, or find the refund an earlier attempt made."""
+        ...
+
+    def add_note(self, shop: ShopContext, spec: NoteSpec) -> ActionResult:
+        """Add a note to an order, or find the one an earlier attempt added."""
+        ...
+
+
+# Connecting a store: the merchant is sent to the platform to approve, and the
+# platform answers to a callback. What to keep comes back as an Installation.
+
+
+@dataclass(frozen=True)
+class Installation:
+    """A store the merchant approved: where it is, and the credentials to keep (sealed)."""
+
+    domain: str
+    credentials: dict[str, str] = field(repr=False)
+    api_url: str | None = None
+    api_version: str | None = None
+
+
+class Install(Protocol):
+    """Connect a store through the platform's own approval flow."""
+
+    def link_signed(self, params: Mapping[str, str], now: datetime) -> bool:
+        """Tell whether a link from the platform's admin is signed by the app and recent."""
+        ...
+
+    def install_url(self, shop: str, state: str, callback_url: str, return_url: str) -> str:
+        """Return where to send the merchant to approve Amends for `shop`."""
+        ...
+
+    def complete_install(self, shop: str, answer: Mapping[str, Any], now: datetime) -> Installation:
+        """Check the platform's answer at the callback and return what to keep.
+
+        Raise InvalidInput for an unusable answer and PlatformUnauthorized for one
+        the platform did not sign.
+        """
+        ...

@@ -12,11 +12,12 @@ from connectors.woocommerce import WooCommerceConnector
 from plugin.clock import SYSTEM_CLOCK, Clock
 from plugin.config import Settings, load_settings
 from plugin.platforms import Connector
+from plugin.roles import check_roles
 from plugin.services import Runtime
 from plugin.storage.credentials import CredentialBox
 from plugin.storage.db import connect
 
-__all__ = ["Runtime", "build_connectors", "build_runtime", "default_instance_path"]
+__all__ = ["Runtime", "build_connectors", "build_runtime", "default_instance_path", "register"]
 
 
 def default_instance_path() -> Path:
@@ -25,8 +26,7 @@ def default_instance_path() -> Path:
 
 
 def build_connectors(settings: Settings) -> dict[str, Connector]:
-    """Return the registry of platform connectors, checked for unique names."""
-    registry: dict[str, Connector] = {}
+    """Return the registry of platform connectors, checked for unique names and their roles."""
     woocommerce = WooCommerceConnector(
         timeout=settings.platform_timeout_seconds,
         backoff_seconds=settings.platform_retry_backoff_seconds,
@@ -37,11 +37,19 @@ def build_connectors(settings: Settings) -> dict[str, Connector]:
             secrets=settings.shopify_webhook_secrets,
             admin_url=settings.shopify_admin_url or None,
             timeout=settings.platform_timeout_seconds,
-        )
+        ),
+        backoff_seconds=settings.platform_retry_backoff_seconds,
     )
-    for connector in (shopify, woocommerce):
+    return register(shopify, woocommerce)
+
+
+def register(*connectors: Connector) -> dict[str, Connector]:
+    """Return the connectors by platform; refuse two for one platform, or a role not played."""
+    registry: dict[str, Connector] = {}
+    for connector in connectors:
         if connector.platform in registry:
             raise RuntimeError(f"two connectors claim platform {connector.platform!r}")
+        check_roles(connector)
         registry[connector.platform] = connector
     return registry
 

@@ -55,8 +55,8 @@ def open_overdue_shipments(runtime: Runtime, now: datetime) -> int:
 JOBS: tuple[Job, ...] = (
     Job("inbox.prune", timedelta(hours=1), prune_inbox),
     Job("incidents.overdue-shipments", timedelta(minutes=5), open_overdue_shipments),
-    Job("woocommerce.webhooks", timedelta(minutes=15), sync.keep_webhooks_alive),
-    Job("woocommerce.reconcile", timedelta(minutes=10), sync.reconcile_orders),
+    Job("webhooks.upkeep", timedelta(minutes=15), sync.keep_webhooks_alive),
+    Job("orders.reconcile", timedelta(minutes=10), sync.reconcile_orders),
 )
 
 

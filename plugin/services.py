@@ -7,8 +7,9 @@ never import a connector themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from plugin import roles
 from plugin.clock import Clock
 from plugin.config import Settings
 from plugin.inbox.processing import RetryPolicy
@@ -16,6 +17,8 @@ from plugin.platforms import Connector
 from plugin.storage.credentials import CredentialBox
 from plugin.storage.db import Database
 from plugin.storage.models import InboxDelivery
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -48,3 +51,11 @@ class Runtime:
     def parse(self, delivery: InboxDelivery) -> list[Any] | None:
         """Parse a stored delivery with its platform's connector."""
         return self.connectors[delivery.platform].parse(delivery.topic, delivery.body)
+
+    def playing(self, role: type[R]) -> dict[str, R]:
+        """Return the connectors, by platform, that play `role` (a plugin.platforms protocol)."""
+        return roles.playing(self.connectors, role)
+
+    def connector_for(self, platform: str, role: type[R]) -> R:
+        """Return the connector of `platform` in `role`; ConfigurationError if it lacks it."""
+        return roles.connector_for(self.connectors, platform, role)

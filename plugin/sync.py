@@ -1,9 +1,11 @@
-"""Keep WooCommerce stores in step: webhooks kept alive, lost deliveries reconciled.
+"""Keep stores in step: webhook subscriptions kept in place, lost deliveries reconciled.
 
-WooCommerce never retries a delivery and disables webhooks after repeated
-failures. Reconciled orders go through the inbox like deliveries, keyed by order
-id + `date_modified_gmt`, so a state a webhook already brought is a duplicate
-and processing stays in one place.
+Stores lose deliveries: WooCommerce never retries one and disables a webhook after
+repeated failures. So the upkeep job puts back what a store disabled or dropped, and
+the reconcile job brings the orders changed since each shop's watermark into the
+inbox like deliveries, keyed as their webhook deliveries are, so a state a webhook
+already brought is a duplicate and processing stays in one place. Which connector
+does what is asked through its roles.
 """
 
 from __future__ import annotations
@@ -16,97 +18,112 @@ from sqlalchemy import select
 from plugin.clock import clock_of
 from plugin.errors import PlatformError
 from plugin.inbox.store import NewDelivery, record_deliveries
+from plugin.platforms import ChangedOrder, Reconcile, ShopContext, SubscriptionReport, Subscriptions
 from plugin.services import Runtime
 from plugin.shops import ACTIVE
 from plugin.storage.models import Shop
 
 log = logging.getLogger("amends.sync")
 
-PLATFORM = "woocommerce"
 FIRST_SYNC_LOOKBACK = timedelta(days=1)
 
 
-def webhook_url(runtime: Runtime, shop_id: int) -> str:
-    """Return where this deployment takes a WooCommerce shop's deliveries."""
-    return f"{runtime.settings.public_url.rstrip('/')}/webhooks/woocommerce/{shop_id}"
+def shop_context(runtime: Runtime, shop: Shop) -> ShopContext:
+    """Return the shop as a connector acts for it, its credentials opened for this call."""
+    return ShopContext(
+        shop_id=shop.id,
+        domain=shop.domain,
+        api_url=shop.api_url,
+        api_version=shop.api_version,
+        credentials=runtime.credentials.open(shop.credentials),
+    )
 
 
-def _active_shops(runtime: Runtime) -> list[Shop]:
+def webhook_url(runtime: Runtime, platform: str, shop_id: int) -> str:
+    """Return where this deployment takes the deliveries of one shop of `platform`."""
+    path = runtime.connector_for(platform, Subscriptions).webhook_path(shop_id)
+    return f"{runtime.settings.public_url.rstrip('/')}{path}"
+
+
+def _active_shops(runtime: Runtime, platform: str) -> list[Shop]:
     with runtime.database.reading() as session:
-        query = select(Shop).where(Shop.platform == PLATFORM, Shop.status == ACTIVE)
+        query = select(Shop).where(Shop.platform == platform, Shop.status == ACTIVE)
         return list(session.scalars(query.order_by(Shop.id)))
 
 
-def register_webhooks(runtime: Runtime, shop: Shop, *, reset_secret: bool = False) -> list[int]:
-    """Create or re-enable the shop's webhooks; return the ids created or re-enabled."""
-    connector = runtime.connectors[PLATFORM]
-    report = connector.ensure_webhooks(
-        shop.api_url or shop.domain,
-        runtime.credentials.open(shop.credentials),
-        webhook_url(runtime, shop.id),
+def register_webhooks(
+    runtime: Runtime, shop: Shop, *, reset_secret: bool = False
+) -> SubscriptionReport:
+    """Put the shop's webhook subscriptions in place; report what was found and done."""
+    connector = runtime.connector_for(shop.platform, Subscriptions)
+    return connector.ensure_subscriptions(
+        shop_context(runtime, shop),
+        webhook_url(runtime, shop.platform, shop.id),
         reset_secret=reset_secret,
     )
-    return report.created + report.reactivated
 
 
 def keep_webhooks_alive(runtime: Runtime, now: datetime) -> int:
-    """Re-enable webhooks a store disabled (or lost), then reconcile its orders at once."""
+    """Put back the subscriptions stores disabled or dropped, then reconcile those stores."""
     repaired = 0
-    for shop in _active_shops(runtime):
-        try:
-            changed = register_webhooks(runtime, shop)
-            if changed:
+    for platform in runtime.playing(Subscriptions):
+        for shop in _active_shops(runtime, platform):
+            try:
+                report = register_webhooks(runtime, shop)
+                if report.repaired:
+                    log.warning(
+                        f"sync.{platform}.webhooks-repaired",
+                        extra={"shop": shop.id, "topics": ",".join(report.repaired)},
+                    )
+                    repaired += len(report.repaired)
+                    if platform in runtime.playing(Reconcile):
+                        reconcile_shop(runtime, shop, now)
+            except PlatformError as error:
                 log.warning(
-                    "sync.woocommerce.webhooks-repaired",
-                    extra={"shop": shop.id, "webhooks": changed},
+                    f"sync.{platform}.unreachable", extra={"shop": shop.id, "error": str(error)}
                 )
-                repaired += len(changed)
-                reconcile_shop(runtime, shop, now)
-        except PlatformError as error:
-            log.warning(
-                "sync.woocommerce.unreachable", extra={"shop": shop.id, "error": str(error)}
-            )
     return repaired
 
 
 def reconcile_orders(runtime: Runtime, now: datetime) -> int:
-    """Bring orders modified since each shop's last sync into the inbox; return how many new."""
+    """Bring orders changed since each shop's watermark into the inbox; count the new ones."""
     stored = 0
-    for shop in _active_shops(runtime):
-        try:
-            stored += reconcile_shop(runtime, shop, now)
-        except PlatformError as error:
-            log.warning(
-                "sync.woocommerce.unreachable", extra={"shop": shop.id, "error": str(error)}
-            )
+    for platform in runtime.playing(Reconcile):
+        for shop in _active_shops(runtime, platform):
+            try:
+                stored += reconcile_shop(runtime, shop, now)
+            except PlatformError as error:
+                log.warning(
+                    f"sync.{platform}.unreachable", extra={"shop": shop.id, "error": str(error)}
+                )
     return stored
 
 
 def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:
-    """Store the shop's orders modified since its watermark, then move the watermark to `now`."""
+    """Store the shop's orders changed since its watermark, then move the watermark to `now`."""
+    connector = runtime.connector_for(shop.platform, Reconcile)
     overlap = timedelta(seconds=runtime.settings.reconcile_overlap_seconds)
     since = (shop.synced_at or now - FIRST_SYNC_LOOKBACK) - overlap
-    changed = runtime.connectors[PLATFORM].changed_orders(
-        shop.api_url or shop.domain, runtime.credentials.open(shop.credentials), since
-    )
-    fetched = [
-        NewDelivery(
-            platform=PLATFORM,
-            shop_id=shop.id,
-            topic="order.updated",
-            delivery_key=key,
-            headers={"X-Amends-Source": "reconcile"},
-            body=body,
-            triggered_at=None,
-        )
-        for key, body in changed
-    ]
+    changed = connector.changed_orders(shop_context(runtime, shop), since)
     with runtime.database.transaction() as session:
-        new = record_deliveries(session, fetched, clock_of(session).now()) if fetched else []
+        deliveries = [_delivery(shop, order) for order in changed]
+        new = record_deliveries(session, deliveries, clock_of(session).now()) if changed else []
         session.get(Shop, shop.id).synced_at = now
-    stored = sum(inbox_id is not None for inbox_id in new)
+    count = sum(inbox_id is not None for inbox_id in new)
     log.info(
-        "sync.woocommerce.reconciled",
-        extra={"shop": shop.id, "fetched": len(changed), "new": stored},
+        f"sync.{shop.platform}.reconciled",
+        extra={"shop": shop.id, "fetched": len(changed), "new": count},
     )
-    return stored
+    return count
+
+
+def _delivery(shop: Shop, order: ChangedOrder) -> NewDelivery:
+    return NewDelivery(
+        platform=shop.platform,
+        shop_id=shop.id,
+        topic=order.topic,
+        delivery_key=order.delivery_key,
+        headers={"X-Amends-Source": "reconcile"},
+        body=order.body,
+        triggered_at=None,
+    )

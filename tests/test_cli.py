@@ -176,8 +176,8 @@ def test_scheduler_once_runs_every_job_as_of_now(cli):
     assert json.loads(result.stdout) == {
         "inbox.prune": 0,
         "incidents.overdue-shipments": 0,
-        "woocommerce.webhooks": 0,
-        "woocommerce.reconcile": 0,
+        "webhooks.upkeep": 0,
+        "orders.reconcile": 0,
     }
 
 

@@ -15,10 +15,11 @@ from decimal import Decimal
 import pytest
 import shopify
 
-from connectors.shopify import actions
+from connectors.shopify import ShopifyConnector, actions
 from connectors.shopify.client import ShopifyClient
+from connectors.shopify.connector import AppCredentials
 from plugin.errors import InvalidInput, PlatformUnauthorized, PlatformUnavailable
-from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec
+from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec, ShopContext
 from tests.test_sandbox_shopify_harness import (
     FIXTURES,
     SHOP,
@@ -43,6 +44,16 @@ def client(sandbox) -> ShopifyClient:
     return ShopifyClient(SHOP, TOKEN, api_url=sandbox.base, sleep=sandbox.advance)
 
 
+@pytest.fixture
+def connector(sandbox) -> ShopifyConnector:
+    return ShopifyConnector(app=AppCredentials(admin_url=sandbox.base))
+
+
+@pytest.fixture
+def shop() -> ShopContext:
+    return ShopContext(shop_id=1, domain=SHOP, credentials={"access_token": TOKEN})
+
+
 def coupon(kind: str = "percent", code: str = "AMENDS-7-SORRY") -> CouponSpec:
     return CouponSpec(
         code=code,
@@ -52,6 +63,7 @@ def coupon(kind: str = "percent", code: str = "AMENDS-7-SORRY") -> CouponSpec:
         expires_on=date(2026, 12, 31),
         description="Amends incident 7",
         customer_id="7001",
+        starts_at=NOW,
     )
 
 
@@ -64,9 +76,9 @@ def discounts(sandbox: Sandbox) -> list[dict]:
     return answer["data"]["discountNodes"]["nodes"]
 
 
-def test_a_discount_code_is_made_once_even_when_issued_twice(sandbox, client):
-    first = actions.issue_coupon(client, coupon(), NOW)
-    again = actions.issue_coupon(client, coupon(), NOW)
+def test_a_discount_code_is_made_once_even_when_issued_twice(sandbox, connector, shop):
+    first = connector.issue_coupon(shop, coupon())
+    again = connector.issue_coupon(shop, coupon())
 
     assert (first.created, again.created) == (True, False)
     assert again.platform_ref == first.platform_ref
@@ -80,21 +92,21 @@ def test_a_discount_code_is_made_once_even_when_issued_twice(sandbox, client):
     }
 
 
-def test_a_free_shipping_code_is_made_once(sandbox, client):
-    first = actions.issue_coupon(client, coupon("free_shipping", "AMENDS-7-SHIP"), NOW)
-    again = actions.issue_coupon(client, coupon("free_shipping", "AMENDS-7-SHIP"), NOW)
+def test_a_free_shipping_code_is_made_once(sandbox, connector, shop):
+    first = connector.issue_coupon(shop, coupon("free_shipping", "AMENDS-7-SHIP"))
+    again = connector.issue_coupon(shop, coupon("free_shipping", "AMENDS-7-SHIP"))
 
     assert (first.created, again.created) == (True, False)
     assert [n["discount"]["__typename"] for n in discounts(sandbox)] == ["DiscountCodeFreeShipping"]
 
 
-def test_a_shipping_refund_moves_the_shipping_back_once(sandbox, client):
+def test_a_shipping_refund_moves_the_shipping_back_once(sandbox, connector, shop):
     spec = ShippingRefundSpec(
         order_id="5001", idempotency_key="7-shipping", reason="Entrega con retraso"
     )
 
-    first = actions.refund_shipping(client, spec)
-    again = actions.refund_shipping(client, spec)
+    first = connector.refund_shipping(shop, spec)
+    again = connector.refund_shipping(shop, spec)
 
     assert (first.created, again.created) == (True, False)
     assert again.platform_ref == first.platform_ref
@@ -108,23 +120,23 @@ def test_a_shipping_refund_moves_the_shipping_back_once(sandbox, client):
 
 
 @pytest.mark.parametrize("notify", [False, True])
-def test_a_shipping_refund_says_whether_shopify_told_the_customer(sandbox, client, notify):
+def test_a_shipping_refund_says_whether_shopify_told_the_customer(sandbox, connector, shop, notify):
     spec = ShippingRefundSpec(
         order_id="5001", idempotency_key="7-shipping", reason="Entrega con retraso", notify=notify
     )
 
-    first = actions.refund_shipping(client, spec)
-    again = actions.refund_shipping(client, spec)
+    first = connector.refund_shipping(shop, spec)
+    again = connector.refund_shipping(shop, spec)
 
     told = sandbox.control("GET", "/orders/5001").json()["customer_notified_of_refunds"]
     assert (first.customer_notified, again.customer_notified) == (notify, notify)
     assert told == ([int(first.platform_ref.rsplit("/", 1)[-1])] if notify else [])
 
 
-def test_a_note_is_appended_once_and_the_order_tagged(sandbox, client):
+def test_a_note_is_appended_once_and_the_order_tagged(sandbox, connector, shop):
     spec = NoteSpec(order_id="5001", idempotency_key="7-opened", text="Amends: incident 7 opened")
 
-    first, again = actions.add_note(client, spec), actions.add_note(client, spec)
+    first, again = connector.add_note(shop, spec), connector.add_note(shop, spec)
 
     assert (first.created, again.created) == (True, False)
     order = sandbox.graphql('{ order(id: "gid://shopify/Order/5001") { note tags } }')["data"][
@@ -134,9 +146,9 @@ def test_a_note_is_appended_once_and_the_order_tagged(sandbox, client):
     assert "amends" in order["tags"]
 
 
-def test_a_customer_facing_note_is_refused_on_shopify(client):
+def test_a_customer_facing_note_is_refused_on_shopify(connector, shop):
     with pytest.raises(InvalidInput, match="send customer messages by e-mail"):
-        actions.add_note(client, NoteSpec("5001", "k", "hola", customer_facing=True))
+        connector.add_note(shop, NoteSpec("5001", "k", "hola", customer_facing=True))
 
 
 def test_an_order_and_orders_updated_since_are_read(sandbox, client):

@@ -18,12 +18,11 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from connectors.woocommerce import actions
-from connectors.woocommerce.client import WooClient
+from connectors.woocommerce import WooCommerceConnector, actions
 from plugin import sync, worker
 from plugin.app import create_app
 from plugin.errors import PlatformRejected
-from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec
+from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec, ShopContext
 from plugin.storage.models import Order, Shop
 from tests.helpers import inbox_rows
 from tests.test_sandbox_woocommerce_helpers import (
@@ -45,10 +44,23 @@ def store() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def client(store) -> Iterator[WooClient]:
-    woo = WooClient(store.url, CONSUMER_KEY, CONSUMER_SECRET, timeout=5)
-    yield woo
-    woo.close()
+def woo() -> WooCommerceConnector:
+    return WooCommerceConnector(timeout=5, backoff_seconds=0)
+
+
+def shop_of(store: Sandbox) -> ShopContext:
+    """Return the sandbox store as the connector acts for it."""
+    credentials = {
+        "consumer_key": CONSUMER_KEY,
+        "consumer_secret": CONSUMER_SECRET,
+        "webhook_secret": "not-used-by-actions",
+    }
+    return ShopContext(shop_id=1, domain=store.url + "/", credentials=credentials)
+
+
+@pytest.fixture
+def shop(store) -> ShopContext:
+    return shop_of(store)
 
 
 def place_order(store: Sandbox, **changes) -> dict:
@@ -71,9 +83,9 @@ def coupon(kind="percent", code="AMENDS-12-SORRY", email="jose@tienda.example") 
 # --- actions ----------------------------------------------------------------------
 
 
-def test_a_coupon_is_created_once_even_when_issued_twice(store, client):
-    first = actions.issue_coupon(client, coupon())
-    again = actions.issue_coupon(client, coupon(code="amends-12-sorry"))  # codes ignore case
+def test_a_coupon_is_created_once_even_when_issued_twice(store, woo, shop):
+    first = woo.issue_coupon(shop, coupon())
+    again = woo.issue_coupon(shop, coupon(code="amends-12-sorry"))  # codes ignore case
 
     assert (first.created, again.created) == (True, False)
     assert again.platform_ref == first.platform_ref
@@ -87,16 +99,16 @@ def test_a_coupon_is_created_once_even_when_issued_twice(store, client):
     assert stored["date_expires"] == "2027-01-01T00:00:00"
 
 
-def test_a_code_taken_by_another_customer_is_refused_not_reused(store, client):
-    actions.issue_coupon(client, coupon(email="someone@else.example"))
+def test_a_code_taken_by_another_customer_is_refused_not_reused(store, woo, shop):
+    woo.issue_coupon(shop, coupon(email="someone@else.example"))
 
     with pytest.raises(PlatformRejected, match="already exists for another customer"):
-        actions.issue_coupon(client, coupon())
+        woo.issue_coupon(shop, coupon())
     assert len(store.api.get("coupons").json()) == 1
 
 
-def test_a_free_shipping_coupon_is_a_zero_amount_with_free_shipping(store, client):
-    result = actions.issue_coupon(client, coupon(kind="free_shipping", code="AMENDS-12-SHIP"))
+def test_a_free_shipping_coupon_is_a_zero_amount_with_free_shipping(store, woo, shop):
+    result = woo.issue_coupon(shop, coupon(kind="free_shipping", code="AMENDS-12-SHIP"))
 
     stored = store.api.get(f"coupons/{result.platform_ref}").json()
     assert (stored["discount_type"], stored["amount"], stored["free_shipping"]) == (
@@ -106,14 +118,17 @@ def test_a_free_shipping_coupon_is_a_zero_amount_with_free_shipping(store, clien
     )
 
 
-def test_a_shipping_refund_refunds_shipping_and_tax_once(store, client):
+def test_a_shipping_refund_refunds_shipping_and_tax_once(store, woo, shop):
     order = place_order(store)
     spec = ShippingRefundSpec(
-        order_id=str(order["id"]), idempotency_key="12-shipping", reason="Paquete entregado tarde"
+        order_id=str(order["id"]),
+        idempotency_key="12-shipping",
+        reason="Paquete entregado tarde",
+        through_gateway=False,
     )
 
-    first = actions.refund_shipping(client, spec, api_refund=False)
-    again = actions.refund_shipping(client, spec, api_refund=False)
+    first = woo.refund_shipping(shop, spec)
+    again = woo.refund_shipping(shop, spec)
 
     assert (first.created, again.created) == (True, False)
     (refund,) = store.api.get(f"orders/{order['id']}/refunds").json()
@@ -122,12 +137,12 @@ def test_a_shipping_refund_refunds_shipping_and_tax_once(store, client):
     assert refund["shipping_lines"][0]["total"] == "-5.90"
 
 
-def test_a_shipping_refund_says_woocommerce_emailed_the_customer_though_not_asked(store, client):
+def test_a_shipping_refund_says_woocommerce_emailed_the_customer_though_not_asked(store, woo, shop):
     order = place_order(store)
     spec = ShippingRefundSpec(str(order["id"]), "12-shipping", "Paquete entregado tarde")
 
-    first = actions.refund_shipping(client, spec, api_refund=False)
-    again = actions.refund_shipping(client, spec, api_refund=False)
+    first = woo.refund_shipping(shop, spec)
+    again = woo.refund_shipping(shop, spec)
 
     assert spec.notify is False
     assert (first.customer_notified, again.customer_notified) == (True, True)
@@ -137,32 +152,30 @@ def test_a_shipping_refund_says_woocommerce_emailed_the_customer_though_not_aske
     ]
 
 
-def test_shipping_refunded_by_another_incident_is_not_refunded_twice(store, client):
+def test_shipping_refunded_by_another_incident_is_not_refunded_twice(store, woo, shop):
     order = place_order(store)
-    actions.refund_shipping(
-        client, ShippingRefundSpec(str(order["id"]), "a", "late"), api_refund=False
+    woo.refund_shipping(
+        shop, ShippingRefundSpec(str(order["id"]), "a", "late", through_gateway=False)
     )
 
     with pytest.raises(PlatformRejected, match="no shipping left to refund"):
-        actions.refund_shipping(
-            client, ShippingRefundSpec(str(order["id"]), "b", "late"), api_refund=False
+        woo.refund_shipping(
+            shop, ShippingRefundSpec(str(order["id"]), "b", "late", through_gateway=False)
         )
     assert len(store.api.get(f"orders/{order['id']}/refunds").json()) == 1
 
 
-def test_a_gateway_that_cannot_refund_is_a_refusal_and_nothing_is_kept(store, client):
+def test_a_gateway_that_cannot_refund_is_a_refusal_and_nothing_is_kept(store, woo, shop):
     order = place_order(store)  # bank transfer
 
     with pytest.raises(PlatformRejected) as refused:
-        actions.refund_shipping(
-            client, ShippingRefundSpec(str(order["id"]), "k", "late"), api_refund=True
-        )
+        woo.refund_shipping(shop, ShippingRefundSpec(str(order["id"]), "k", "late"))
 
     assert refused.value.code == "woocommerce_rest_cannot_create_order_refund"
     assert store.api.get(f"orders/{order['id']}/refunds").json() == []
 
 
-def test_a_customer_note_is_added_once_and_emailed(store, client):
+def test_a_customer_note_is_added_once_and_emailed(store, woo, shop):
     order = place_order(store)
     spec = NoteSpec(
         order_id=str(order["id"]),
@@ -171,7 +184,7 @@ def test_a_customer_note_is_added_once_and_emailed(store, client):
         customer_facing=True,
     )
 
-    first, again = actions.add_note(client, spec), actions.add_note(client, spec)
+    first, again = woo.add_note(shop, spec), woo.add_note(shop, spec)
 
     assert (first.created, again.created) == (True, False)
     assert (first.customer_notified, again.customer_notified) == (True, True)
@@ -253,7 +266,9 @@ def test_connecting_registers_one_active_webhook_per_topic_and_answers_the_pings
         "order.updated",
     ]
     assert {hook["status"] for hook in hooks} == {"active"}
-    assert {hook["delivery_url"] for hook in hooks} == {sync.webhook_url(runtime, connected)}
+    assert {hook["delivery_url"] for hook in hooks} == {
+        sync.webhook_url(runtime, "woocommerce", connected)
+    }
     assert {w.pending_delivery for w in store.store.webhooks.values()} == {False}
 
 
@@ -262,7 +277,7 @@ def test_registering_again_creates_nothing_new(store, connected, runtime):
         shop = session.get(Shop, connected)
         session.expunge(shop)
 
-    assert sync.register_webhooks(runtime, shop) == []
+    assert sync.register_webhooks(runtime, shop).repaired == ()
     assert len(store.api.get("webhooks").json()) == 5
 
 
@@ -435,7 +450,9 @@ def test_a_merchant_connects_a_store_with_wc_auth_and_its_webhooks_are_registere
         "active",
     )
     hooks = store.api.get("webhooks").json()
-    assert {h["delivery_url"] for h in hooks} == {sync.webhook_url(runtime, shop["id"])}
+    assert {h["delivery_url"] for h in hooks} == {
+        sync.webhook_url(runtime, "woocommerce", shop["id"])
+    }
     place_order(store)
     store.flush()
     worker.run_once(runtime)
@@ -522,15 +539,15 @@ def test_a_key_pair_that_cannot_be_real_is_refused_so_the_store_deletes_it(
 
 def test_a_free_shipping_coupon_warns_when_no_shipping_method_takes_coupons():
     with running_sandbox(free_shipping_requires="min_amount") as store:
-        woo = WooClient(store.url, CONSUMER_KEY, CONSUMER_SECRET, timeout=5)
-        result = actions.issue_coupon(woo, coupon(kind="free_shipping", code="AMENDS-1-SHIP"))
-        woo.close()
+        result = WooCommerceConnector(timeout=5).issue_coupon(
+            shop_of(store), coupon(kind="free_shipping", code="AMENDS-1-SHIP")
+        )
 
     assert result.created is True
     assert result.warnings == (actions.NO_COUPON_FREE_SHIPPING,)
 
 
-def test_a_free_shipping_coupon_carries_no_warning_when_a_method_takes_coupons(store, client):
-    result = actions.issue_coupon(client, coupon(kind="free_shipping", code="AMENDS-2-SHIP"))
+def test_a_free_shipping_coupon_carries_no_warning_when_a_method_takes_coupons(woo, shop):
+    result = woo.issue_coupon(shop, coupon(kind="free_shipping", code="AMENDS-2-SHIP"))
 
     assert result.warnings == ()

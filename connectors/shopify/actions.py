@@ -31,8 +31,10 @@ def marker(key: str) -> str:
     return f"[ref {key}]"
 
 
-def discount_input(spec: CouponSpec, now: datetime) -> dict[str, Any]:
-    """Build the input of a single-use code for one customer."""
+def discount_input(spec: CouponSpec) -> dict[str, Any]:
+    """Build the input of a single-use code for one customer, valid from `spec.starts_at`."""
+    if spec.starts_at is None:
+        raise InvalidInput("a Shopify discount code needs starts_at (Shopify requires startsAt)")
     context = (
         {"customers": {"add": [gid("Customer", spec.customer_id)]}}
         if spec.customer_id
@@ -41,7 +43,7 @@ def discount_input(spec: CouponSpec, now: datetime) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "title": spec.description or f"Amends {spec.code}",
         "code": spec.code,
-        "startsAt": now.isoformat(),
+        "startsAt": spec.starts_at.isoformat(),
         "context": context,
         "usageLimit": 1,
         "appliesOncePerCustomer": True,
@@ -59,13 +61,13 @@ def discount_input(spec: CouponSpec, now: datetime) -> dict[str, Any]:
     return fields | {"customerGets": {"value": value, "items": {"all": True}}}
 
 
-def issue_coupon(client: ShopifyClient, spec: CouponSpec, now: datetime) -> ActionResult:
+def issue_coupon(client: ShopifyClient, spec: CouponSpec) -> ActionResult:
     """Create the code; a code already taken is the earlier attempt's, looked up by code."""
     if spec.kind == "free_shipping":
         operation, field = "AmendsFreeShippingCodeCreate", "discountCodeFreeShippingCreate"
     else:
         operation, field = "AmendsDiscountCodeCreate", "discountCodeBasicCreate"
-    payload = client.execute(document(operation), {"input": discount_input(spec, now)})[field]
+    payload = client.execute(document(operation), {"input": discount_input(spec)})[field]
     errors = payload.get("userErrors") or []
     if any(error.get("code") in TAKEN_CODES for error in errors):
         return ActionResult(_existing_discount(client, spec.code), created=False)
@@ -84,8 +86,10 @@ def _existing_discount(client: ShopifyClient, code: str) -> str:
 
 
 def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionResult:
-    """Refund the order's shipping (or part of it) through its original payment, once.
+    """Refund the order's shipping (or part of it) once.
 
+    Through the order's original payment (REFUND transactions), or, without
+    `spec.through_gateway`, recorded with no transaction: no money moves.
     refundCreate e-mails the customer only with `notify: true`, so the result says
     they were told exactly when `spec.notify` asked for it.
     """
@@ -110,7 +114,9 @@ def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionRe
         "note": f"{spec.reason} {tag}",
         "notify": spec.notify,
         "shipping": {"amount": str(amount)},
-        "transactions": _transactions(order_id, suggested["suggestedTransactions"], amount),
+        "transactions": _transactions(order_id, suggested["suggestedTransactions"], amount)
+        if spec.through_gateway
+        else [],
     }
     payload = client.execute(
         document("AmendsShippingRefund"),

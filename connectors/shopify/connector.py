@@ -1,4 +1,4 @@
-"""The Shopify Connector: reads deliveries and parses their payloads."""
+"""The Shopify Connector: intake, actions and OAuth install."""
 
 from __future__ import annotations
 
@@ -10,10 +10,21 @@ from typing import Any
 from connectors import signing
 from connectors.headers import header, json_object, lowered, parse_timestamp
 from connectors.reasons import reason_of
-from connectors.shopify import consts, normalize, oauth
+from connectors.shopify import actions, consts, normalize, oauth
+from connectors.shopify.client import ShopifyClient
 from plugin.errors import InvalidInput, PlatformUnauthorized
 from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
-from plugin.platforms import Delivery, MalformedDelivery
+from plugin.platforms import (
+    ActionResult,
+    CouponSpec,
+    Delivery,
+    Installation,
+    MalformedDelivery,
+    NoteSpec,
+    ShippingRefundSpec,
+    ShopContext,
+)
+from plugin.shops import grant_credentials
 
 _KEPT_HEADERS = (
     consts.TOPIC_HEADER,
@@ -55,37 +66,76 @@ class AppCredentials:
 
 
 class ShopifyConnector:
-    """Shopify, as the intake and the worker see it."""
+    """Shopify, as the intake, the worker and the connect flow see it."""
 
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
     api_version = consts.API_VERSION
+    roles = frozenset({"intake", "actions", "install"})
 
     def __init__(
         self,
         classify: Callable[[str | None], str] = reason_of,
         app: AppCredentials | None = None,
+        backoff_seconds: float = 0.5,
     ) -> None:
         self.classify = classify
         self.app = app or AppCredentials()
+        self.backoff_seconds = backoff_seconds
+
+    def client(self, shop: ShopContext) -> ShopifyClient:
+        """Return an Admin GraphQL client of one shop, its token kept to itself."""
+        return ShopifyClient(
+            shop.domain,
+            shop.credentials["access_token"],
+            api_url=shop.api_url or self.app.admin_url,
+            api_version=shop.api_version or self.api_version,
+            timeout=self.app.timeout,
+            backoff_seconds=self.backoff_seconds,
+        )
+
+    # --- actions ------------------------------------------------------------------
+
+    def issue_coupon(self, shop: ShopContext, spec: CouponSpec) -> ActionResult:
+        """Create the discount code, or find the one an earlier attempt made."""
+        return actions.issue_coupon(self.client(shop), spec)
+
+    def refund_shipping(self, shop: ShopContext, spec: ShippingRefundSpec) -> ActionResult:
+        """Refund the order's shipping, once."""
+        return actions.refund_shipping(self.client(shop), spec)
+
+    def add_note(self, shop: ShopContext, spec: NoteSpec) -> ActionResult:
+        """Append a line to the order's note, once."""
+        return actions.add_note(self.client(shop), spec)
 
     # --- install ------------------------------------------------------------------
 
-    def install_url(self, shop: str, redirect_uri: str, state: str) -> str:
-        """Return where to send the merchant to grant the app its scopes."""
+    def install_url(self, shop: str, state: str, callback_url: str, return_url: str) -> str:
+        """Return where to send the merchant to grant the app its scopes.
+
+        Shopify sends the merchant back to the callback itself, with the code.
+        """
         if not oauth.valid_shop_domain(shop):
             raise InvalidInput(f"{shop!r} is not a SHOP.myshopify.com domain")
         return oauth.authorize_url(
-            shop, self.app.api_key, self.app.scopes, redirect_uri, state, self.app.admin_url
+            shop, self.app.api_key, self.app.scopes, callback_url, state, self.app.admin_url
         )
 
     def link_signed(self, params: Mapping[str, str], now: datetime) -> bool:
         """Tell whether a link from the shop's admin is signed by the app and recent."""
         return bool(self.app.secrets) and oauth.query_signed(params, self.app.secrets, now)
 
-    def complete_install(self, params: Mapping[str, str], now: datetime) -> oauth.Grant:
+    def complete_install(self, shop: str, answer: Mapping[str, Any], now: datetime) -> Installation:
         """Check the callback's shop and HMAC (as of `now`), then trade its code for a token."""
-        shop = params.get("shop", "")
+        grant = self._grant(shop, answer, now)
+        return Installation(
+            domain=shop,
+            credentials=grant_credentials(grant, now),
+            api_url=self.admin_url_for(shop),
+            api_version=self.api_version,
+        )
+
+    def _grant(self, shop: str, params: Mapping[str, Any], now: datetime) -> oauth.Grant:
         if not oauth.valid_shop_domain(shop):
             raise InvalidInput(f"{shop!r} is not a SHOP.myshopify.com domain")
         if not oauth.query_signed(params, self.app.secrets, now):

@@ -108,15 +108,14 @@ def _existing_coupon(client: WooClient, spec: CouponSpec) -> dict[str, Any]:
     return coupon
 
 
-def refund_shipping(
-    client: WooClient, spec: ShippingRefundSpec, *, api_refund: bool
-) -> ActionResult:
+def refund_shipping(client: WooClient, spec: ShippingRefundSpec) -> ActionResult:
     """Refund the order's shipping lines with their taxes, once.
 
-    `api_refund` asks the payment gateway to move the money; record-only (False)
-    is the safe default for gateways that cannot refund. WooCommerce e-mails the
-    customer about every refund made through REST, whatever `spec.notify` says
-    (woocommerce.md, observed 2026-12-06), so the result says they were told.
+    `spec.through_gateway` asks the payment gateway to move the money (`api_refund`);
+    record-only is for gateways that cannot refund (a bank transfer's refuses).
+    WooCommerce e-mails the customer about every refund made through REST, whatever
+    `spec.notify` says (woocommerce.md, observed 2026-12-06), so the result says
+    they were told.
     """
     tag = marker(spec.idempotency_key)
     refunds = list(client.paginate(f"orders/{spec.order_id}/refunds"))
@@ -136,7 +135,7 @@ def refund_shipping(
         {
             "amount": str(total.quantize(CENTS)),
             "reason": f"{spec.reason} {tag}",
-            "api_refund": api_refund,
+            "api_refund": spec.through_gateway,
             "api_restock": False,
             "line_items": lines,
         },

@@ -1,22 +1,33 @@
-"""The WooCommerce Connector: reads deliveries and parses their payloads."""
+"""The WooCommerce Connector: intake, webhook upkeep, reconcile, actions and the key flow."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from connectors import signing
-from connectors.headers import header, json_object, lowered, required_header
+from connectors.headers import header, json_object, lowered, parse_timestamp, required_header
 from connectors.reasons import reason_of
-from connectors.woocommerce import consts, normalize, reach, subscriptions
+from connectors.woocommerce import actions, consts, install, normalize, reach, subscriptions
 from connectors.woocommerce.client import WooClient
-from connectors.woocommerce.subscriptions import SubscriptionReport
+from plugin.errors import InvalidInput
 from plugin.events import Event
-from plugin.platforms import Delivery
+from plugin.platforms import (
+    ActionResult,
+    ChangedOrder,
+    CouponSpec,
+    Delivery,
+    Installation,
+    NoteSpec,
+    ShippingRefundSpec,
+    ShopContext,
+    SubscriptionReport,
+)
 
 log = logging.getLogger("amends.connectors.woocommerce")
 
@@ -47,10 +58,11 @@ def order_state_key(body: bytes) -> str | None:
 
 
 class WooCommerceConnector:
-    """WooCommerce, as the intake, the worker and the sync jobs see it."""
+    """WooCommerce, as the intake, the worker, the sync jobs and the connect flow see it."""
 
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
+    roles = frozenset({"intake", "subscriptions", "reconcile", "actions", "install"})
 
     def __init__(
         self,
@@ -62,50 +74,100 @@ class WooCommerceConnector:
         self.backoff_seconds = backoff_seconds
         self.classify = classify
 
-    def client(self, api_url: str, credentials: Mapping[str, str]) -> WooClient:
-        """Return a client for one store, with its own connection pool."""
-        return WooClient(
-            api_url,
-            credentials["consumer_key"],
-            credentials["consumer_secret"],
+    @contextmanager
+    def client(self, shop: ShopContext) -> Iterator[WooClient]:
+        """Open a client for one store, with its own connection pool, closed after use."""
+        client = WooClient(
+            shop.base_url,
+            shop.credentials["consumer_key"],
+            shop.credentials["consumer_secret"],
             timeout=self.timeout,
             backoff_seconds=self.backoff_seconds,
         )
+        try:
+            yield client
+        finally:
+            client.close()
+
+    # --- subscriptions ------------------------------------------------------------
 
     def delivery_url_problem(self, url: str) -> str | None:
         """Say why a store would never deliver to `url` (a port WordPress refuses); None if not."""
         return reach.delivery_problem(url)
 
-    def callback_url_problem(self, url: str) -> str | None:
-        """Say why wc-auth would not post the keys to `url` (not https, unsafe port)."""
-        return reach.callback_problem(url)
+    def webhook_path(self, shop_id: int) -> str:
+        """Return the shop's own delivery path: WooCommerce deliveries do not name their store."""
+        return f"/webhooks/woocommerce/{shop_id}"
 
-    def ensure_webhooks(
-        self,
-        api_url: str,
-        credentials: Mapping[str, str],
-        delivery_url: str,
-        *,
-        reset_secret: bool = False,
+    def ensure_subscriptions(
+        self, shop: ShopContext, delivery_url: str, *, reset_secret: bool = False
     ) -> SubscriptionReport:
         """Make the store deliver every subscribed topic to `delivery_url`, with our secret."""
-        with closing(self.client(api_url, credentials)) as client:
+        with self.client(shop) as client:
             return subscriptions.ensure_webhooks(
-                client, delivery_url, credentials["webhook_secret"], reset_secret=reset_secret
+                client, delivery_url, shop.credentials["webhook_secret"], reset_secret=reset_secret
             )
 
-    def changed_orders(
-        self, api_url: str, credentials: Mapping[str, str], since: datetime
-    ) -> list[tuple[str, bytes]]:
-        """Return (delivery key, body) for each order modified since `since`, trashed too."""
-        with closing(self.client(api_url, credentials)) as client:
+    # --- reconcile ----------------------------------------------------------------
+
+    def changed_orders(self, shop: ShopContext, since: datetime) -> list[ChangedOrder]:
+        """Return each order modified since `since`, trashed too, keyed as its webhook is."""
+        with self.client(shop) as client:
             orders = subscriptions.orders_modified_since(client, since)
         changed = []
         for order in orders:
             body = json.dumps(order, separators=(",", ":")).encode()
             if (key := order_state_key(body)) is not None:
-                changed.append((key, body))
+                changed.append(
+                    ChangedOrder(
+                        order_id=str(order["id"]),
+                        updated_at=parse_timestamp(order.get("date_modified_gmt")),
+                        topic="order.updated",
+                        delivery_key=key,
+                        body=body,
+                    )
+                )
         return changed
+
+    # --- actions ------------------------------------------------------------------
+
+    def issue_coupon(self, shop: ShopContext, spec: CouponSpec) -> ActionResult:
+        """Create the coupon, or find the one an earlier attempt made."""
+        with self.client(shop) as client:
+            return actions.issue_coupon(client, spec)
+
+    def refund_shipping(self, shop: ShopContext, spec: ShippingRefundSpec) -> ActionResult:
+        """Refund the order's shipping lines with their taxes, once."""
+        with self.client(shop) as client:
+            return actions.refund_shipping(client, spec)
+
+    def add_note(self, shop: ShopContext, spec: NoteSpec) -> ActionResult:
+        """Add the note once; a customer-facing note is e-mailed by WooCommerce."""
+        with self.client(shop) as client:
+            return actions.add_note(client, spec)
+
+    # --- install ------------------------------------------------------------------
+
+    def link_signed(self, params: Mapping[str, str], now: datetime) -> bool:
+        """WooCommerce sends no signed links from its admin."""
+        return False
+
+    def install_url(self, shop: str, state: str, callback_url: str, return_url: str) -> str:
+        """Return the store's page where the merchant approves a read/write key.
+
+        Refuse (InvalidInput) when the store could not answer: wc-auth posts the keys
+        only to an https callback, and webhooks reach only ports WordPress deems safe.
+        """
+        problem = reach.callback_problem(callback_url)
+        if problem is not None:
+            raise InvalidInput(problem)
+        return install.authorize_url(shop, state, callback_url, return_url)
+
+    def complete_install(self, shop: str, answer: Mapping[str, Any], now: datetime) -> Installation:
+        """Check the key pair the store posted and return what to keep."""
+        return install.installation(shop, answer)
+
+    # --- intake -------------------------------------------------------------------
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Recognise the unsigned `webhook_id=N` ping sent when a webhook is created."""

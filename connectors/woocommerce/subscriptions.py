@@ -7,26 +7,13 @@ reconciles the orders changed while they were down.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from connectors.woocommerce.client import WooClient
 from connectors.woocommerce.consts import SUBSCRIBED_TOPICS
-
-
-@dataclass
-class SubscriptionReport:
-    """What `ensure_webhooks` found and did, by webhook id."""
-
-    created: list[int] = field(default_factory=list)
-    reactivated: list[int] = field(default_factory=list)
-    active: list[int] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        """Tell whether any webhook had to be created or re-enabled."""
-        return bool(self.created or self.reactivated)
+from plugin.errors import PlatformRejected, PlatformUnauthorized
+from plugin.platforms import SubscriptionReport
 
 
 def ensure_webhooks(
@@ -35,35 +22,60 @@ def ensure_webhooks(
     """Make one active webhook per subscribed topic point at `delivery_url`.
 
     Safe to repeat: existing webhooks are reused. The secret is write-only in
-    WooCommerce, so on (re)connect `reset_secret` sends ours to the ones found.
+    WooCommerce, so `reset_secret` sends ours to the ones found (on reconnect, or
+    while the store may still sign with a previous one). A topic the store refuses
+    to repair is reported with the reason; refused credentials stop the upkeep.
     """
-    report = SubscriptionReport()
-    ours = [
-        hook
-        for hook in client.paginate("webhooks", {"status": "all"})
-        if hook.get("delivery_url") == delivery_url
-    ]
     by_topic: dict[str, dict[str, Any]] = {}
-    for hook in ours:
-        by_topic.setdefault(hook["topic"], hook)
+    for hook in client.paginate("webhooks", {"status": "all"}):
+        if hook.get("delivery_url") == delivery_url:
+            by_topic.setdefault(hook["topic"], hook)
+    found: dict[str, list[str]] = {
+        "active": [],
+        "created": [],
+        "reactivated": [],
+        "missing": [],
+        "disabled": [],
+        "errors": [],
+    }
     for topic in sorted(SUBSCRIBED_TOPICS):
         hook = by_topic.get(topic)
-        if hook is None:
-            report.created.append(_create(client, topic, delivery_url, secret))
-        elif hook["status"] != "active" or reset_secret:
-            client.put(f"webhooks/{hook['id']}", {"status": "active", "secret": secret})
-            (report.reactivated if hook["status"] != "active" else report.active).append(hook["id"])
-        else:
-            report.active.append(hook["id"])
-    return report
+        try:
+            found[_repair(client, topic, hook, delivery_url, secret, reset_secret)].append(topic)
+        except PlatformUnauthorized:
+            raise
+        except PlatformRejected as error:
+            stopped = hook is None or hook["status"] != "active"
+            if stopped:
+                found["missing" if hook is None else "disabled"].append(topic)
+            found["errors"].append(f"{topic}: {error}")
+    return SubscriptionReport(**{name: tuple(values) for name, values in found.items()})
 
 
-def _create(client: WooClient, topic: str, delivery_url: str, secret: str) -> int:
-    hook = client.post(
-        "webhooks",
-        {"name": f"Amends {topic}", "topic": topic, "delivery_url": delivery_url, "secret": secret},
-    ).json
-    return int(hook["id"])
+def _repair(
+    client: WooClient,
+    topic: str,
+    hook: dict[str, Any] | None,
+    delivery_url: str,
+    secret: str,
+    reset_secret: bool,
+) -> str:
+    """Bring one topic's webhook into place; return what it was (a report's field name)."""
+    if hook is None:
+        client.post(
+            "webhooks",
+            {
+                "name": f"Amends {topic}",
+                "topic": topic,
+                "delivery_url": delivery_url,
+                "secret": secret,
+            },
+        )
+        return "created"
+    stopped = hook["status"] != "active"
+    if stopped or reset_secret:
+        client.put(f"webhooks/{hook['id']}", {"status": "active", "secret": secret})
+    return "reactivated" if stopped else "active"
 
 
 def orders_modified_since(client: WooClient, since: datetime) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ import click
 from connectors.shopify.consts import API_VERSION, SHOP_DOMAIN
 from plugin.commands.support import print_json, print_table, runtime
 from plugin.errors import InvalidInput, NotFound, PlatformError
+from plugin.platforms import Subscriptions
 from plugin.services import Runtime
 from plugin.shops import (
     add_shop,
@@ -76,9 +77,9 @@ def add_woocommerce(url: str, consumer_key: str, consumer_secret: str, webhook_s
             },
             api_url=url,
         )
-    delivery_url = webhook_url(rt, shop_id)
+    delivery_url = webhook_url(rt, "woocommerce", shop_id)
     click.echo(f"added WooCommerce shop {url}; its webhooks go to {delivery_url}")
-    problem = rt.connectors["woocommerce"].delivery_url_problem(delivery_url)
+    problem = rt.connector_for("woocommerce", Subscriptions).delivery_url_problem(delivery_url)
     if problem is not None:
         click.echo(f"warning: {problem}", err=True)
     _register_webhooks(rt, shop_id, deliverable=problem is None)
@@ -98,10 +99,11 @@ def _register_webhooks(rt: Runtime, shop_id: int, *, deliverable: bool) -> None:
             err=True,
         )
         return
-    if deliverable:
-        click.echo(f"webhooks active ({len(changed)} created or re-enabled)")
-    else:
-        click.echo(f"webhooks created but undeliverable ({len(changed)} created or re-enabled)")
+    if not changed.complete:
+        click.echo(f"warning: some webhooks were refused: {'; '.join(changed.errors)}", err=True)
+        return
+    state = "active" if deliverable else "created but undeliverable"
+    click.echo(f"webhooks {state} ({len(changed.repaired)} created or re-enabled)")
 
 
 @shops.command("list")

@@ -1,0 +1,85 @@
+"""The upkeep and reconcile jobs serve every connector that plays their role, by role alone.
+
+A connector of a made-up platform stands in for a store: the jobs must reach it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from plugin import scheduler
+from plugin.platforms import ChangedOrder, SubscriptionReport
+from plugin.roles import check_roles
+from plugin.storage.models import InboxDelivery
+from tests.conftest import TEST_NOW
+from tests.test_connector_roles import Intake
+
+TOPICS = ("order.created", "order.updated")
+
+
+class TestStore(Intake):
+    """A store that keeps webhooks and lists changed orders, as it is told to."""
+
+    __test__ = False
+    roles = frozenset({"intake", "subscriptions", "reconcile"})
+
+    def __init__(self) -> None:
+        self.report = SubscriptionReport(active=TOPICS)
+        self.orders: list[ChangedOrder] = []
+        self.error: Exception | None = None
+        self.calls: list[tuple[str, object]] = []
+
+    def webhook_path(self, shop_id):
+        return f"/webhooks/teststore/{shop_id}"
+
+    def ensure_subscriptions(self, shop, delivery_url, *, reset_secret=False):
+        self.calls.append(("ensure", delivery_url))
+        if self.error:
+            raise self.error
+        return self.report
+
+    def changed_orders(self, shop, since):
+        self.calls.append(("changed", since))
+        if self.error:
+            raise self.error
+        return list(self.orders)
+
+
+def changed(order_id: str, updated_at: datetime) -> ChangedOrder:
+    stamp = updated_at.isoformat()
+    body = json.dumps({"id": order_id, "modified": stamp}).encode()
+    return ChangedOrder(order_id, updated_at, "order.updated", f"order:{order_id}:{stamp}", body)
+
+
+@pytest.fixture
+def store(runtime) -> TestStore:
+    fake = TestStore()
+    check_roles(fake)
+    runtime.connectors["teststore"] = fake
+    return fake
+
+
+@pytest.fixture
+def shop_id(store, make_shop) -> int:
+    return make_shop("teststore", domain="https://test.example/")
+
+
+def test_the_jobs_reach_every_connector_that_plays_their_role(runtime, store, shop_id):
+    store.orders = [changed("7", TEST_NOW - timedelta(minutes=5))]
+
+    counts = scheduler.run_due(runtime, TEST_NOW)
+
+    assert counts == {"inbox.prune": 0, "webhooks.upkeep": 0, "orders.reconcile": 1}
+    assert store.calls[0] == ("ensure", f"http://127.0.0.1:8000/webhooks/teststore/{shop_id}")
+    with runtime.database.transaction() as session:
+        (row,) = session.scalars(select(InboxDelivery))
+        assert (row.platform, row.topic, row.delivery_key, row.body) == (
+            "teststore",
+            "order.updated",
+            store.orders[0].delivery_key,
+            store.orders[0].body,
+        )
