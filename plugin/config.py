@@ -41,6 +41,9 @@ class Settings:
     shopify_api_secret_previous: str = ""
     # A sandbox Shopify's base URL, used instead of https://<shop> (tests and the demo).
     shopify_admin_url: str = ""
+    # Topics to subscribe each Shopify shop to through the Admin API (comma-separated),
+    # for an app whose shopify.app.toml does not declare them; the upkeep keeps them.
+    shopify_api_webhook_topics: tuple[str, ...] = ()
     smtp_url: str = ""
     # The address customer e-mail comes from, under the shop's name; replies go to the shop.
     smtp_sender: str = ""
@@ -119,6 +122,8 @@ def _coerce(name: str, value: Any) -> Any:
             return float(value)
         if kind == "Path":
             return Path(value)
+        if kind == "tuple[str, ...]" and isinstance(value, str):
+            return tuple(item.strip() for item in value.split(",") if item.strip())
     except (TypeError, ValueError) as error:
         wanted = {"int": "an integer", "float": "a number"}.get(kind, kind)
         raise ConfigurationError(f"setting {name} must be {wanted}, got {value!r}") from error

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from plugin.events import Event
+from plugin.events import Event, OrderChanged
 
 
 class MalformedDelivery(ValueError):
@@ -148,10 +148,18 @@ class ChangedOrder:
     topic: str
     delivery_key: str
     body: bytes
+    #: The state, read as its delivery would be; compared with the stored order when
+    #: the platform keys its webhook deliveries otherwise than by state.
+    state: OrderChanged | None = None
 
 
 class Reconcile(Protocol):
     """List what changed in a store, for what its webhooks may have missed."""
+
+    #: True when a webhook delivery of an order state has the inbox key the reconciled
+    #: state has, so the inbox alone tells a state already delivered; False when the
+    #: platform keys deliveries otherwise, and the stored order must be asked.
+    order_keys_match_webhooks: bool
 
     def changed_orders(self, shop: ShopContext, since: datetime) -> list[ChangedOrder]:
         """Return the orders modified at or after `since` (UTC), oldest first."""

@@ -38,6 +38,7 @@ def build_connectors(settings: Settings) -> dict[str, Connector]:
             admin_url=settings.shopify_admin_url or None,
             timeout=settings.platform_timeout_seconds,
         ),
+        api_topics=frozenset(settings.shopify_api_webhook_topics),
         backoff_seconds=settings.platform_retry_backoff_seconds,
     )
     return register(shopify, woocommerce)

@@ -1,11 +1,13 @@
 """Keep stores in step: webhook subscriptions kept in place, lost deliveries reconciled.
 
 Stores lose deliveries: WooCommerce never retries one and disables a webhook after
-repeated failures. So the upkeep job puts back what a store disabled or dropped, and
-the reconcile job brings the orders changed since each shop's watermark into the
-inbox like deliveries, keyed as their webhook deliveries are, so a state a webhook
-already brought is a duplicate and processing stays in one place. Which connector
-does what is asked through its roles.
+repeated failures; Shopify retries for about 4 hours, then deletes a subscription
+made through its API. So the upkeep job puts back what a store disabled or dropped,
+and the reconcile job brings the orders changed since each shop's watermark into the
+inbox like deliveries, so processing stays in one place. A state a webhook already
+brought is not taken twice: the inbox key tells it where the platform keys deliveries
+by state, the stored order where it keys them by delivery. Which connector does what
+is asked through its roles.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from plugin.clock import clock_of
 from plugin.errors import PlatformError
 from plugin.inbox.store import NewDelivery, record_deliveries
+from plugin.orders.snapshot import unseen_states
 from plugin.platforms import ChangedOrder, Reconcile, ShopContext, SubscriptionReport, Subscriptions
 from plugin.services import Runtime
 from plugin.shops import ACTIVE
@@ -106,8 +109,13 @@ def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:
     since = (shop.synced_at or now - FIRST_SYNC_LOOKBACK) - overlap
     changed = connector.changed_orders(shop_context(runtime, shop), since)
     with runtime.database.transaction() as session:
-        deliveries = [_delivery(shop, order) for order in changed]
-        new = record_deliveries(session, deliveries, clock_of(session).now()) if changed else []
+        fresh = (
+            changed
+            if connector.order_keys_match_webhooks
+            else unseen_states(session, shop.id, changed)
+        )
+        deliveries = [_delivery(shop, order) for order in fresh]
+        new = record_deliveries(session, deliveries, clock_of(session).now()) if fresh else []
         session.get(Shop, shop.id).synced_at = now
     count = sum(inbox_id is not None for inbox_id in new)
     log.info(

@@ -60,7 +60,8 @@ def test_a_connector_that_claims_a_role_it_lacks_stops_the_start():
 
     assert str(refused.value) == (
         "connector 'teststore' claims the 'reconcile' role but lacks "
-        "changed_orders; implement them or drop 'reconcile' from its roles"
+        "order_keys_match_webhooks; changed_orders; "
+        "implement them or drop 'reconcile' from its roles"
     )
 
 
@@ -91,15 +92,39 @@ def test_the_platform_connectors_play_every_role_they_claim(tmp_path):
     connectors = build_connectors(settings)
 
     assert {name: sorted(c.roles) for name, c in connectors.items()} == {
-        "shopify": ["actions", "install", "intake"],
+        "shopify": ["actions", "install", "intake", "reconcile"],
         "woocommerce": ["actions", "install", "intake", "reconcile", "subscriptions"],
     }
     for connector in connectors.values():
         assert isinstance(connector, ShopifyConnector | WooCommerceConnector)
 
 
+def test_shopify_keeps_subscriptions_only_for_topics_it_makes_through_the_api(tmp_path):
+    settings = load_settings(
+        tmp_path,
+        environ={"AMENDS_SHOPIFY_API_WEBHOOK_TOPICS": "orders/updated, returns/request"},
+        overrides={"secret_key": "k"},
+    )
+
+    shopify = build_connectors(settings)["shopify"]
+
+    assert "subscriptions" in shopify.roles
+    assert shopify.api_topics == {"orders/updated", "returns/request"}
+
+
+def test_a_compliance_topic_cannot_be_made_through_the_api(tmp_path):
+    settings = load_settings(
+        tmp_path,
+        environ={"AMENDS_SHOPIFY_API_WEBHOOK_TOPICS": "orders/updated,shop/redact"},
+        overrides={"secret_key": "k"},
+    )
+
+    with pytest.raises(ConfigurationError, match="cannot subscribe to shop/redact"):
+        build_connectors(settings)
+
+
 def test_the_runtime_finds_connectors_by_role(runtime):
-    assert sorted(runtime.playing(Reconcile)) == ["woocommerce"]
+    assert sorted(runtime.playing(Reconcile)) == ["shopify", "woocommerce"]
     assert sorted(runtime.playing(Subscriptions)) == ["woocommerce"]
     assert runtime.connector_for("shopify", Actions) is runtime.connectors["shopify"]
     with pytest.raises(ConfigurationError, match="does not play the 'subscriptions' role"):

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 import shopify
 
-from connectors.shopify import ShopifyConnector, actions
+from connectors.shopify import ShopifyConnector, actions, reconcile, subscriptions
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.connector import AppCredentials
 from plugin.errors import InvalidInput, PlatformUnauthorized, PlatformUnavailable
@@ -153,7 +153,7 @@ def test_a_customer_facing_note_is_refused_on_shopify(connector, shop):
 
 def test_an_order_and_orders_updated_since_are_read(sandbox, client):
     order = actions.fetch_order(client, "5001")
-    updated = actions.orders_updated_since(client, datetime(2026, 1, 1, tzinfo=UTC))
+    updated = reconcile.orders_updated_since(client, datetime(2026, 1, 1, tzinfo=UTC))
 
     assert (order["id"], order["customerLocale"]) == ("gid://shopify/Order/5001", "es")
     assert [o["id"] for o in updated] == ["gid://shopify/Order/5001"]
@@ -284,10 +284,11 @@ def test_missing_shop_subscriptions_are_created_once(sandbox, client):
     uri = "https://amends.example.com/webhooks/shopify"
     wanted = {"orders/create", "returns/request", "fulfillment_events/create"}
 
-    first = actions.ensure_subscriptions(client, uri, wanted)
-    again = actions.ensure_subscriptions(client, uri, wanted)
+    first = subscriptions.ensure_subscriptions(client, uri, wanted)
+    again = subscriptions.ensure_subscriptions(client, uri, wanted)
 
-    assert (sorted(first), again) == (sorted(wanted), [])
+    assert (first.created, again.created) == (tuple(sorted(wanted)), ())
+    assert again.active == tuple(sorted(wanted))
     listed = sandbox.graphql("{ webhookSubscriptions(first: 50) { nodes { topic uri } } }")
     assert sorted(n["topic"] for n in listed["data"]["webhookSubscriptions"]["nodes"]) == [
         "FULFILLMENT_EVENTS_CREATE",

@@ -26,6 +26,7 @@ class TestStore(Intake):
 
     __test__ = False
     roles = frozenset({"intake", "subscriptions", "reconcile"})
+    order_keys_match_webhooks = True
 
     def __init__(self) -> None:
         self.report = SubscriptionReport(active=TOPICS)

@@ -8,7 +8,6 @@ and reported as existing. `refundCreate` takes `@idempotent(key:)` (required fro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -182,52 +181,8 @@ def fetch_return(client: ShopifyClient, return_id: str) -> dict[str, Any] | None
     return client.execute(document("AmendsReturn"), {"id": gid("Return", return_id)})["return"]
 
 
-def orders_updated_since(client: ShopifyClient, since: datetime) -> list[dict[str, Any]]:
-    """Return every order updated after `since`, oldest first, following the cursor."""
-    query = f"updated_at:>'{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
-    orders, cursor = [], None
-    while True:
-        page = client.execute(
-            document("AmendsOrdersUpdatedSince"), {"first": 100, "after": cursor, "query": query}
-        )["orders"]
-        orders.extend(page["nodes"])
-        if not page["pageInfo"]["hasNextPage"]:
-            return orders
-        cursor = page["pageInfo"]["endCursor"]
-
-
 def _describe(errors: list[dict[str, Any]]) -> str:
     return "; ".join(
         f"{'.'.join(map(str, error.get('field') or []))}: {error.get('message')}"
         for error in errors
     )
-
-
-def ensure_subscriptions(client: ShopifyClient, uri: str, topics: Iterable[str]) -> list[str]:
-    """Subscribe the shop to each of `topics` at `uri` that it lacks; return those created.
-
-    App-specific subscriptions (shopify.app.toml) are not listed by the API, so
-    callers pass only the topics the app configuration does not cover. Compliance
-    topics cannot be subscribed through the API at all.
-    """
-    existing, cursor = set(), None
-    while True:
-        page = client.execute(
-            document("AmendsWebhookSubscriptions"), {"first": 100, "after": cursor}
-        )["webhookSubscriptions"]
-        existing |= {(node["topic"], node["uri"]) for node in page["nodes"]}
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        cursor = page["pageInfo"]["endCursor"]
-    created = []
-    for topic in sorted(topics):
-        enum = topic.upper().replace("/", "_")
-        if (enum, uri) in existing:
-            continue
-        payload = client.execute(
-            document("AmendsWebhookSubscriptionCreate"), {"topic": enum, "sub": {"uri": uri}}
-        )["webhookSubscriptionCreate"]
-        if payload.get("userErrors"):
-            raise PlatformRejected(_describe(payload["userErrors"]))
-        created.append(topic)
-    return created

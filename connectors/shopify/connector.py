@@ -1,4 +1,4 @@
-"""The Shopify Connector: intake, actions and OAuth install."""
+"""The Shopify Connector: intake, subscription upkeep, reconcile, actions and OAuth install."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from connectors import signing
 from connectors.headers import header, json_object, lowered, parse_timestamp
 from connectors.reasons import reason_of
-from connectors.shopify import actions, consts, normalize, oauth
+from connectors.shopify import actions, consts, normalize, oauth, reconcile, subscriptions
 from connectors.shopify.client import ShopifyClient
-from plugin.errors import InvalidInput, PlatformUnauthorized
+from plugin.errors import ConfigurationError, InvalidInput, PlatformUnauthorized
 from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
 from plugin.platforms import (
     ActionResult,
+    ChangedOrder,
     CouponSpec,
     Delivery,
     Installation,
@@ -23,6 +25,7 @@ from plugin.platforms import (
     NoteSpec,
     ShippingRefundSpec,
     ShopContext,
+    SubscriptionReport,
 )
 from plugin.shops import grant_credentials
 
@@ -51,6 +54,13 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], list[Event]]] = {
     "shop/redact": lambda p: [ShopRedactionRequested()],
     "customers/redact": lambda p: [normalize.customer_redaction(p)],
     "customers/data_request": lambda p: [normalize.customer_data_request(p)],
+    reconcile.RECONCILED_ORDER_TOPIC: lambda p: [reconcile.order_state(p)],
+}
+# What the Admin API can subscribe a shop to: every kept topic but the compliance ones.
+API_SUBSCRIBABLE_TOPICS = consts.SUBSCRIBED_TOPICS - {
+    "customers/data_request",
+    "customers/redact",
+    "shop/redact",
 }
 
 
@@ -66,22 +76,44 @@ class AppCredentials:
 
 
 class ShopifyConnector:
-    """Shopify, as the intake, the worker and the connect flow see it."""
+    """Shopify, as the intake, the worker, the sync jobs and the connect flow see it.
+
+    The app's shopify.app.toml declares every topic, and Shopify never deletes those
+    subscriptions, so by default there are none of its own to keep and the connector
+    does not play the subscriptions role. `api_topics` are topics to subscribe each
+    shop to through the Admin API instead (an app without that configuration, such as
+    a custom app made in the shop's admin); those the upkeep keeps in place.
+    """
 
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
     api_version = consts.API_VERSION
-    roles = frozenset({"intake", "actions", "install"})
+    # Webhook deliveries are keyed by X-Shopify-Webhook-Id, which a fetch cannot know.
+    order_keys_match_webhooks = False
 
     def __init__(
         self,
         classify: Callable[[str | None], str] = reason_of,
         app: AppCredentials | None = None,
+        api_topics: frozenset[str] = frozenset(),
         backoff_seconds: float = 0.5,
     ) -> None:
+        unknown = sorted(set(api_topics) - API_SUBSCRIBABLE_TOPICS)
+        if unknown:
+            raise ConfigurationError(
+                f"cannot subscribe to {', '.join(unknown)} through the Admin API; "
+                f"choose among {', '.join(sorted(API_SUBSCRIBABLE_TOPICS))}"
+            )
         self.classify = classify
         self.app = app or AppCredentials()
+        self.api_topics = frozenset(api_topics)
         self.backoff_seconds = backoff_seconds
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Return the roles played: subscriptions only when some are made through the API."""
+        kept = {"subscriptions"} if self.api_topics else set()
+        return frozenset({"intake", "reconcile", "actions", "install", *kept})
 
     def client(self, shop: ShopContext) -> ShopifyClient:
         """Return an Admin GraphQL client of one shop, its token kept to itself."""
@@ -93,6 +125,34 @@ class ShopifyConnector:
             timeout=self.app.timeout,
             backoff_seconds=self.backoff_seconds,
         )
+
+    # --- subscriptions ------------------------------------------------------------
+
+    def webhook_path(self, shop_id: int) -> str:
+        """Return the one delivery path of every shop: a delivery names its shop."""
+        return "/webhooks/shopify"
+
+    def delivery_url_problem(self, url: str) -> str | None:
+        """Say why Shopify would not deliver to `url`: its subscriptions take https only."""
+        if urlsplit(url).scheme.lower() == "https":
+            return None
+        return f"Shopify delivers webhooks only to https addresses, and {url} is not one"
+
+    def ensure_subscriptions(
+        self, shop: ShopContext, delivery_url: str, *, reset_secret: bool = False
+    ) -> SubscriptionReport:
+        """Subscribe the shop again to each of `api_topics` it lost.
+
+        Deliveries are signed with the app's secret, not a per-shop one: there is
+        no secret to send, so `reset_secret` changes nothing.
+        """
+        return subscriptions.ensure_subscriptions(self.client(shop), delivery_url, self.api_topics)
+
+    # --- reconcile ----------------------------------------------------------------
+
+    def changed_orders(self, shop: ShopContext, since: datetime) -> list[ChangedOrder]:
+        """Return each order updated since `since`, read as its webhook would be."""
+        return reconcile.changed_orders(self.client(shop), since)
 
     # --- actions ------------------------------------------------------------------
 

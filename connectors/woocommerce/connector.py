@@ -63,6 +63,8 @@ class WooCommerceConnector:
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
     roles = frozenset({"intake", "subscriptions", "reconcile", "actions", "install"})
+    # Webhook deliveries of an order are keyed by its state (`delivery_key`), as fetches are.
+    order_keys_match_webhooks = True
 
     def __init__(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from sqlalchemy import select, update
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.events import OrderChanged, OrderTrashed, Shipment
+from plugin.platforms import ChangedOrder
 from plugin.storage.models import Order
 from plugin.storage.upsert import upsert_newer
 
@@ -74,3 +76,35 @@ def find_order(session: Session, shop_id: int, order_id: str) -> Order | None:
 def _shipment(parcel: Shipment) -> dict[str, str | None]:
     shipped_at = parcel.shipped_at.isoformat() if parcel.shipped_at else None
     return asdict(parcel) | {"shipped_at": shipped_at}
+
+
+def unseen_states(
+    session: Session, shop_id: int, changed: Sequence[ChangedOrder]
+) -> list[ChangedOrder]:
+    """Leave out the fetched order states the stored orders already hold.
+
+    For a platform whose webhook deliveries are not keyed by state, the stored order
+    tells what a webhook brought: a state no newer than it, with the same statuses
+    when of the same second, is no news.
+    """
+    ids = [order.order_id for order in changed]
+    held = {
+        order.platform_order_id: order
+        for order in session.scalars(
+            select(Order).where(Order.shop_id == shop_id, Order.platform_order_id.in_(ids))
+        )
+    }
+    return [order for order in changed if not _holds(held.get(order.order_id), order)]
+
+
+def _holds(stored: Order | None, fetched: ChangedOrder) -> bool:
+    if stored is None or stored.platform_updated_at is None or fetched.updated_at is None:
+        return False
+    if stored.platform_updated_at != fetched.updated_at:
+        return stored.platform_updated_at > fetched.updated_at
+    state = fetched.state
+    return state is not None and (
+        stored.status,
+        stored.financial_status,
+        stored.fulfillment_status,
+    ) == (state.status, state.financial_status, state.fulfillment_status)
