@@ -13,6 +13,7 @@ is asked through its roles.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -103,7 +104,12 @@ def reconcile_orders(runtime: Runtime, now: datetime) -> int:
 
 
 def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:
-    """Store the shop's orders changed since its watermark, then move the watermark to `now`."""
+    """Store the shop's orders changed since its watermark; move it to the newest seen.
+
+    `now` only bounds the first look back. The watermark never passes the newest
+    modification time the store reported, so a run "as of" a later time (`--now`)
+    cannot make the next one skip changes; with nothing new, it stays where it was.
+    """
     connector = runtime.connector_for(shop.platform, Reconcile)
     overlap = timedelta(seconds=runtime.settings.reconcile_overlap_seconds)
     since = (shop.synced_at or now - FIRST_SYNC_LOOKBACK) - overlap
@@ -116,7 +122,8 @@ def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:
         )
         deliveries = [_delivery(shop, order) for order in fresh]
         new = record_deliveries(session, deliveries, clock_of(session).now()) if fresh else []
-        session.get(Shop, shop.id).synced_at = now
+        stored = session.get(Shop, shop.id)
+        stored.synced_at = watermark(stored.synced_at, changed)
     count = sum(inbox_id is not None for inbox_id in new)
     log.info(
         f"sync.{shop.platform}.reconciled",
@@ -135,3 +142,12 @@ def _delivery(shop: Shop, order: ChangedOrder) -> NewDelivery:
         body=order.body,
         triggered_at=None,
     )
+
+
+def watermark(current: datetime | None, changed: Iterable[ChangedOrder]) -> datetime | None:
+    """Return the newest modification time seen, never earlier than `current`."""
+    seen = [order.updated_at for order in changed if order.updated_at is not None]
+    if not seen:
+        return current
+    newest = max(seen)
+    return newest if current is None or newest > current else current

@@ -148,6 +148,17 @@ def test_a_change_whose_delivery_failed_is_read_and_read_once(store, shop, runti
     assert order_state(runtime, shop) == ("paid", "fulfilled", "lucia.fernandez@example.es")
 
 
+def test_the_watermark_is_the_newest_update_the_store_reported(store, shop, runtime):
+    placed = place_order_now(store)
+    store.advance(3600)
+
+    sync.reconcile_orders(runtime, store.clock.now())
+
+    with runtime.database.transaction() as session:
+        synced_at = session.get(Shop, shop.id).synced_at
+    assert synced_at.strftime("%Y-%m-%dT%H:%M:%SZ") == placed["updated_at"].replace("+00:00", "Z")
+
+
 def test_a_fetched_order_reads_as_its_webhook_does(store):
     connector = ShopifyConnector(app=AppCredentials(admin_url=store.base))
     with running_receiver() as receiver:

@@ -1,6 +1,7 @@
 """The upkeep and reconcile jobs serve every connector that plays their role, by role alone.
 
-A connector of a made-up platform stands in for a store: the jobs must reach it.
+A connector of a made-up platform stands in for a store: the jobs must reach it and
+keep its watermark honest.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from plugin import scheduler
+from plugin import scheduler, sync
 from plugin.platforms import ChangedOrder, SubscriptionReport
 from plugin.roles import check_roles
-from plugin.storage.models import InboxDelivery
+from plugin.storage.models import InboxDelivery, Shop
 from tests.conftest import TEST_NOW
 from tests.test_connector_roles import Intake
 
@@ -69,6 +70,11 @@ def shop_id(store, make_shop) -> int:
     return make_shop("teststore", domain="https://test.example/")
 
 
+def watermark(runtime, shop_id: int) -> datetime | None:
+    with runtime.database.transaction() as session:
+        return session.get(Shop, shop_id).synced_at
+
+
 def test_the_jobs_reach_every_connector_that_plays_their_role(runtime, store, shop_id):
     store.orders = [changed("7", TEST_NOW - timedelta(minutes=5))]
 
@@ -84,3 +90,37 @@ def test_the_jobs_reach_every_connector_that_plays_their_role(runtime, store, sh
             store.orders[0].delivery_key,
             store.orders[0].body,
         )
+
+
+def test_a_run_as_of_a_later_time_leaves_the_watermark_at_the_newest_change(
+    runtime, store, shop_id
+):
+    newest = TEST_NOW - timedelta(minutes=2)
+    store.orders = [changed("7", TEST_NOW - timedelta(minutes=9)), changed("8", newest)]
+
+    sync.reconcile_orders(runtime, TEST_NOW + timedelta(days=30))
+
+    assert watermark(runtime, shop_id) == newest
+
+
+def test_nothing_new_keeps_the_watermark_where_it_was(runtime, store, shop_id):
+    store.orders = [changed("7", TEST_NOW - timedelta(minutes=2))]
+    sync.reconcile_orders(runtime, TEST_NOW)
+    store.orders = []
+
+    sync.reconcile_orders(runtime, TEST_NOW + timedelta(days=30))
+    sync.reconcile_orders(runtime, TEST_NOW + timedelta(days=31))
+
+    assert watermark(runtime, shop_id) == TEST_NOW - timedelta(minutes=2)
+    overlap = timedelta(seconds=runtime.settings.reconcile_overlap_seconds)
+    assert store.calls[-1] == ("changed", TEST_NOW - timedelta(minutes=2) - overlap)
+
+
+def test_a_change_older_than_the_watermark_never_moves_it_back(runtime, store, shop_id):
+    store.orders = [changed("7", TEST_NOW)]
+    sync.reconcile_orders(runtime, TEST_NOW)
+    store.orders = [changed("6", TEST_NOW - timedelta(minutes=3))]  # inside the overlap
+
+    sync.reconcile_orders(runtime, TEST_NOW)
+
+    assert watermark(runtime, shop_id) == TEST_NOW

@@ -19,7 +19,7 @@ import requests
 from sqlalchemy import func, select
 
 from connectors.woocommerce import WooCommerceConnector, actions
-from plugin import sync, worker
+from plugin import scheduler, sync, worker
 from plugin.app import create_app
 from plugin.errors import PlatformRejected
 from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec, ShopContext
@@ -326,13 +326,33 @@ def test_reconcile_is_a_no_op_for_orders_already_delivered(store, connected, run
     assert stored_orders(runtime) == 2
 
 
-def test_the_reconcile_watermark_moves_forward(store, connected, runtime):
-    now = store.store.clock.now()
+def test_the_reconcile_watermark_moves_to_the_newest_change_seen(store, connected, runtime):
+    order = place_order(store)
 
-    sync.reconcile_orders(runtime, now)
+    sync.reconcile_orders(runtime, store.store.clock.now())
 
     with runtime.database.transaction() as session:
-        assert session.get(Shop, connected).synced_at == now
+        synced_at = session.get(Shop, connected).synced_at
+    assert synced_at.isoformat() == order["date_modified_gmt"] + "+00:00"
+
+
+def test_a_run_as_of_a_later_time_does_not_make_the_next_one_miss_changes(
+    store, connected, runtime, amends
+):
+    place_order(store)
+    store.flush()
+    scheduler.run_due(runtime, store.store.clock.now() + timedelta(days=30))
+    amends.down = True
+    missed = place_order(store)  # its delivery fails: only the reconcile job can bring it
+    store.flush()
+    amends.down = False
+
+    new = sync.reconcile_orders(runtime, store.store.clock.now())
+    worker.run_once(runtime)
+
+    assert new == 1
+    assert stored_orders(runtime) == 2
+    assert [row.delivery_key.split(":")[1] for row in inbox_rows(runtime)][-1] == str(missed["id"])
 
 
 def test_the_store_being_unreachable_does_not_stop_the_jobs(runtime, make_shop, caplog, clock):
