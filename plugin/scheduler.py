@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -18,6 +19,7 @@ from plugin import sync
 from plugin.inbox.store import prune_processed
 from plugin.incidents.overdue import check_due_orders
 from plugin.runtime import Runtime
+from plugin.sync import JobResult, ShopFailure
 
 log = logging.getLogger("amends.scheduler")
 
@@ -28,14 +30,38 @@ class Job:
 
     name: str
     every: timedelta
-    run: Callable[[Runtime, datetime], int]
+    run: Callable[[Runtime, datetime], JobResult]
 
 
-def prune_inbox(runtime: Runtime, now: datetime) -> int:
+@dataclass(frozen=True)
+class RunReport:
+    """What one run of every job did, and the stores some job could not reach."""
+
+    counts: dict[str, int]
+    failures: dict[str, tuple[ShopFailure, ...]]
+
+    @property
+    def failed(self) -> bool:
+        """Tell whether any job failed for any store."""
+        return any(self.failures.values())
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the run as `scheduler --once --json` prints it."""
+        return {
+            "jobs": self.counts,
+            "failures": [
+                {"job": name, **failure.as_json()}
+                for name, failures in self.failures.items()
+                for failure in failures
+            ],
+        }
+
+
+def prune_inbox(runtime: Runtime, now: datetime) -> JobResult:
     """Delete processed deliveries older than the retention window (they hold personal data)."""
     before = now - timedelta(days=runtime.settings.inbox_retention_days)
     with runtime.database.transaction() as session:
-        return prune_processed(session, before)
+        return JobResult(prune_processed(session, before))
 
 
 OVERDUE_BATCH = 500  # orders per transaction: locks held briefly, progress kept
@@ -60,17 +86,29 @@ JOBS: tuple[Job, ...] = (
 )
 
 
-def run_due(runtime: Runtime, now: datetime | None = None) -> dict[str, int]:
-    """Run every job once, as of `now`; return what each one did."""
+def job(name: str) -> Job:
+    """Return the job called `name`."""
+    return next(job for job in JOBS if job.name == name)
+
+
+def run_due(runtime: Runtime, now: datetime | None = None) -> RunReport:
+    """Run every job once, as of `now`; return what each one did and where it failed."""
     now = now or runtime.clock.now()
-    return {job.name: run_job(runtime, job, now) for job in JOBS}
+    results = {job.name: run_job(runtime, job, now) for job in JOBS}
+    return RunReport(
+        counts={name: result.count for name, result in results.items()},
+        failures={name: result.failures for name, result in results.items()},
+    )
 
 
-def run_job(runtime: Runtime, job: Job, now: datetime) -> int:
-    """Run one job as of `now` and log what it did."""
-    count = job.run(runtime, now)
-    log.info("scheduler.job-ran", extra={"job": job.name, "count": count})
-    return count
+def run_job(runtime: Runtime, job: Job, now: datetime) -> JobResult:
+    """Run one job as of `now` and log what it did, and for how many stores it failed."""
+    result = job.run(runtime, now)
+    log.info(
+        "scheduler.job-ran",
+        extra={"job": job.name, "count": result.count, "failed": len(result.failures)},
+    )
+    return result
 
 
 def run_forever(runtime: Runtime) -> None:

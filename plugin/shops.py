@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from plugin.clock import clock_of
 from plugin.credential_rules import check_changes, check_credentials
 from plugin.errors import InvalidInput, NotFound
+from plugin.shop_health import NOT_CHECKED, WebhookHealth
 from plugin.storage.credentials import CredentialBox
 from plugin.storage.models import Base, Shop
 from plugin.storage.upsert import insert_new
@@ -32,11 +33,25 @@ class ShopView:
     status: str
     api_url: str | None
     api_version: str | None
+    webhooks: WebhookHealth | None = None
 
     @classmethod
     def of(cls, shop: Shop) -> ShopView:
         """Describe a stored shop."""
-        return cls(shop.id, shop.platform, shop.domain, shop.status, shop.api_url, shop.api_version)
+        return cls(
+            shop.id,
+            shop.platform,
+            shop.domain,
+            shop.status,
+            shop.api_url,
+            shop.api_version,
+            WebhookHealth.of(shop.settings),
+        )
+
+    @property
+    def webhook_summary(self) -> str:
+        """Return how the shop's webhooks are, in a few words."""
+        return self.webhooks.summary() if self.webhooks else NOT_CHECKED
 
     def as_json(self) -> dict[str, Any]:
         """Return the fields scripts read from `shops list --json`."""
@@ -47,6 +62,7 @@ class ShopView:
             "status": self.status,
             "api_url": self.api_url,
             "api_version": self.api_version,
+            "webhooks": self.webhooks.as_json() if self.webhooks else {"health": NOT_CHECKED},
         }
 
 

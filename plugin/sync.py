@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -24,12 +26,40 @@ from plugin.inbox.store import NewDelivery, record_deliveries
 from plugin.orders.snapshot import unseen_states
 from plugin.platforms import ChangedOrder, Reconcile, ShopContext, SubscriptionReport, Subscriptions
 from plugin.services import Runtime
+from plugin.shop_health import record_webhook_check
 from plugin.shops import ACTIVE
 from plugin.storage.models import Shop
 
 log = logging.getLogger("amends.sync")
 
 FIRST_SYNC_LOOKBACK = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ShopFailure:
+    """A store a job could not do its work for, and why."""
+
+    shop_id: int
+    platform: str
+    domain: str
+    error: str
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the failure as `scheduler --json` prints it."""
+        return {
+            "shop": self.shop_id,
+            "platform": self.platform,
+            "domain": self.domain,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a periodic job did, and the stores it could not do it for."""
+
+    count: int = 0
+    failures: tuple[ShopFailure, ...] = ()
 
 
 def shop_context(runtime: Runtime, shop: Shop) -> ShopContext:
@@ -55,52 +85,75 @@ def _active_shops(runtime: Runtime, platform: str) -> list[Shop]:
         return list(session.scalars(query.order_by(Shop.id)))
 
 
+def _failure(shop: Shop, error: Exception | str, slug: str) -> ShopFailure:
+    log.warning(f"sync.{shop.platform}.{slug}", extra={"shop": shop.id, "error": str(error)})
+    return ShopFailure(shop.id, shop.platform, shop.domain, str(error))
+
+
 def register_webhooks(
-    runtime: Runtime, shop: Shop, *, reset_secret: bool = False
+    runtime: Runtime, shop: Shop, *, reset_secret: bool = False, now: datetime | None = None
 ) -> SubscriptionReport:
-    """Put the shop's webhook subscriptions in place; report what was found and done."""
+    """Put the shop's webhook subscriptions in place and record on the shop how they are."""
+    now = now or runtime.clock.now()
     connector = runtime.connector_for(shop.platform, Subscriptions)
-    return connector.ensure_subscriptions(
-        shop_context(runtime, shop),
-        webhook_url(runtime, shop.platform, shop.id),
-        reset_secret=reset_secret,
-    )
+    try:
+        report = connector.ensure_subscriptions(
+            shop_context(runtime, shop),
+            webhook_url(runtime, shop.platform, shop.id),
+            reset_secret=reset_secret,
+        )
+    except PlatformError as error:
+        with runtime.database.transaction() as session:
+            record_webhook_check(session, shop.id, now, error=error)
+        raise
+    with runtime.database.transaction() as session:
+        record_webhook_check(session, shop.id, now, report=report)
+    return report
 
 
-def keep_webhooks_alive(runtime: Runtime, now: datetime) -> int:
+def keep_webhooks_alive(runtime: Runtime, now: datetime) -> JobResult:
     """Put back the subscriptions stores disabled or dropped, then reconcile those stores."""
-    repaired = 0
+    repaired, failures = 0, []
     for platform in runtime.playing(Subscriptions):
         for shop in _active_shops(runtime, platform):
             try:
-                report = register_webhooks(runtime, shop)
-                if report.repaired:
-                    log.warning(
-                        f"sync.{platform}.webhooks-repaired",
-                        extra={"shop": shop.id, "topics": ",".join(report.repaired)},
-                    )
-                    repaired += len(report.repaired)
-                    if platform in runtime.playing(Reconcile):
-                        reconcile_shop(runtime, shop, now)
+                report = register_webhooks(runtime, shop, now=now)
             except PlatformError as error:
+                failures.append(_failure(shop, error, "unreachable"))
+                continue
+            if report.errors:
+                failures.append(_failure(shop, "; ".join(report.errors), "webhooks-refused"))
+            if report.repaired:
                 log.warning(
-                    f"sync.{platform}.unreachable", extra={"shop": shop.id, "error": str(error)}
+                    f"sync.{platform}.webhooks-repaired",
+                    extra={"shop": shop.id, "topics": ",".join(report.repaired)},
                 )
-    return repaired
+                repaired += len(report.repaired)
+                failures += _reconcile_at_once(runtime, shop, now)
+    return JobResult(repaired, tuple(failures))
 
 
-def reconcile_orders(runtime: Runtime, now: datetime) -> int:
+def _reconcile_at_once(runtime: Runtime, shop: Shop, now: datetime) -> list[ShopFailure]:
+    """Bring what a store's webhooks missed while they were down, if it can be listed."""
+    if shop.platform not in runtime.playing(Reconcile):
+        return []
+    try:
+        reconcile_shop(runtime, shop, now)
+    except PlatformError as error:
+        return [_failure(shop, error, "unreachable")]
+    return []
+
+
+def reconcile_orders(runtime: Runtime, now: datetime) -> JobResult:
     """Bring orders changed since each shop's watermark into the inbox; count the new ones."""
-    stored = 0
+    stored, failures = 0, []
     for platform in runtime.playing(Reconcile):
         for shop in _active_shops(runtime, platform):
             try:
                 stored += reconcile_shop(runtime, shop, now)
             except PlatformError as error:
-                log.warning(
-                    f"sync.{platform}.unreachable", extra={"shop": shop.id, "error": str(error)}
-                )
-    return stored
+                failures.append(_failure(shop, error, "unreachable"))
+    return JobResult(stored, tuple(failures))
 
 
 def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:

@@ -32,6 +32,7 @@ def test_shops_add_shopify_prints_the_new_id_last_and_lists_it(cli):
             "status": "active",
             "api_url": None,
             "api_version": "2026-10",
+            "webhooks": {"health": "not checked"},
         }
     ]
 
@@ -174,10 +175,13 @@ def test_scheduler_once_runs_every_job_as_of_now(cli):
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
-        "inbox.prune": 0,
-        "incidents.overdue-shipments": 0,
-        "webhooks.upkeep": 0,
-        "orders.reconcile": 0,
+        "jobs": {
+            "inbox.prune": 0,
+            "incidents.overdue-shipments": 0,
+            "webhooks.upkeep": 0,
+            "orders.reconcile": 0,
+        },
+        "failures": [],
     }
 
 

@@ -82,18 +82,18 @@ def order_state(runtime, shop: Shop, order_id: str = "5001") -> tuple | None:
         return order and (order.financial_status, order.fulfillment_status, order.customer_email)
 
 
-def test_the_upkeep_subscribes_the_shop_to_the_topics_it_makes_through_the_api(
-    store, shop, runtime, amends
-):
-    repaired = sync.keep_webhooks_alive(runtime, store.clock.now())
+def test_the_upkeep_subscribes_the_shop_and_records_it_healthy(store, shop, runtime, amends):
+    result = sync.keep_webhooks_alive(runtime, store.clock.now())
 
     uri = f"{amends[1]}/webhooks/shopify"
-    assert repaired == 3
+    assert result.count == 3
     assert subscribed(store) == [
         ("ORDERS_CREATE", uri),
         ("ORDERS_PAID", uri),
         ("ORDERS_UPDATED", uri),
     ]
+    with runtime.database.transaction() as session:
+        assert session.get(Shop, shop.id).settings["webhooks"]["state"] == "ok"
 
 
 def test_subscriptions_deleted_after_failed_deliveries_are_made_again_and_the_order_read(
@@ -107,10 +107,10 @@ def test_subscriptions_deleted_after_failed_deliveries_are_made_again_and_the_or
     assert subscribed(store) == [("ORDERS_UPDATED", f"{url}/webhooks/shopify")]
     switch.down = False
 
-    repaired = sync.keep_webhooks_alive(runtime, store.clock.now())
+    result = sync.keep_webhooks_alive(runtime, store.clock.now())
     worker.run_once(runtime)
 
-    assert repaired == 2
+    assert result.count == 2
     assert len(subscribed(store)) == 3
     assert [(row.topic, row.status) for row in inbox_rows(runtime)] == [
         (RECONCILED_ORDER_TOPIC, "done")
@@ -127,7 +127,7 @@ def test_a_state_a_webhook_already_brought_is_not_fetched_again(store, shop, run
 
     new = sync.reconcile_orders(runtime, store.clock.now())
 
-    assert new == 0
+    assert new.count == 0
     assert len(inbox_rows(runtime)) == delivered
 
 
@@ -144,7 +144,7 @@ def test_a_change_whose_delivery_failed_is_read_and_read_once(store, shop, runti
     again = sync.reconcile_orders(runtime, store.clock.now())
     worker.run_once(runtime)
 
-    assert (first, again) == (1, 0)
+    assert (first.count, again.count) == (1, 0)
     assert order_state(runtime, shop) == ("paid", "fulfilled", "lucia.fernandez@example.es")
 
 

@@ -39,9 +39,11 @@ def test_the_prune_job_deletes_processed_deliveries_past_retention_only(
     worker.run_once(runtime)
     post_shopify("orders/updated", order)  # still pending: never pruned
 
-    results = scheduler.run_due(runtime, now=clock.now() + timedelta(days=31))
+    pruned = scheduler.run_job(
+        runtime, scheduler.job("inbox.prune"), clock.now() + timedelta(days=31)
+    )
 
-    assert results["inbox.prune"] == 1
+    assert pruned.count == 1
     assert [row.topic for row in inbox_rows(runtime)] == ["orders/updated"]
 
 
@@ -49,7 +51,8 @@ def test_nothing_is_pruned_inside_the_retention_window(shopify_shop, post_shopif
     post_shopify("orders/create", fixture_bytes("shopify/orders_create.json"))
     worker.run_once(runtime)
 
-    assert scheduler.run_due(runtime, now=clock.now() + timedelta(days=29))["inbox.prune"] == 0
+    prune = scheduler.job("inbox.prune")
+    assert scheduler.run_job(runtime, prune, clock.now() + timedelta(days=29)).count == 0
     assert len(inbox_rows(runtime)) == 1
 
 

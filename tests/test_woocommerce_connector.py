@@ -306,7 +306,7 @@ def test_a_webhook_disabled_while_amends_was_down_is_repaired_and_nothing_is_mis
     place_order(store)  # created while disabled: no delivery at all
     store.flush()
 
-    repaired = sync.keep_webhooks_alive(runtime, store.store.clock.now())
+    repaired = sync.keep_webhooks_alive(runtime, store.store.clock.now()).count
     worker.run_once(runtime)
 
     assert repaired >= 1
@@ -319,7 +319,7 @@ def test_reconcile_is_a_no_op_for_orders_already_delivered(store, connected, run
         place_order(store)
     store.flush()
 
-    new = sync.reconcile_orders(runtime, store.store.clock.now() + timedelta(seconds=1))
+    new = sync.reconcile_orders(runtime, store.store.clock.now() + timedelta(seconds=1)).count
 
     assert new == 0
     worker.run_once(runtime)
@@ -347,7 +347,7 @@ def test_a_run_as_of_a_later_time_does_not_make_the_next_one_miss_changes(
     store.flush()
     amends.down = False
 
-    new = sync.reconcile_orders(runtime, store.store.clock.now())
+    new = sync.reconcile_orders(runtime, store.store.clock.now()).count
     worker.run_once(runtime)
 
     assert new == 1
@@ -358,8 +358,11 @@ def test_a_run_as_of_a_later_time_does_not_make_the_next_one_miss_changes(
 def test_the_store_being_unreachable_does_not_stop_the_jobs(runtime, make_shop, caplog, clock):
     make_shop("woocommerce", domain="http://127.0.0.1:9/")
 
-    assert sync.keep_webhooks_alive(runtime, clock.now()) == 0
-    assert sync.reconcile_orders(runtime, clock.now()) == 0
+    upkeep = sync.keep_webhooks_alive(runtime, clock.now())
+    reconcile = sync.reconcile_orders(runtime, clock.now())
+
+    assert (upkeep.count, reconcile.count) == (0, 0)
+    assert [f.domain for f in upkeep.failures + reconcile.failures] == ["http://127.0.0.1:9/"] * 2
     assert "sync.woocommerce.unreachable" in caplog.text
 
 

@@ -63,14 +63,31 @@ def worker_command(once: bool) -> None:
 def scheduler_command(once: bool, now, as_json: bool) -> None:  # noqa: ANN001
     """Run the periodic jobs."""
     if once or now is not None:
-        results = scheduler.run_due(runtime(), now)
+        report = scheduler.run_due(runtime(), now)
         if as_json:
-            print_json(results)
+            print_json(report.as_json())
         else:
-            for name, count in results.items():
+            for name, count in report.counts.items():
                 click.echo(f"{name}: {count}")
+        _report_failures(report)
         return
     scheduler.run_forever(runtime())
+
+
+def _report_failures(report: scheduler.RunReport) -> None:
+    """Say on stderr, one line per store, which stores a job failed for; then exit 1."""
+    if not report.failed:
+        return
+    by_shop: dict[int, list[tuple[str, scheduler.ShopFailure]]] = {}
+    for name, failures in report.failures.items():
+        for failure in failures:
+            by_shop.setdefault(failure.shop_id, []).append((name, failure))
+    for shop_id, failed in by_shop.items():
+        first = failed[0][1]
+        jobs = ", ".join(name for name, _ in failed)
+        store = f"{first.platform} {first.domain}"
+        click.echo(f"error: shop {shop_id} ({store}): {jobs} failed: {first.error}", err=True)
+    click.get_current_context().exit(1)
 
 
 def register(group: click.Group) -> None:

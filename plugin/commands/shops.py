@@ -118,8 +118,8 @@ def list_command(as_json: bool) -> None:
         return
     print_table(
         "Shops",
-        ["id", "platform", "domain", "status"],
-        [[v.id, v.platform, v.domain, v.status] for v in views],
+        ["id", "platform", "domain", "status", "webhooks"],
+        [[v.id, v.platform, v.domain, v.status, v.webhook_summary] for v in views],
     )
 
 
