@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from plugin.errors import InvalidInput, PlatformError
 from plugin.platforms import Install, Installation
 from plugin.services import Runtime
+from plugin.shop_health import add_notices, notices_of
 from plugin.shops import connect_shop, find_shop, store_url
 from plugin.sync import register_webhooks
 
@@ -77,7 +78,12 @@ def start_woocommerce() -> ResponseReturnValue:
 
 @bp.post("/woocommerce/callback")
 def woocommerce_callback() -> ResponseReturnValue:
-    """Store the key pair the store posts; answer exactly 200 so it keeps the key."""
+    """Store the key pair the store posts; answer exactly 200 so it keeps the key.
+
+    A store connected before keeps accepting deliveries signed with its previous
+    webhook secret until its webhooks have the new one (the return step, or the
+    upkeep job if the merchant never comes back).
+    """
     runtime = _runtime()
     keys = request.get_json(silent=True)
     if (
@@ -88,8 +94,11 @@ def woocommerce_callback() -> ResponseReturnValue:
         abort(400, description="expected JSON with consumer_key and consumer_secret")
     store = _read_state(runtime, str(keys.get("user_id") or ""))
     connector = runtime.connector_for("woocommerce", Install)
+    with runtime.database.reading() as session:
+        known = find_shop(session, "woocommerce", domain=store)
+        previous = runtime.credentials.open(known.credentials) if known else None
     try:
-        installation = connector.complete_install(store, keys, runtime.clock.now())
+        installation = connector.complete_install(store, keys, runtime.clock.now(), previous)
         shop_id = _keep(runtime, "woocommerce", installation)
     except InvalidInput as error:
         # Anything but 200 makes the store delete the key it just made: nothing is left.
@@ -113,6 +122,7 @@ def _keep(runtime: Runtime, platform: str, installation: Installation) -> int:
             api_version=installation.api_version,
             credentials=installation.credentials,
         )
+        add_notices(session, shop_id, installation.notices)
     return shop_id
 
 
@@ -127,6 +137,7 @@ def woocommerce_return() -> ResponseReturnValue:
         shop = find_shop(session, "woocommerce", domain=store)
     if shop is None:
         abort(409, description="the store did not deliver the keys; try connecting again")
+    notices = notices_of(shop.settings)
     try:
         report = register_webhooks(runtime, shop, reset_secret=True)
     except PlatformError as error:
@@ -136,8 +147,11 @@ def woocommerce_return() -> ResponseReturnValue:
             shop=shop.id,
             webhooks="pending",
             message="webhooks will be registered by the next upkeep run",
+            notices=notices,
         ), 200
-    return jsonify(status="connected", shop=shop.id, webhooks=list(report.repaired)), 200
+    return jsonify(
+        status="connected", shop=shop.id, webhooks=list(report.repaired), notices=notices
+    ), 200
 
 
 # --- Shopify: authorization-code grant --------------------------------------------

@@ -257,6 +257,8 @@ class Installation:
     credentials: dict[str, str] = field(repr=False)
     api_url: str | None = None
     api_version: str | None = None
+    #: What the merchant must do by hand (e.g. delete a key the platform cannot revoke).
+    notices: tuple[str, ...] = ()
 
 
 class Install(Protocol):
@@ -270,10 +272,17 @@ class Install(Protocol):
         """Return where to send the merchant to approve Amends for `shop`."""
         ...
 
-    def complete_install(self, shop: str, answer: Mapping[str, Any], now: datetime) -> Installation:
+    def complete_install(
+        self,
+        shop: str,
+        answer: Mapping[str, Any],
+        now: datetime,
+        previous: Mapping[str, str] | None = None,
+    ) -> Installation:
         """Check the platform's answer at the callback and return what to keep.
 
-        Raise InvalidInput for an unusable answer and PlatformUnauthorized for one
-        the platform did not sign.
+        `previous` are the credentials of a store connected before, when it is
+        connected again. Raise InvalidInput for an unusable answer and
+        PlatformUnauthorized for one the platform did not sign.
         """
         ...

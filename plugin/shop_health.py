@@ -1,4 +1,4 @@
-"""How a shop's webhooks are doing, kept on the shop.
+"""How a shop's webhooks are doing, and what its merchant must do by hand, kept on the shop.
 
 Registration and the upkeep job record what they found in the shop's `settings`, so
 `shops list` can tell a store that delivers from one that never did, or stopped.
@@ -17,6 +17,7 @@ from plugin.platforms import SubscriptionReport
 from plugin.storage.models import Shop
 
 WEBHOOKS = "webhooks"
+NOTICES = "notices"
 
 OK = "ok"
 MISSING = "missing"
@@ -99,3 +100,18 @@ def record_webhook_check(
     health = checked(report, now, before) if report is not None else failed(error, now, before)
     shop.settings = {**(shop.settings or {}), WEBHOOKS: asdict(health)}
     return health
+
+
+def add_notices(session: Session, shop_id: int, notices: tuple[str, ...]) -> None:
+    """Keep what the merchant must do by hand on the shop, each notice once."""
+    if not notices:
+        return
+    shop = session.get(Shop, shop_id)
+    kept = list((shop.settings or {}).get(NOTICES) or [])
+    kept += [notice for notice in notices if notice not in kept]
+    shop.settings = {**(shop.settings or {}), NOTICES: kept}
+
+
+def notices_of(settings: dict[str, Any] | None) -> list[str]:
+    """Return what the merchant of a shop must do by hand."""
+    return list((settings or {}).get(NOTICES) or [])

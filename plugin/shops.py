@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from plugin.clock import clock_of
 from plugin.credential_rules import check_changes, check_credentials
 from plugin.errors import InvalidInput, NotFound
-from plugin.shop_health import NOT_CHECKED, WebhookHealth
+from plugin.shop_health import NOT_CHECKED, WebhookHealth, notices_of
 from plugin.storage.credentials import CredentialBox
 from plugin.storage.models import Base, Shop
 from plugin.storage.upsert import insert_new
@@ -34,6 +34,7 @@ class ShopView:
     api_url: str | None
     api_version: str | None
     webhooks: WebhookHealth | None = None
+    notices: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, shop: Shop) -> ShopView:
@@ -46,6 +47,7 @@ class ShopView:
             shop.api_url,
             shop.api_version,
             WebhookHealth.of(shop.settings),
+            tuple(notices_of(shop.settings)),
         )
 
     @property
@@ -63,6 +65,7 @@ class ShopView:
             "api_url": self.api_url,
             "api_version": self.api_version,
             "webhooks": self.webhooks.as_json() if self.webhooks else {"health": NOT_CHECKED},
+            "notices": list(self.notices),
         }
 
 

@@ -13,12 +13,13 @@ is asked through its roles.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.errors import PlatformError
@@ -33,6 +34,8 @@ from plugin.storage.models import Shop
 log = logging.getLogger("amends.sync")
 
 FIRST_SYNC_LOOKBACK = timedelta(days=1)
+# Sealed beside `webhook_secret` while the store may still sign with the one before.
+PREVIOUS_SECRET = "previous_webhook_secret"
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,21 @@ def _failure(shop: Shop, error: Exception | str, slug: str) -> ShopFailure:
 def register_webhooks(
     runtime: Runtime, shop: Shop, *, reset_secret: bool = False, now: datetime | None = None
 ) -> SubscriptionReport:
-    """Put the shop's webhook subscriptions in place and record on the shop how they are."""
+    """Put the shop's webhook subscriptions in place and record on the shop how they are.
+
+    While the shop keeps a previous webhook secret, the store may still sign with
+    it, so the current one is sent to every subscription; once all have it, the
+    previous one is dropped and no longer accepted.
+    """
     now = now or runtime.clock.now()
     connector = runtime.connector_for(shop.platform, Subscriptions)
+    context = shop_context(runtime, shop)
+    converging = PREVIOUS_SECRET in context.credentials
     try:
         report = connector.ensure_subscriptions(
-            shop_context(runtime, shop),
+            context,
             webhook_url(runtime, shop.platform, shop.id),
-            reset_secret=reset_secret,
+            reset_secret=reset_secret or converging,
         )
     except PlatformError as error:
         with runtime.database.transaction() as session:
@@ -108,7 +118,22 @@ def register_webhooks(
         raise
     with runtime.database.transaction() as session:
         record_webhook_check(session, shop.id, now, report=report)
+        if converging and not report.errors:
+            _forget_previous_secret(runtime, session, shop.id, context.credentials)
     return report
+
+
+def _forget_previous_secret(
+    runtime: Runtime, session: Session, shop_id: int, sent: Mapping[str, str]
+) -> None:
+    """Drop the previous secret, unless the shop got other credentials meanwhile."""
+    shop = session.get(Shop, shop_id)
+    credentials = runtime.credentials.open(shop.credentials)
+    if credentials.get("webhook_secret") != sent.get("webhook_secret"):
+        return
+    credentials.pop(PREVIOUS_SECRET, None)
+    shop.credentials = runtime.credentials.seal(credentials)
+    log.info("sync.webhook-secret-converged", extra={"shop": shop_id})
 
 
 def keep_webhooks_alive(runtime: Runtime, now: datetime) -> JobResult:

@@ -33,6 +33,7 @@ def test_shops_add_shopify_prints_the_new_id_last_and_lists_it(cli):
             "api_url": None,
             "api_version": "2026-10",
             "webhooks": {"health": "not checked"},
+            "notices": [],
         }
     ]
 

@@ -52,6 +52,11 @@ def _shopify_shop(runtime: Runtime, domain: str | None) -> KnownShop | None:
 
 
 def _woocommerce_shop(runtime: Runtime, shop_id: int) -> KnownShop | None:
+    """Return the shop with its webhook secret, and the previous one while the store has it.
+
+    On reconnect Amends chooses a new secret at once, but the store signs with the
+    old one until its webhooks are updated; both are accepted until then.
+    """
     with runtime.database.reading() as session:
         shop = find_shop(session, "woocommerce", shop_id=shop_id)
         if shop is None:
@@ -106,4 +111,11 @@ def woocommerce(shop_id: int) -> ResponseReturnValue:
         log.info("webhooks.woocommerce.ping", extra={"shop": shop_id})
         return "", 200
     delivery = describe(connector, headers)
+    if delivery.signature and not connector.signature_valid(body, delivery.signature, shop.secrets):
+        # The secrets may have changed since the shop was remembered (a reconnect, or
+        # the store given the new one): WooCommerce never retries, so look again.
+        try:
+            shop = _woocommerce_shop(runtime, shop_id) or shop
+        except StorageUnavailable as error:
+            return unavailable_response("woocommerce", error)
     return accept(_inbox(), connector, shop, delivery, body)

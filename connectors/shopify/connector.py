@@ -185,8 +185,18 @@ class ShopifyConnector:
         """Tell whether a link from the shop's admin is signed by the app and recent."""
         return bool(self.app.secrets) and oauth.query_signed(params, self.app.secrets, now)
 
-    def complete_install(self, shop: str, answer: Mapping[str, Any], now: datetime) -> Installation:
-        """Check the callback's shop and HMAC (as of `now`), then trade its code for a token."""
+    def complete_install(
+        self,
+        shop: str,
+        answer: Mapping[str, Any],
+        now: datetime,
+        previous: Mapping[str, str] | None = None,
+    ) -> Installation:
+        """Check the callback's shop and HMAC (as of `now`), then trade its code for a token.
+
+        A shop installed again needs nothing of `previous`: its deliveries are signed
+        with the app's secret, not a secret of its own.
+        """
         grant = self._grant(shop, answer, now)
         return Installation(
             domain=shop,

@@ -165,9 +165,15 @@ class WooCommerceConnector:
             raise InvalidInput(problem)
         return install.authorize_url(shop, state, callback_url, return_url)
 
-    def complete_install(self, shop: str, answer: Mapping[str, Any], now: datetime) -> Installation:
+    def complete_install(
+        self,
+        shop: str,
+        answer: Mapping[str, Any],
+        now: datetime,
+        previous: Mapping[str, str] | None = None,
+    ) -> Installation:
         """Check the key pair the store posted and return what to keep."""
-        return install.installation(shop, answer)
+        return install.installation(shop, answer, previous)
 
     # --- intake -------------------------------------------------------------------
 

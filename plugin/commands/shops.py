@@ -121,6 +121,9 @@ def list_command(as_json: bool) -> None:
         ["id", "platform", "domain", "status", "webhooks"],
         [[v.id, v.platform, v.domain, v.status, v.webhook_summary] for v in views],
     )
+    for view in views:
+        for notice in view.notices:
+            click.echo(f"shop {view.id}: {notice}")
 
 
 @shops.command("update")
