@@ -133,6 +133,26 @@ def test_a_shipping_refund_says_whether_shopify_told_the_customer(sandbox, conne
     assert told == ([int(first.platform_ref.rsplit("/", 1)[-1])] if notify else [])
 
 
+def test_a_shipping_refund_outside_the_gateway_is_recorded_and_moves_no_money(
+    sandbox, connector, shop
+):
+    spec = ShippingRefundSpec("5001", "7-shipping", "Entrega con retraso", through_gateway=False)
+
+    connector.refund_shipping(shop, spec)
+
+    order = sandbox.graphql(
+        '{ order(id: "gid://shopify/Order/5001") { '
+        "totalRefundedShippingSet { shopMoney { amount } } "
+        "refunds { totalRefundedSet { shopMoney { amount } } "
+        "transactions(first: 5) { nodes { id } } } } }"
+    )["data"]["order"]
+    assert order["totalRefundedShippingSet"]["shopMoney"]["amount"] == "4.9"
+    assert [
+        (r["totalRefundedSet"]["shopMoney"]["amount"], r["transactions"]["nodes"])
+        for r in order["refunds"]
+    ] == [("0.0", [])]
+
+
 def test_a_note_is_appended_once_and_the_order_tagged(sandbox, connector, shop):
     spec = NoteSpec(order_id="5001", idempotency_key="7-opened", text="Amends: incident 7 opened")
 
