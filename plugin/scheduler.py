@@ -67,7 +67,7 @@ def prune_inbox(runtime: Runtime, now: datetime) -> JobResult:
 OVERDUE_BATCH = 500  # orders per transaction: locks held briefly, progress kept
 
 
-def open_overdue_shipments(runtime: Runtime, now: datetime) -> int:
+def open_overdue_shipments(runtime: Runtime, now: datetime) -> JobResult:
     """Open delayed_shipment for paid orders not shipped within the shop's handling time."""
     opened = 0
     while True:
@@ -75,7 +75,7 @@ def open_overdue_shipments(runtime: Runtime, now: datetime) -> int:
             batch = check_due_orders(session, now, limit=OVERDUE_BATCH)
         opened += len(batch.opened)
         if batch.checked < OVERDUE_BATCH:
-            return opened
+            return JobResult(opened)
 
 
 JOBS: tuple[Job, ...] = (

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.conftest import WOO_CONSUMER_KEY, WOO_CONSUMER_SECRET, WOO_SECRET
+
 DOWN = "http://127.0.0.1:9/"  # the discard port: nothing listens, connections are refused
 
 
@@ -18,11 +20,11 @@ def unreachable_store(cli) -> str:
         "--url",
         DOWN,
         "--consumer-key",
-        "ck_1",
+        WOO_CONSUMER_KEY,
         "--consumer-secret",
-        "cs_1",
+        WOO_CONSUMER_SECRET,
         "--webhook-secret",
-        "whsec",
+        WOO_SECRET,
     )
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()[-1]
@@ -34,6 +36,7 @@ def test_a_run_that_cannot_reach_a_store_exits_1_with_a_line_for_it(cli, unreach
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "inbox.prune: 0",
+        "incidents.overdue-shipments: 0",
         "webhooks.upkeep: 0",
         "orders.reconcile: 0",
     ]
@@ -49,7 +52,12 @@ def test_the_json_of_such_a_run_lists_the_failures(cli, unreachable_store):
 
     assert result.exit_code == 1
     printed = json.loads(result.stdout)
-    assert printed["jobs"] == {"inbox.prune": 0, "webhooks.upkeep": 0, "orders.reconcile": 0}
+    assert printed["jobs"] == {
+        "inbox.prune": 0,
+        "incidents.overdue-shipments": 0,
+        "webhooks.upkeep": 0,
+        "orders.reconcile": 0,
+    }
     assert [(f["job"], f["shop"], f["domain"]) for f in printed["failures"]] == [
         ("webhooks.upkeep", int(unreachable_store), DOWN),
         ("orders.reconcile", int(unreachable_store), DOWN),

@@ -62,12 +62,15 @@ def test_an_unshipped_order_opens_delayed_shipment_once_its_time_has_come(
     worker.run_once(runtime)
 
     early = scheduler.run_due(runtime, now=at("2026-11-23T22:59:00"))
-    assert (early["incidents.overdue-shipments"], incidents(cli)) == (0, [])
+    assert (early.counts["incidents.overdue-shipments"], incidents(cli)) == (0, [])
 
     late = scheduler.run_due(runtime, now=at("2026-11-23T23:00:00"))
     again = scheduler.run_due(runtime, now=at("2026-11-25T09:00:00"))
 
-    assert (late["incidents.overdue-shipments"], again["incidents.overdue-shipments"]) == (1, 0)
+    assert (
+        late.counts["incidents.overdue-shipments"],
+        again.counts["incidents.overdue-shipments"],
+    ) == (1, 0)
     (incident,) = incidents(cli)
     assert (incident["kind"], incident["order_name"], incident["locale"]) == (
         "delayed_shipment",

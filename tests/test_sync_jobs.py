@@ -37,6 +37,9 @@ class TestStore(Intake):
         self.error: Exception | None = None
         self.calls: list[tuple[str, object]] = []
 
+    def delivery_url_problem(self, url):
+        return None
+
     def webhook_path(self, shop_id):
         return f"/webhooks/teststore/{shop_id}"
 
@@ -87,7 +90,12 @@ def test_the_jobs_reach_every_connector_that_plays_their_role(runtime, store, sh
 
     report = scheduler.run_due(runtime, TEST_NOW)
 
-    assert report.counts == {"inbox.prune": 0, "webhooks.upkeep": 0, "orders.reconcile": 1}
+    assert report.counts == {
+        "inbox.prune": 0,
+        "incidents.overdue-shipments": 0,
+        "webhooks.upkeep": 0,
+        "orders.reconcile": 1,
+    }
     assert store.calls[0] == ("ensure", f"http://127.0.0.1:8000/webhooks/teststore/{shop_id}")
     with runtime.database.transaction() as session:
         (row,) = session.scalars(select(InboxDelivery))
@@ -185,6 +193,7 @@ def test_a_store_once_registered_then_lost_says_why(runtime, store, shop_id, err
     assert health(runtime) == {shop_id: expected}
     assert {name: [f.error for f in failed] for name, failed in result.failures.items()} == {
         "inbox.prune": [],
+        "incidents.overdue-shipments": [],
         "webhooks.upkeep": [str(error)],
         "orders.reconcile": [str(error)],
     }

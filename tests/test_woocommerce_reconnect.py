@@ -39,10 +39,16 @@ def amends_app(runtime):
     return create_app(runtime=runtime)
 
 
+# Amends is public over https on the default port, as wc-auth and deliveries need; the
+# store reaches the loopback server behind it through its proxy_tls harness setting.
+PUBLIC_URL = "https://amends.test"
+
+
 @pytest.fixture
-def amends(runtime, amends_app) -> Iterator[str]:
+def amends(runtime, amends_app, store) -> Iterator[str]:
     server = ServerThread(amends_app)
-    runtime.settings = dataclasses.replace(runtime.settings, public_url=server.url)
+    store.store.proxy_tls(PUBLIC_URL, server.url)
+    runtime.settings = dataclasses.replace(runtime.settings, public_url=PUBLIC_URL)
     yield server.url
     server.close()
 
@@ -55,9 +61,14 @@ def approve(amends: str, store: Sandbox, *, come_back: bool) -> requests.Respons
         allow_redirects=False,
         timeout=5,
     )
-    return requests.get(
-        start.headers["Location"] + "&_sandbox_approve=1", allow_redirects=come_back, timeout=10
+    approved = requests.get(
+        start.headers["Location"] + "&_sandbox_approve=1", allow_redirects=False, timeout=10
     )
+    if not come_back:
+        return approved
+    back = approved.headers["Location"]
+    assert back.startswith(PUBLIC_URL), back
+    return requests.get(amends + back[len(PUBLIC_URL) :], timeout=10)
 
 
 def place_order(store: Sandbox) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.headers import parse_timestamp
+from connectors.shopify import normalize
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.operations import document
 from plugin.events import LineItem, OrderChanged, Shipment
@@ -93,7 +94,21 @@ def _shipment(fulfillment: dict[str, Any]) -> Shipment:
         carrier=tracking.get("company"),
         shipped_at=parse_timestamp(fulfillment.get("createdAt")),
         tracking_url=tracking.get("url"),
+        shipment_id=numeric_id(fulfillment.get("id")),
+        status=_carrier_status(fulfillment.get("displayStatus")),
     )
+
+
+def _carrier_status(display_status: str | None) -> str | None:
+    """Read the carrier's word from FulfillmentDisplayStatus, as a webhook's shipment_status.
+
+    The display status also says things no carrier said (FULFILLED, SUBMITTED,
+    CANCELED...), which a webhook leaves null; those are None here too.
+    """
+    value = (display_status or "").lower()
+    if value == "not_delivered":
+        return "failure"
+    return normalize.shipment_status(value) if value in normalize.SHIPMENT_STATUSES else None
 
 
 def state_key(state: OrderChanged) -> str:
