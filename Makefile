@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The whole suite, on SQLite and on PostgreSQL (AMENDS_TEST_POSTGRES_URL,
 # default postgresql://127.0.0.1:5432/test).

@@ -168,18 +168,31 @@ def start_shopify() -> ResponseReturnValue:
     """
     runtime = _runtime()
     connector = runtime.connector_for("shopify", Install)
-    params = request.args.to_dict()
+    params = _signed_query()
     if "hmac" in params and not connector.link_signed(params, runtime.clock.now()):
         log.warning("admin.connect.shopify-bad-hmac", extra={"shop": params.get("shop")})
         abort(401, description="the install link's hmac does not match")
     state = secrets.token_urlsafe(24)
     callback = _callback_url(runtime)
     try:
-        url = connector.install_url(params.get("shop", ""), state, callback, callback)
+        url = connector.install_url(_text(params, "shop"), state, callback, callback)
     except InvalidInput as error:
         abort(400, description=str(error))
     session[SHOPIFY_STATE] = state
     return redirect(url)
+
+
+def _signed_query() -> dict[str, str | list[str]]:
+    """Return the query as Shopify signs it: an array (`ids[]=1&ids[]=2`) keeps every value."""
+    return {
+        key: values if key.endswith("[]") else values[-1] for key, values in request.args.lists()
+    }
+
+
+def _text(params: dict[str, str | list[str]], key: str) -> str:
+    """Return a plain (not array) parameter, or "" when it is missing."""
+    value = params.get(key, "")
+    return value if isinstance(value, str) else ""
 
 
 def _callback_url(runtime: Runtime) -> str:
@@ -190,15 +203,15 @@ def _callback_url(runtime: Runtime) -> str:
 def shopify_callback() -> ResponseReturnValue:
     """Check state and HMAC, trade the code for a token, and store the shop."""
     runtime = _runtime()
-    params = request.args.to_dict()
+    params = _signed_query()
     expected = session.pop(SHOPIFY_STATE, None)
-    if not expected or not secrets.compare_digest(expected, params.get("state", "")):
+    if not expected or not secrets.compare_digest(expected, _text(params, "state")):
         log.warning("admin.connect.shopify-bad-state", extra={"shop": params.get("shop")})
         abort(401, description="unknown or reused install state; start the install again")
     connector = runtime.connector_for("shopify", Install)
     try:
         installation = connector.complete_install(
-            params.get("shop", ""), params, runtime.clock.now()
+            _text(params, "shop"), params, runtime.clock.now()
         )
         shop_id = _keep(runtime, "shopify", installation)
     except InvalidInput as error:

@@ -67,8 +67,11 @@ class Intake(Protocol):
     platform: str
     #: Topics the shop is subscribed to and the inbox keeps; others are acknowledged and dropped.
     topics: frozenset[str]
-    #: The roles this connector plays: "intake" and any of the other roles' names.
-    roles: frozenset[str]
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Return the roles this connector plays: "intake" and any of the others' names."""
+        ...
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Tell whether the delivery is an unsigned liveness check (answer 200, keep nothing)."""
@@ -264,7 +267,7 @@ class Installation:
 class Install(Protocol):
     """Connect a store through the platform's own approval flow."""
 
-    def link_signed(self, params: Mapping[str, str], now: datetime) -> bool:
+    def link_signed(self, params: Mapping[str, str | Sequence[str]], now: datetime) -> bool:
         """Tell whether a link from the platform's admin is signed by the app and recent."""
         ...
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from plugin.errors import PlatformError, PlatformUnauthorized
+from plugin.errors import NotFound, PlatformError, PlatformUnauthorized
 from plugin.platforms import SubscriptionReport
 from plugin.storage.models import Shop
 
@@ -95,9 +95,14 @@ def record_webhook_check(
     error: PlatformError | None = None,
 ) -> WebhookHealth:
     """Keep on the shop what a check of its webhooks found; return it."""
-    shop = session.get(Shop, shop_id)
+    shop = _shop(session, shop_id)
     before = WebhookHealth.of(shop.settings)
-    health = checked(report, now, before) if report is not None else failed(error, now, before)
+    if report is not None:
+        health = checked(report, now, before)
+    elif error is not None:
+        health = failed(error, now, before)
+    else:
+        raise ValueError("a webhook check records a report or an error")
     shop.settings = {**(shop.settings or {}), WEBHOOKS: asdict(health)}
     return health
 
@@ -106,7 +111,7 @@ def add_notices(session: Session, shop_id: int, notices: tuple[str, ...]) -> Non
     """Keep what the merchant must do by hand on the shop, each notice once."""
     if not notices:
         return
-    shop = session.get(Shop, shop_id)
+    shop = _shop(session, shop_id)
     kept = list((shop.settings or {}).get(NOTICES) or [])
     kept += [notice for notice in notices if notice not in kept]
     shop.settings = {**(shop.settings or {}), NOTICES: kept}
@@ -115,3 +120,10 @@ def add_notices(session: Session, shop_id: int, notices: tuple[str, ...]) -> Non
 def notices_of(settings: dict[str, Any] | None) -> list[str]:
     """Return what the merchant of a shop must do by hand."""
     return list((settings or {}).get(NOTICES) or [])
+
+
+def _shop(session: Session, shop_id: int) -> Shop:
+    shop = session.get(Shop, shop_id)
+    if shop is None:
+        raise NotFound(f"no shop with id {shop_id}")
+    return shop

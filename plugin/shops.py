@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, Table, delete, func, select
@@ -123,12 +123,17 @@ def find_shop(
     return session.scalars(query).first()
 
 
-def shop_credentials(session: Session, box: CredentialBox, shop_id: int) -> dict[str, Any]:
-    """Return a shop's credentials, opened."""
+def get_shop(session: Session, shop_id: int) -> Shop:
+    """Return the shop with `shop_id`, or say there is none."""
     shop = session.get(Shop, shop_id)
     if shop is None:
         raise NotFound(f"no shop with id {shop_id}")
-    return box.open(shop.credentials)
+    return shop
+
+
+def shop_credentials(session: Session, box: CredentialBox, shop_id: int) -> dict[str, Any]:
+    """Return a shop's credentials, opened."""
+    return box.open(get_shop(session, shop_id).credentials)
 
 
 def connect_shop(
@@ -209,20 +214,21 @@ def _owned_rows(shop_id: int) -> dict[Table, ColumnElement[bool]]:
     Ownership is what the schema says: a foreign key with ON DELETE CASCADE to the
     shop, or to a row the shop owns (an incident's timeline).
     """
-    owned: dict[Table, ColumnElement[bool]] = {Shop.__table__: Shop.__table__.c.id == shop_id}
+    shops = cast(Table, Shop.__table__)
+    owned: dict[Table, ColumnElement[bool]] = {shops: shops.c.id == shop_id}
     for table in Base.metadata.sorted_tables:  # parents before children
         for key in table.foreign_keys:
             parent = key.column.table
             if table not in owned and parent in owned and key.ondelete == "CASCADE":
                 owned[table] = key.parent.in_(select(key.column).where(owned[parent]))
-    del owned[Shop.__table__]
+    del owned[shops]
     return owned
 
 
 def shop_belongings(session: Session, shop_id: int) -> dict[str, int]:
     """Count, table by table, the rows that go when the shop goes."""
     return {
-        table.name: session.scalar(select(func.count()).select_from(table).where(condition))
+        table.name: session.scalar(select(func.count()).select_from(table).where(condition)) or 0
         for table, condition in _owned_rows(shop_id).items()
     }
 

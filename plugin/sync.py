@@ -28,7 +28,7 @@ from plugin.orders.snapshot import unseen_states
 from plugin.platforms import ChangedOrder, Reconcile, ShopContext, SubscriptionReport, Subscriptions
 from plugin.services import Runtime
 from plugin.shop_health import record_webhook_check
-from plugin.shops import ACTIVE
+from plugin.shops import ACTIVE, get_shop
 from plugin.storage.models import Shop
 
 log = logging.getLogger("amends.sync")
@@ -127,7 +127,7 @@ def _forget_previous_secret(
     runtime: Runtime, session: Session, shop_id: int, sent: Mapping[str, str]
 ) -> None:
     """Drop the previous secret, unless the shop got other credentials meanwhile."""
-    shop = session.get(Shop, shop_id)
+    shop = get_shop(session, shop_id)
     credentials = runtime.credentials.open(shop.credentials)
     if credentials.get("webhook_secret") != sent.get("webhook_secret"):
         return
@@ -200,7 +200,7 @@ def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:
         )
         deliveries = [_delivery(shop, order) for order in fresh]
         new = record_deliveries(session, deliveries, clock_of(session).now()) if fresh else []
-        stored = session.get(Shop, shop.id)
+        stored = get_shop(session, shop.id)
         stored.synced_at = watermark(stored.synced_at, changed)
     count = sum(inbox_id is not None for inbox_id in new)
     log.info(

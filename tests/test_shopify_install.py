@@ -172,6 +172,19 @@ def test_an_install_link_with_delimiters_in_a_value_is_accepted(client):
     assert urlsplit(response.headers["Location"]).netloc == "amends-demo.myshopify.com"
 
 
+def test_a_link_from_a_bulk_action_with_several_ids_is_accepted(client):
+    params = {
+        "shop": "amends-demo.myshopify.com",
+        "timestamp": now(),
+        "ids[]": ["2074861961283", "2074861830211"],
+    }
+    params["hmac"] = sandbox_query_hmac(params, SHOPIFY_SECRET)
+
+    response = client.get("/admin/connect/shopify", query_string=params)
+
+    assert response.status_code == 302
+
+
 def test_starting_an_install_redirects_to_the_shop_with_a_state(client):
     response = client.get(
         "/admin/connect/shopify",

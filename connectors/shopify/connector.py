@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,12 +42,13 @@ _KEPT_HEADERS = (
 _REQUIRED_HEADERS = (consts.TOPIC_HEADER, consts.WEBHOOK_ID_HEADER, consts.SHOP_HEADER)
 
 
+def _return_status_changed(topic: str, payload: dict[str, Any]) -> list[Event]:
+    return [normalize.return_status_changed(topic, payload)]
+
+
 _PARSERS: dict[str, Callable[[dict[str, Any]], list[Event]]] = {
     **{topic: lambda p: [normalize.order_changed(p)] for topic in consts.ORDER_TOPICS},
-    **{
-        topic: lambda p, topic=topic: [normalize.return_status_changed(topic, p)]
-        for topic in normalize.RETURN_STATUSES
-    },
+    **{topic: partial(_return_status_changed, topic) for topic in normalize.RETURN_STATUSES},
     "fulfillments/create": lambda p: [normalize.fulfillment_updated(p)],
     "fulfillments/update": lambda p: [normalize.fulfillment_updated(p)],
     "fulfillment_events/create": lambda p: [normalize.fulfillment_event(p)],
@@ -181,7 +183,7 @@ class ShopifyConnector:
             shop, self.app.api_key, self.app.scopes, callback_url, state, self.app.admin_url
         )
 
-    def link_signed(self, params: Mapping[str, str], now: datetime) -> bool:
+    def link_signed(self, params: Mapping[str, str | Sequence[str]], now: datetime) -> bool:
         """Tell whether a link from the shop's admin is signed by the app and recent."""
         return bool(self.app.secrets) and oauth.query_signed(params, self.app.secrets, now)
 

@@ -39,7 +39,7 @@ class Grant:
 
 def valid_shop_domain(domain: str | None) -> bool:
     """Tell whether `domain` is a bare `<name>.myshopify.com` (nothing before or after)."""
-    return bool(domain) and SHOP_DOMAIN.fullmatch(domain) is not None
+    return domain is not None and SHOP_DOMAIN.fullmatch(domain) is not None
 
 
 def query_hmac(params: Mapping[str, str | Sequence[str]], secret: str) -> str:
@@ -69,10 +69,14 @@ def _signed_pair(key: str, value: str | Sequence[str]) -> str:
     """
     if key.endswith("[]"):
         key = key.removesuffix("[]")
-        value = json.dumps([value] if isinstance(value, str) else [str(v) for v in value])
+        text = json.dumps([value] if isinstance(value, str) else [str(v) for v in value])
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = value[-1] if value else ""  # a plain key sent twice: the last one counts
     key = key.replace("%", "%25").replace("=", "%3D")
-    value = value.replace("%", "%25")
-    return f"{key}={value}".replace("&", "%26")
+    text = text.replace("%", "%25")
+    return f"{key}={text}".replace("&", "%26")
 
 
 def query_signed(
@@ -80,8 +84,11 @@ def query_signed(
 ) -> bool:
     """Tell whether the query is signed by one of `secrets` and, as of `now`, not a day old."""
     given = params.get("hmac") or ""
+    stamp = params.get("timestamp") or "0"
+    if not isinstance(given, str) or not isinstance(stamp, str):
+        return False  # sent more than once: not a link Shopify signed
     try:
-        age = now.timestamp() - int(params.get("timestamp") or 0)
+        age = now.timestamp() - int(stamp)
     except ValueError:
         return False
     matched = False

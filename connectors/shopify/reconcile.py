@@ -58,7 +58,9 @@ def order_state(node: dict[str, Any]) -> OrderChanged:
         name=node.get("name"),
         status="cancelled" if node.get("cancelledAt") else "open",
         financial_status=financial,
-        fulfillment_status=_FULFILLMENT.get(node.get("displayFulfillmentStatus"), "unfulfilled"),
+        fulfillment_status=_FULFILLMENT.get(
+            node.get("displayFulfillmentStatus") or "", "unfulfilled"
+        ),
         customer_email=node.get("email")
         or (customer.get("defaultEmailAddress") or {}).get("emailAddress"),
         customer_locale=node.get("customerLocale"),

@@ -127,8 +127,12 @@ def refund_shipping(client: WooClient, spec: ShippingRefundSpec) -> ActionResult
     if not lines:
         raise PlatformRejected(f"order {spec.order_id} has no shipping left to refund")
     total = sum(
-        Decimal(line["refund_total"]) + sum(Decimal(t["refund_total"]) for t in line["refund_tax"])
-        for line in lines
+        (
+            Decimal(line["refund_total"])
+            + sum((Decimal(t["refund_total"]) for t in line["refund_tax"]), Decimal(0))
+            for line in lines
+        ),
+        Decimal(0),
     )
     refund = client.post(
         f"orders/{spec.order_id}/refunds",

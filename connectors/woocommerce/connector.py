@@ -150,7 +150,7 @@ class WooCommerceConnector:
 
     # --- install ------------------------------------------------------------------
 
-    def link_signed(self, params: Mapping[str, str], now: datetime) -> bool:
+    def link_signed(self, params: Mapping[str, str | Sequence[str]], now: datetime) -> bool:
         """WooCommerce sends no signed links from its admin."""
         return False
 

@@ -11,6 +11,7 @@ from plugin.platforms import Subscriptions
 from plugin.services import Runtime
 from plugin.shops import (
     add_shop,
+    get_shop,
     list_shops,
     remove_shop,
     shop_belongings,
@@ -89,7 +90,7 @@ def add_woocommerce(url: str, consumer_key: str, consumer_secret: str, webhook_s
 def _register_webhooks(rt: Runtime, shop_id: int, *, deliverable: bool) -> None:
     """Create the store's webhooks now; if the store is unreachable, leave it to the upkeep job."""
     with rt.database.transaction() as session:
-        shop = session.get(Shop, shop_id)
+        shop = get_shop(session, shop_id)
     try:
         changed = register_webhooks(rt, shop, reset_secret=True)
     except PlatformError as error:

@@ -135,23 +135,23 @@ def _problems(part: str, source: Any) -> list[str]:
 
 def _forbidden(name: str, tree: nodes.Template) -> list[str]:
     """Refuse what a message template never needs and a sandbox must not allow."""
-    problems = {}
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+    problems: dict[int | str, str] = {}  # by line, or by filter name
+    for reach in tree.find_all((nodes.Getattr, nodes.Getitem)):
         problems.setdefault(
-            node.lineno,
-            f"the {name} reaches inside a value on line {node.lineno}; a template shows "
+            reach.lineno,
+            f"the {name} reaches inside a value on line {reach.lineno}; a template shows "
             "variables as they are (use a filter such as |upper to change them)",
         )
-    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+    for outside in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
         problems.setdefault(
-            -node.lineno,
-            f"the {name} brings in another template on line {node.lineno}; "
+            -outside.lineno,
+            f"the {name} brings in another template on line {outside.lineno}; "
             "a message template stands on its own",
         )
-    for node in tree.find_all(nodes.Filter):
-        if node.name not in _sandbox(html=False).filters:
-            problems[node.name] = (
-                f"the {name} uses the filter |{node.name} on line {node.lineno}, which "
+    for used in tree.find_all(nodes.Filter):
+        if used.name not in _sandbox(html=False).filters:
+            problems[used.name] = (
+                f"the {name} uses the filter |{used.name} on line {used.lineno}, which "
                 f"does not exist here; you can use |{', |'.join(FILTERS)} and |link"
             )
     return list(problems.values())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
@@ -63,7 +64,7 @@ def record_order_trashed(session: Session, shop_id: int, event: OrderTrashed) ->
         .where(Order.shop_id == shop_id, Order.platform_order_id == event.order_id)
         .values(status=TRASH, updated_at=clock_of(session).now())
     )
-    return session.execute(statement).rowcount > 0
+    return cast(CursorResult[Any], session.execute(statement)).rowcount > 0
 
 
 def find_order(session: Session, shop_id: int, order_id: str) -> Order | None:
