@@ -14,14 +14,10 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-KINDS = (
-    "delayed_shipment",
-    "delivery_exception",
-    "defective_item",
-    "wrong_item",
-    "not_as_described",
-    "manual",
-)
+from plugin.incidents import KINDS as INCIDENT_KINDS
+
+# Every incident kind has its messages; sorted, so listings read the same each time.
+KINDS = tuple(sorted(INCIDENT_KINDS))
 STAGES = ("acknowledgement", "update", "resolution")
 TEXT_WIDTH = 76
 LINKABLE_SCHEMES = frozenset({"http", "https", "mailto"})
