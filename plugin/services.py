@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 from plugin import roles
 from plugin.clock import Clock
 from plugin.config import Settings
-from plugin.inbox.processing import RetryPolicy
 from plugin.platforms import Connector
+from plugin.queue import RetryPolicy
 from plugin.storage.credentials import CredentialBox
 from plugin.storage.db import Database
 from plugin.storage.models import InboxDelivery

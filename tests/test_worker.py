@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from plugin import dispatch, worker
+from plugin.errors import PlatformRateLimited
 from plugin.events import OrderChanged
 from plugin.inbox.processing import RetryPolicy, process_due, process_next
 from plugin.inbox.store import NewDelivery, record_deliveries
 from plugin.orders.snapshot import find_order
+from plugin.queue import retry_delay
 from plugin.storage.db import connect
 from plugin.storage.models import Order
 from tests.conftest import fixture_bytes, woo_headers
@@ -122,6 +124,30 @@ def test_a_failing_delivery_is_retried_with_backoff_and_its_effects_rolled_back(
     (row,) = inbox_rows(runtime)
     assert (row.status, row.attempts, row.last_error) == ("done", 2, None)
     assert stored_order(runtime).name == "#1042"
+
+
+def test_a_failure_that_names_its_delay_is_tried_again_no_sooner(
+    shopify_shop, post_shopify, runtime, monkeypatch, clock
+):
+    def rate_limited(session, shop_id, event):
+        raise PlatformRateLimited("slow down", retry_after=600)
+
+    monkeypatch.setitem(dispatch.HANDLERS, OrderChanged, (rate_limited,))
+    post_shopify("orders/create", ORDER)
+    policy = RetryPolicy(max_attempts=3, base_seconds=60, max_seconds=3600)
+
+    process_next(runtime.database, runtime.parse, policy, now=clock.now())
+
+    (row,) = inbox_rows(runtime)
+    assert (row.status, row.next_attempt_at) == ("pending", clock.now() + timedelta(seconds=600))
+
+
+def test_the_backoff_wins_over_a_shorter_delay_the_error_names():
+    policy = RetryPolicy(max_attempts=8, base_seconds=30, max_seconds=300)
+    hurried = PlatformRateLimited("slow down", retry_after=5)
+
+    assert retry_delay(hurried, policy, attempts=3) == timedelta(seconds=120)
+    assert retry_delay(RuntimeError("no delay named"), policy, attempts=1) == timedelta(seconds=30)
 
 
 def test_backoff_doubles_and_is_capped():

@@ -2,28 +2,29 @@
 
 The claim, the domain's writes and the delivery's new status commit together: a
 crash anywhere leaves the delivery pending and its effects unwritten, so the next
-worker simply does it again. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets many
-workers share the queue; on SQLite every transaction starts with `BEGIN IMMEDIATE`
-(see plugin.storage.db), which serialises the claims.
+worker simply does it again. Claims, backoff and parking are the queue mechanism
+the outbox shares (plugin.queue).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.compliance import REDACTED_BODY, erases_personal_data
 from plugin.dispatch import handle_event
 from plugin.events import Event
-from plugin.inbox import DONE, FAILED, IGNORED, PENDING
+from plugin.inbox import DONE, IGNORED
+from plugin.inbox.store import INBOX
 from plugin.platforms import MalformedDelivery
+from plugin.queue import RetryPolicy
 from plugin.storage.db import Database
 from plugin.storage.models import InboxDelivery
+
+__all__ = ["INBOX", "Parser", "RetryPolicy", "claim_next", "process_due", "process_next"]
 
 log = logging.getLogger("amends.inbox")
 
@@ -31,29 +32,9 @@ log = logging.getLogger("amends.inbox")
 Parser = Callable[[InboxDelivery], list[Event] | None]
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how far apart a failing delivery is tried again."""
-
-    max_attempts: int = 8
-    base_seconds: float = 30.0
-    max_seconds: float = 3600.0
-
-    def delay(self, attempts: int) -> timedelta:
-        """Return the wait after the `attempts`-th failure: exponential, capped."""
-        return timedelta(seconds=min(self.base_seconds * 2 ** (attempts - 1), self.max_seconds))
-
-
 def claim_next(session: Session, now: datetime) -> InboxDelivery | None:
     """Lock and return the oldest due pending delivery that no other worker holds."""
-    query = (
-        select(InboxDelivery)
-        .where(InboxDelivery.status == PENDING, InboxDelivery.next_attempt_at <= now)
-        .order_by(InboxDelivery.next_attempt_at, InboxDelivery.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    return session.scalars(query).first()
+    return INBOX.claim_next(session, now)
 
 
 def process_next(
@@ -66,14 +47,15 @@ def process_next(
         delivery = claim_next(session, now)
         if delivery is None:
             return None
-        delivery.attempts += 1
         try:
             with session.begin_nested():
                 erased = _apply(session, delivery, parse)
         # The worker is the boundary where any failure of one delivery must be
         # recorded on it (and retried), not allowed to stop the queue.
         except Exception as error:  # noqa: BLE001
-            _record_failure(delivery, error, policy, now)
+            # A payload that cannot be read will not read better later: park it at once.
+            permanent = isinstance(error, MalformedDelivery)
+            INBOX.record_failure(delivery, error, policy, now, permanent=permanent)
         else:
             delivery.processed_at = now
             delivery.last_error = None
@@ -112,24 +94,3 @@ def _apply(session: Session, delivery: InboxDelivery, parse: Parser) -> bool:
         extra={"delivery": delivery.id, "topic": delivery.topic, "events": len(events)},
     )
     return erased
-
-
-def _record_failure(
-    delivery: InboxDelivery, error: Exception, policy: RetryPolicy, now: datetime
-) -> None:
-    delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-    # A payload that cannot be read will not read better later: park it at once.
-    if delivery.attempts >= policy.max_attempts or isinstance(error, MalformedDelivery):
-        delivery.status = FAILED
-        log.error(
-            "inbox.failed",
-            extra={"delivery": delivery.id, "attempts": delivery.attempts},
-            exc_info=error,
-        )
-        return
-    delivery.next_attempt_at = now + policy.delay(delivery.attempts)
-    log.warning(
-        "inbox.retry-scheduled",
-        extra={"delivery": delivery.id, "attempts": delivery.attempts},
-        exc_info=error,
-    )

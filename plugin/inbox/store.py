@@ -15,6 +15,7 @@ from sqlalchemy.sql.dml import Insert
 from plugin.clock import clock_of
 from plugin.errors import InvalidInput, NotFound
 from plugin.inbox import DONE, FAILED, IGNORED, PENDING
+from plugin.queue import Queue
 from plugin.storage.db import Database
 from plugin.storage.models import InboxDelivery
 from plugin.storage.prepared import PreparedInsert
@@ -33,6 +34,11 @@ class NewDelivery:
     body: bytes
     triggered_at: datetime | None
 
+
+# The inbox as a queue: pending deliveries wait their turn, failed ones are parked.
+INBOX: Queue[InboxDelivery] = Queue(
+    "inbox", InboxDelivery, waiting=PENDING, failed=FAILED, noun="delivery"
+)
 
 _KEY = ("shop_id", "delivery_key")  # unique: a delivery and its redeliveries share it
 _TABLE = cast(Table, InboxDelivery.__table__)
@@ -185,11 +191,8 @@ def requeue(session: Session, delivery_id: int, *, force: bool = False) -> Inbox
             f"delivery {delivery_id} was processed already ({delivery.status}); "
             "only a failed one is retried (--force to process it again)"
         )
-    delivery.status = PENDING
-    delivery.attempts = 0
-    delivery.next_attempt_at = clock_of(session).now()
     delivery.processed_at = None
-    return delivery
+    return INBOX.requeue(delivery, clock_of(session).now())
 
 
 def prune_processed(session: Session, before: datetime) -> int:
