@@ -20,13 +20,17 @@ from plugin.events import (
 )
 from plugin.inbox import PENDING
 from plugin.incidents.lifecycle import add_timeline
+from plugin.outbox import FAILED, SENT
 from plugin.shops import UNINSTALLED
-from plugin.storage.models import InboxDelivery, Incident, Order, Shop
+from plugin.storage.models import InboxDelivery, Incident, Order, OutboxEntry, Shop
 
 log = logging.getLogger("amends.compliance")
 
 REDACTED_BODY = b'{"redacted": true}'
-PERSONAL_DETAIL_KEYS = ("reason_text", "lines", "message")
+PERSONAL_DETAIL_KEYS = ("reason_text", "lines", "message", "error")
+# What a message's outbox row may keep once its customer is erased: not whom it was for.
+KEPT_MESSAGE_KEYS = ("incident_kind", "stage", "locale", "next_update")
+ERASED_BEFORE_SENT = "not sent: the customer's data was erased first"
 
 
 def erases_personal_data(event: Event) -> bool:
@@ -40,8 +44,17 @@ def erases_personal_data(event: Event) -> bool:
 
 
 def on_shop_uninstalled(session: Session, shop_id: int, event: ShopUninstalled) -> None:
-    """Mark the shop uninstalled: its token is revoked and nothing may act for it."""
+    """Mark the shop uninstalled: its token is revoked and nothing may act for it.
+
+    Its incidents owe their customers no more updates; messages still queued stay
+    as they are and are not sent (the outbox takes only active shops' rows).
+    """
     session.execute(update(Shop).where(Shop.id == shop_id).values(status=UNINSTALLED))
+    session.execute(
+        update(Incident)
+        .where(Incident.shop_id == shop_id, Incident.next_due_at.is_not(None))
+        .values(next_due_at=None)
+    )
     log.warning("compliance.shop-uninstalled", extra={"shop": shop_id})
 
 
@@ -115,7 +128,19 @@ def _scrub_orders(session: Session, shop_id: int, order_ids: set[str]) -> None:
         incident.customer_email = None
         for entry in incident.timeline:
             entry.detail = _without_personal(entry.detail)
+        _scrub_messages(session, incident.id)
         add_timeline(session, incident.id, "customer_data_redacted", {}, actor="platform")
+
+
+def _scrub_messages(session: Session, incident_id: int) -> None:
+    """Forget whom an incident's messages were for; one not sent yet never will be."""
+    entries = session.scalars(select(OutboxEntry).where(OutboxEntry.incident_id == incident_id))
+    for entry in entries:
+        entry.payload = {k: v for k, v in entry.payload.items() if k in KEPT_MESSAGE_KEYS}
+        entry.last_error = None
+        if entry.status not in (SENT, FAILED):
+            entry.status = FAILED
+            entry.last_error = ERASED_BEFORE_SENT
 
 
 def _without_personal(detail: dict) -> dict:

@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from plugin import sync
 from plugin.inbox.store import prune_processed
+from plugin.incidents.cadence import queue_due_updates
 from plugin.incidents.overdue import check_due_orders
 from plugin.runtime import Runtime
 from plugin.sync import JobResult, ShopFailure
@@ -78,9 +79,24 @@ def open_overdue_shipments(runtime: Runtime, now: datetime) -> JobResult:
             return JobResult(opened)
 
 
+UPDATES_BATCH = 500  # incidents per transaction
+
+
+def queue_customer_updates(runtime: Runtime, now: datetime) -> JobResult:
+    """Queue a progress update for every open incident whose cadence has come round."""
+    queued = 0
+    while True:
+        with runtime.database.transaction() as session:
+            batch = queue_due_updates(session, now, limit=UPDATES_BATCH)
+        queued += batch.queued
+        if batch.checked < UPDATES_BATCH:
+            return JobResult(queued)
+
+
 JOBS: tuple[Job, ...] = (
     Job("inbox.prune", timedelta(hours=1), prune_inbox),
     Job("incidents.overdue-shipments", timedelta(minutes=5), open_overdue_shipments),
+    Job("incidents.customer-updates", timedelta(minutes=5), queue_customer_updates),
     Job("webhooks.upkeep", timedelta(minutes=15), sync.keep_webhooks_alive),
     Job("orders.reconcile", timedelta(minutes=10), sync.reconcile_orders),
 )

@@ -42,7 +42,10 @@ def test_what_the_worker_stores_is_stamped_with_the_runtime_clock(
     (incident,) = json.loads(cli("incidents", "list", "--json").stdout)
     assert incident["created_at"] == later.isoformat()
     shown = json.loads(cli("incidents", "show", str(incident["id"]), "--json").stdout)
-    assert [entry["at"] for entry in shown["timeline"]] == [later.isoformat()]
+    assert [(entry["type"], entry["at"]) for entry in shown["timeline"]] == [
+        ("incident_opened", later.isoformat()),
+        ("message_queued", later.isoformat()),
+    ]
 
 
 def test_a_moved_clock_changes_when_a_failed_delivery_is_due_again(

@@ -48,7 +48,9 @@ def test_staff_resolve_and_reopen_from_the_command_line(incident_id, cli):
     assert incident["status"] == "in_progress"
     assert [(e["type"], e["actor"], e["detail"].get("to")) for e in incident["timeline"]] == [
         ("incident_opened", "system", None),
+        ("message_queued", "system", None),  # the acknowledgement
         ("status_changed", "staff", "resolved"),
+        ("message_queued", "system", None),  # the resolution
         ("reopened", "staff", "in_progress"),
     ]
 
@@ -86,7 +88,10 @@ def test_a_manual_incident_is_opened_by_staff_with_what_is_known_of_the_order(in
         "open",
         "#1042",
     )
-    assert [(e["type"], e["actor"]) for e in incident["timeline"]] == [("incident_opened", "staff")]
+    assert [(e["type"], e["actor"]) for e in incident["timeline"]] == [
+        ("incident_opened", "staff"),
+        ("message_queued", "system"),
+    ]
 
 
 def test_a_note_lands_on_the_timeline_and_an_empty_one_is_refused(incident_id, cli):

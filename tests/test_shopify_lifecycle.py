@@ -136,6 +136,7 @@ def test_a_declined_return_is_noted_on_the_incident_it_opened_and_no_other(
     }
     assert [(e["type"], e["actor"]) for e in timelines[("5830194882617", "defective_item")]] == [
         ("incident_opened", "system"),
+        ("message_skipped", "system"),  # the order, with the customer's address, never came
         ("return_declined", "platform"),
     ]
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from plugin.errors import InvalidInput
 from plugin.shops import add_shop, connect_shop, shop_belongings, shop_credentials
-from plugin.storage.models import InboxDelivery, Incident, Order, Shop, TimelineEntry
+from plugin.storage.models import InboxDelivery, Incident, Order, OutboxEntry, Shop, TimelineEntry
 from tests.conftest import (
     SHOPIFY_DOMAIN,
     SHOPIFY_TOKEN,
@@ -335,6 +335,17 @@ def give_history(runtime, shop_id: int, timeline_entries: int) -> None:
         session.flush()
         for n in range(timeline_entries):
             session.add(TimelineEntry(incident_id=incident.id, at=TEST_NOW, type=f"note-{n}"))
+        session.add(
+            OutboxEntry(
+                shop_id=shop_id,
+                incident_id=incident.id,
+                idempotency_key=f"incident:{incident.id}:acknowledgement",
+                kind="email",
+                payload={"stage": "acknowledgement"},
+                status="sent",
+                attempts=1,
+            )
+        )
 
 
 def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, runtime, make_shop):
@@ -347,7 +358,8 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
     assert (result.exit_code, result.output) == (
         0,
         f"removed shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, orders: 1, incident_sources: 0, incident_timeline: 2)\n",
+        "(inbox: 1, incidents: 1, orders: 1, incident_sources: 0, incident_timeline: 2, "
+        "outbox: 1)\n",
     )
     assert [shop["id"] for shop in json.loads(cli("shops", "list", "--json").stdout)] == [kept]
     with runtime.database.transaction() as session:
@@ -357,6 +369,7 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
             "orders": 0,
             "incident_sources": 0,
             "incident_timeline": 0,
+            "outbox": 0,
         }
         assert shop_belongings(session, kept) == {
             "inbox": 1,
@@ -364,6 +377,7 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
             "orders": 1,
             "incident_sources": 0,
             "incident_timeline": 3,
+            "outbox": 1,
         }
 
 
@@ -376,7 +390,8 @@ def test_remove_asks_first_and_a_no_keeps_everything(cli, runtime, make_shop):
 
     question = (
         f"Remove shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, orders: 1, incident_sources: 0, incident_timeline: 1)? [y/N]: "
+        "(inbox: 1, incidents: 1, orders: 1, incident_sources: 0, incident_timeline: 1, "
+        "outbox: 1)? [y/N]: "
     )
     assert (declined.exit_code, declined.output) == (1, f"{question}n\nAborted!\n")
     assert confirmed.exit_code == 0

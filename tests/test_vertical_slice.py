@@ -43,8 +43,9 @@ def test_the_incident_timeline_says_why_it_opened(shopify_shop, post_shopify, ru
 
     shown = json.loads(cli("incidents", "show", str(incident["id"]), "--json").stdout)
 
-    (opened,) = shown["timeline"]
+    opened, queued = shown["timeline"]
     assert (opened["type"], opened["actor"]) == ("incident_opened", "system")
+    assert (queued["type"], queued["detail"]["stage"]) == ("message_queued", "acknowledgement")
     assert opened["detail"]["return_id"] == "9120235577"
     assert opened["detail"]["lines"] == [
         {
@@ -54,7 +55,18 @@ def test_the_incident_timeline_says_why_it_opened(shopify_shop, post_shopify, ru
             "reason_text": "El asa llegó rota / La taza tiene una grieta en el asa.",
         }
     ]
-    assert (shown["messages"], shown["compensations"]) == ([], [])
+    assert shown["messages"] == [
+        {
+            "channel": "email",
+            "stage": "acknowledgement",
+            "locale": "es",
+            "status": "queued",  # no mail server is configured here
+            "idempotency_key": f"incident:{incident['id']}:acknowledgement",
+            "queued_at": incident["created_at"],
+            "sent_at": None,
+        }
+    ]
+    assert shown["compensations"] == []
 
 
 def test_a_return_before_its_order_is_completed_when_the_order_arrives(

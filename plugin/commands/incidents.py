@@ -65,6 +65,8 @@ def show_command(incident_id: int, as_json: bool) -> None:
             for e in incident["timeline"]
         ],
     )
+    columns = ["channel", "stage", "locale", "status", "queued_at", "sent_at"]
+    print_table("Messages", columns, [[m[c] for c in columns] for m in incident["messages"]])
 
 
 @incidents.command("open")

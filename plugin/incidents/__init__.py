@@ -32,6 +32,7 @@ TIMELINE_TYPES = frozenset(
         "message_queued",
         "message_sent",
         "message_failed",
+        "message_skipped",
         "compensation_decided",
         "compensation_offered",
         "compensation_chosen",

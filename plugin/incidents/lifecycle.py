@@ -9,9 +9,13 @@ from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.events import OrderChanged
-from plugin.incidents import ACTORS, KINDS, TIMELINE_TYPES
-from plugin.storage.models import Incident, Order, TimelineEntry
+from plugin.incidents import KINDS
+from plugin.incidents.customer import acknowledge
+from plugin.incidents.timeline import add_timeline
+from plugin.storage.models import Incident, Order
 from plugin.storage.upsert import insert_new
+
+__all__ = ["add_timeline", "fill_from_order", "open_incident", "open_incident_of", "open_key"]
 
 
 def open_key(kind: str, order_id: str) -> str:
@@ -31,7 +35,8 @@ def open_incident(
     """Open an incident of `kind` for an order; return None if one is open already.
 
     The unique open key makes this safe under retries and concurrent workers:
-    the second attempt inserts nothing.
+    the second attempt inserts nothing. The customer's acknowledgement is queued in
+    the same transaction.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown incident kind {kind!r}; known: {', '.join(sorted(KINDS))}")
@@ -56,7 +61,10 @@ def open_incident(
     if incident_id is None:
         return None
     add_timeline(session, incident_id, "incident_opened", detail, actor=actor)
-    return session.get(Incident, incident_id)
+    incident = session.get(Incident, incident_id)
+    if incident is not None:
+        acknowledge(session, incident)
+    return incident
 
 
 def open_incident_of(session: Session, shop_id: int, order_id: str, kind: str) -> Incident | None:
@@ -68,28 +76,12 @@ def open_incident_of(session: Session, shop_id: int, order_id: str, kind: str) -
     )
 
 
-def add_timeline(
-    session: Session, incident_id: int, type_: str, detail: dict[str, Any], actor: str = "system"
-) -> TimelineEntry:
-    """Append one entry to an incident's timeline; refuse a type or actor not in the sets."""
-    if type_ not in TIMELINE_TYPES:
-        raise ValueError(f"unknown timeline entry type {type_!r}; add it to TIMELINE_TYPES")
-    if actor.partition(":")[0] not in ACTORS:
-        raise ValueError(f"unknown actor {actor!r}; actors are {', '.join(sorted(ACTORS))}")
-    entry = TimelineEntry(
-        incident_id=incident_id, at=clock_of(session).now(), type=type_, actor=actor, detail=detail
-    )
-    session.add(entry)
-    session.flush()
-    return entry
-
-
 def fill_from_order(session: Session, shop_id: int, order: OrderChanged) -> int:
     """Complete open incidents of `order` opened before the order itself was known.
 
     Returns deliveries are thin (no customer, no order name), and platforms do not
     order deliveries, so a return can arrive before its order. `order` is the state
-    just stored for it.
+    just stored for it. A customer whose address was not known then is acknowledged now.
     """
     incidents = session.scalars(
         select(Incident).where(
@@ -99,7 +91,10 @@ def fill_from_order(session: Session, shop_id: int, order: OrderChanged) -> int:
         )
     ).all()
     for incident in incidents:
+        addressed = incident.customer_email is not None
         incident.order_name = incident.order_name or order.name
         incident.customer_email = incident.customer_email or order.customer_email
         incident.locale = incident.locale or order.customer_locale
+        if not addressed and incident.customer_email:
+            acknowledge(session, incident)
     return len(incidents)

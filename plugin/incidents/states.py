@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.errors import InvalidInput
-from plugin.incidents import STATUSES
+from plugin.incidents import STATUSES, customer
 from plugin.incidents.lifecycle import add_timeline, open_key
 from plugin.storage.models import Incident
 
@@ -57,7 +57,9 @@ def move(
     """Move `incident` to status `to`, or refuse with what it can move to instead.
 
     Reopening takes the order's open key back, so it is refused while another
-    incident of the same kind is open for the order.
+    incident of the same kind is open for the order. What the customer hears
+    follows the move: a resolution is told, a reopened incident is kept informed
+    again, a finished one no more.
     """
     allowed = MOVES.get(incident.status, frozenset())
     if to not in allowed:
@@ -78,7 +80,17 @@ def move(
         detail,
         actor=actor,
     )
+    _tell_customer(session, incident, before, to)
     return incident
+
+
+def _tell_customer(session: Session, incident: Incident, before: str, to: str) -> None:
+    if to == RESOLVED:
+        customer.on_resolved(session, incident)
+    elif to in FINISHED:
+        customer.on_closed(session, incident)
+    elif before in FINISHED:
+        customer.on_reopened(session, incident)
 
 
 def _take_open_key(session: Session, incident: Incident) -> None:

@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from plugin.errors import NotFound
-from plugin.storage.models import Incident
+from plugin.outbox import EMAIL
+from plugin.outbox.store import entries_of
+from plugin.storage.models import Incident, OutboxEntry
 
 
 def incident_json(incident: Incident) -> dict[str, Any]:
@@ -61,6 +63,21 @@ def show_incident(session: Session, incident_id: int, shop_id: int | None = None
             }
             for entry in incident.timeline
         ],
-        "messages": [],
+        "messages": [
+            message_json(entry) for entry in entries_of(session, incident.id) if entry.kind == EMAIL
+        ],
         "compensations": [],
+    }
+
+
+def message_json(entry: OutboxEntry) -> dict[str, Any]:
+    """Return what the contract shows of one message to the customer (never its address)."""
+    return {
+        "channel": entry.kind,
+        "stage": entry.payload.get("stage"),
+        "locale": entry.payload.get("locale"),
+        "status": entry.status,
+        "idempotency_key": entry.idempotency_key,
+        "queued_at": entry.created_at.isoformat(),
+        "sent_at": entry.sent_at.isoformat() if entry.sent_at else None,
     }

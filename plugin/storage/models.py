@@ -212,6 +212,41 @@ class TimelineEntry(Base):
     incident: Mapped[Incident] = relationship(back_populates="timeline")
 
 
+class OutboxEntry(Base):
+    """A side effect decided (an e-mail to a customer), written with the decision, done after.
+
+    The idempotency key is derived from the incident and the action
+    (`incident:12:acknowledgement`, `incident:12:update:3`), so a decision taken
+    twice stores one row, and whatever carries the effect out (the Message-ID of an
+    e-mail) is derived from it too.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # "email"; compensations later
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When the next attempt is due; while a worker sends, when its claim runs out.
+    next_attempt_at: Mapped[datetime] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    platform_ref: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
 # Columns stamped from the session's clock: set when a row is first added (unless
 # the code set them), and `updated_at` again whenever the ORM writes a change.
 _STAMPED_ON_INSERT = ("created_at", "updated_at", "received_at", "next_attempt_at", "at")

@@ -1,0 +1,48 @@
+"""Incidents owed a progress update: found by their due time, never by scanning.
+
+Each message queued for an active incident sets the incident's indexed
+`next_due_at` to `update_every_days` after it. The scheduler asks only for the
+incidents whose time has come, of shops that still have Amends installed, queues
+each one's update and sets the next due time, in one transaction per batch, with
+the incidents locked so that two schedulers share the work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugin.incidents.customer import queue_update
+from plugin.incidents.states import ACTIVE as HANDLED
+from plugin.shops import ACTIVE
+from plugin.storage.models import Incident, Shop
+
+
+@dataclass(frozen=True)
+class DueUpdates:
+    """What one batch of due incidents came to."""
+
+    checked: int
+    queued: int
+
+
+def queue_due_updates(session: Session, now: datetime, limit: int = 500) -> DueUpdates:
+    """Queue the update of each active shop's incident due by `now`; at most `limit`."""
+    due = session.scalars(
+        select(Incident)
+        .join(Shop, Shop.id == Incident.shop_id)
+        .where(Incident.next_due_at <= now, Shop.status == ACTIVE)
+        .order_by(Incident.next_due_at, Incident.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Incident)
+    ).all()
+    queued = 0
+    for incident in due:
+        if incident.status not in HANDLED:
+            incident.next_due_at = None  # over already; nothing more to say
+            continue
+        queued += queue_update(session, incident, now) is not None
+    return DueUpdates(len(due), queued)
