@@ -57,6 +57,13 @@ class Settings:
     inbox_retry_base_seconds: float = 30.0
     inbox_retry_max_seconds: float = 3600.0
     inbox_retention_days: int = 30
+    # Customer messages: an SMTP outage of about a day is ridden out before one is parked.
+    outbox_max_attempts: int = 12
+    outbox_retry_base_seconds: float = 60.0
+    outbox_retry_max_seconds: float = 3600.0
+    # How long a message being sent stays its worker's; longer than any SMTP exchange
+    # (10 s a step). After it, the worker is taken to have died and another sends it.
+    outbox_lease_seconds: float = 600.0
     worker_poll_seconds: float = 1.0
     log_level: str = "INFO"
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -48,6 +48,15 @@ class Runtime:
             max_seconds=self.settings.inbox_retry_max_seconds,
         )
 
+    @property
+    def outbox_policy(self) -> RetryPolicy:
+        """Return the outbox retry policy the settings describe."""
+        return RetryPolicy(
+            max_attempts=self.settings.outbox_max_attempts,
+            base_seconds=self.settings.outbox_retry_base_seconds,
+            max_seconds=self.settings.outbox_retry_max_seconds,
+        )
+
     def parse(self, delivery: InboxDelivery) -> list[Any] | None:
         """Parse a stored delivery with its platform's connector."""
         return self.connectors[delivery.platform].parse(delivery.topic, delivery.body)

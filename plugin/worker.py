@@ -1,13 +1,19 @@
-"""`amends worker`: drain the inbox (and, with the compensation engine, the outbox)."""
+"""`amends worker`: drain the inbox and the outbox."""
 
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+from dataclasses import dataclass
+from datetime import timedelta
 
 from plugin.errors import StorageUnavailable
 from plugin.inbox.processing import process_due
+from plugin.messaging import SmtpSender
+from plugin.outbox import EMAIL
+from plugin.outbox.email import EmailCourier
+from plugin.outbox.runner import Executor, OutboxRunner
 from plugin.runtime import Runtime
 
 log = logging.getLogger("amends.worker")
@@ -18,23 +24,55 @@ log = logging.getLogger("amends.worker")
 STOP_CHECK_EVERY = 50
 
 
-def run_once(runtime: Runtime, limit: int | None = None) -> int:
-    """Process the deliveries due now (at most `limit`); return how many were processed."""
-    return process_due(runtime.database, runtime.parse, runtime.retry_policy, limit)
+@dataclass(frozen=True)
+class Drained:
+    """What one pass over the queues did."""
+
+    deliveries: int
+    messages: int
+
+
+def outbox_runner(runtime: Runtime) -> OutboxRunner:
+    """Build this process's outbox runner; e-mail waits, queued, until SMTP is configured."""
+    settings = runtime.settings
+    executors: dict[str, Executor] = {}
+    missing = {}
+    if settings.smtp_url and settings.smtp_sender:
+        sender = SmtpSender.from_url(settings.smtp_url)
+        executors[EMAIL] = EmailCourier(sender, settings.smtp_sender, lambda: runtime.clock.now())
+    else:
+        unset = [name for name in ("smtp_url", "smtp_sender") if not getattr(settings, name)]
+        missing[EMAIL] = " and ".join(f"AMENDS_{name.upper()}" for name in unset)
+    lease = timedelta(seconds=settings.outbox_lease_seconds)
+    return OutboxRunner(runtime.database, executors, runtime.outbox_policy, lease, missing)
+
+
+def drain(runtime: Runtime, outbox: OutboxRunner, limit: int | None = None) -> Drained:
+    """Process the deliveries due now, then carry out the messages due (at most `limit` each)."""
+    deliveries = process_due(runtime.database, runtime.parse, runtime.retry_policy, limit)
+    return Drained(deliveries, outbox.run_due(limit))
+
+
+def run_once(runtime: Runtime, limit: int | None = None, outbox: OutboxRunner | None = None) -> int:
+    """Drain what is due now (at most `limit` of each); return how many rows were handled."""
+    drained = drain(runtime, outbox or outbox_runner(runtime), limit)
+    return drained.deliveries + drained.messages
 
 
 def run_forever(runtime: Runtime, stop: threading.Event | None = None) -> None:
     """Process due work until SIGTERM/SIGINT; sleep briefly when there is none.
 
-    A stop request is seen within STOP_CHECK_EVERY deliveries; the delivery in
-    progress is finished (or, if the process is killed, rolled back) first.
+    A stop request is seen within STOP_CHECK_EVERY deliveries (and as many
+    messages); the row in progress is finished (or, if the process is killed,
+    rolled back, or for a message being sent, sent again after its lease) first.
     """
     stop = stop or _stop_on_signals()
+    outbox = outbox_runner(runtime)
     log.info("worker.started", extra={"database": runtime.database.dialect})
     checkpointer = runtime.database.start_checkpoints()
     while not stop.is_set():
         try:
-            processed = run_once(runtime, STOP_CHECK_EVERY)
+            processed = run_once(runtime, STOP_CHECK_EVERY, outbox)
         except StorageUnavailable as error:
             log.error("worker.store-unavailable", extra={"error": str(error)})
             processed = 0

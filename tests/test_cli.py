@@ -168,7 +168,7 @@ def test_db_upgrade_is_repeatable(cli):
 def test_worker_once_reports_what_it_processed(cli):
     result = cli("worker", "--once")
 
-    assert (result.exit_code, result.output) == (0, "processed 0 deliveries\n")
+    assert (result.exit_code, result.output) == (0, "processed 0 deliveries, 0 messages\n")
 
 
 def test_scheduler_once_runs_every_job_as_of_now(cli):

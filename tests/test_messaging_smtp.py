@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from datetime import date
 from email.headerregistry import Address
 from urllib.parse import quote
@@ -222,6 +223,36 @@ def test_once_the_server_took_the_message_a_silent_goodbye_is_no_failure(mailbox
         SmtpSender.from_url(f"smtp://127.0.0.1:{server.port}", timeout=0.2).send(message)
 
     assert [m["Message-ID"] for m in mailbox.messages()] == [message["Message-ID"]]
+
+
+def test_the_caller_hears_the_message_was_taken_before_the_goodbye(mailbox, message):
+    goodbye = threading.Event()
+
+    class NotesGoodbye(SilentAtQuit):
+        async def smtp_QUIT(self, arg: str) -> None:
+            goodbye.set()
+            await super().smtp_QUIT(arg)
+
+    heard_goodbye_first = []
+    with running(mailbox, server_class=NotesGoodbye) as server:
+        SmtpSender.from_url(f"smtp://127.0.0.1:{server.port}", timeout=0.2).send(
+            message, on_accepted=lambda: heard_goodbye_first.append(goodbye.is_set())
+        )
+
+    # Recorded while the server was still to be told goodbye, which it never answers.
+    assert (heard_goodbye_first, goodbye.is_set()) == ([False], True)
+
+
+def test_a_refused_message_is_never_said_to_be_taken(mailbox, smtp_port, message):
+    mailbox.data_reply = "554 5.7.1 Message rejected as spam"
+    taken = []
+
+    with pytest.raises(MailServerRefused):
+        SmtpSender.from_url(f"smtp://127.0.0.1:{smtp_port}").send(
+            message, on_accepted=lambda: taken.append(True)
+        )
+
+    assert taken == []
 
 
 @pytest.mark.parametrize(

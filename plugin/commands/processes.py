@@ -48,10 +48,11 @@ def serve(host: str, port: int, workers: int, threads: int, debug: bool) -> None
 @click.command("worker")
 @click.option("--once", is_flag=True, help="process what is due, then exit")
 def worker_command(once: bool) -> None:
-    """Drain the inbox: parse deliveries and hand their events to the domain."""
+    """Drain the inbox and the outbox: handle deliveries, send customer messages."""
     if once:
-        count = worker.run_once(runtime())
-        click.echo(f"processed {count} deliveries")
+        rt = runtime()
+        drained = worker.drain(rt, worker.outbox_runner(rt))
+        click.echo(f"processed {drained.deliveries} deliveries, {drained.messages} messages")
         return
     worker.run_forever(runtime())
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Literal
@@ -78,11 +79,14 @@ class SmtpSender:
         password = unquote(parts.password) if parts.password else None
         return cls(parts.hostname, port, security, username, password, timeout, ssl_context)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, on_accepted: Callable[[], None] | None = None) -> None:
         """Hand `message` to the server; raise a PlatformError saying whether to retry.
 
         Once the server has accepted the message, nothing that happens while saying
-        goodbye makes this fail: reporting a failure then would send it twice.
+        goodbye makes this fail: reporting a failure then would send it twice. For
+        the same reason `on_accepted` is called as soon as the server has taken it,
+        before the goodbye (a server may take its time answering QUIT): whoever
+        must remember that the message went records it there.
         """
         try:
             client = self._connect()
@@ -93,7 +97,11 @@ class SmtpSender:
         except (smtplib.SMTPException, OSError) as error:
             client.close()
             raise self._failure(error) from error
-        _quit(client)
+        try:
+            if not refused and on_accepted is not None:
+                on_accepted()
+        finally:
+            _quit(client)
         if refused:
             raise self._failure(smtplib.SMTPRecipientsRefused(refused))
         log.debug(

@@ -1,0 +1,66 @@
+"""`amends outbox list|retry`."""
+
+from __future__ import annotations
+
+import click
+
+from plugin.commands.support import print_json, print_table, runtime
+from plugin.outbox.store import list_entries, requeue
+from plugin.storage.models import OutboxEntry
+
+
+def entry_json(entry: OutboxEntry) -> dict:
+    """Return what an operator needs to know of a message (not whom it is for)."""
+    return {
+        "id": entry.id,
+        "shop": entry.shop_id,
+        "incident": entry.incident_id,
+        "kind": entry.kind,
+        "idempotency_key": entry.idempotency_key,
+        "stage": entry.payload.get("stage"),
+        "locale": entry.payload.get("locale"),
+        "status": entry.status,
+        "attempts": entry.attempts,
+        "queued_at": entry.created_at.isoformat(),
+        "next_attempt_at": entry.next_attempt_at.isoformat(),
+        "sent_at": entry.sent_at.isoformat() if entry.sent_at else None,
+        "message_id": entry.message_id,
+        "platform_ref": entry.platform_ref,
+        "last_error": entry.last_error,
+    }
+
+
+@click.group()
+def outbox() -> None:
+    """Look at customer messages waiting, sent or failed, and retry failed ones."""
+
+
+@outbox.command("list")
+@click.option("--failed", is_flag=True, help="only messages parked after their last attempt")
+@click.option("--json", "as_json", is_flag=True, help="print a JSON array")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
+def list_command(failed: bool, as_json: bool, limit: int) -> None:
+    """List outbox messages, newest first, with their state."""
+    rt = runtime()
+    with rt.database.reading() as session:
+        rows = [entry_json(e) for e in list_entries(session, failed_only=failed, limit=limit)]
+    if as_json:
+        print_json(rows)
+        return
+    columns = ["id", "incident", "stage", "locale", "status", "attempts", "sent_at", "last_error"]
+    print_table("Outbox", columns, [[row[c] for c in columns] for row in rows])
+
+
+@outbox.command("retry")
+@click.argument("entry_id", type=int)
+def retry_command(entry_id: int) -> None:
+    """Requeue a failed message with a fresh set of attempts."""
+    rt = runtime()
+    with rt.database.transaction() as session:
+        requeue(session, entry_id)
+    click.echo(f"message {entry_id} requeued")
+
+
+def register(group: click.Group) -> None:
+    """Add these commands to `group`."""
+    group.add_command(outbox)
