@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from plugin import scheduler, worker
+from plugin.inbox.processing import process_due
+from plugin.incidents import customer
 from plugin.messaging.email import message_id
 from plugin.storage.models import Incident, OutboxEntry, Shop
 from tests.conftest import TEST_NOW, fixture_bytes
@@ -214,8 +216,10 @@ def test_a_reopened_incident_is_kept_informed_and_a_second_resolution_is_told_ag
 ):
     open_defective_return(post_shopify, runtime)
     cli("incidents", "resolve", "1")
+    worker.run_once(runtime)
     cli("incidents", "reopen", "1")
     scheduler.run_due(runtime, now=clock.advance(timedelta(days=3)))
+    worker.run_once(runtime)
     cli("incidents", "resolve", "1")
 
     worker.run_once(runtime)
@@ -248,6 +252,20 @@ def test_a_delivery_received_or_processed_again_sends_nothing_more(
 
     assert len(sent(mailbox)) == 1
     assert [m["idempotency_key"] for m in outbox(cli)] == ["incident:1:acknowledgement"]
+
+
+def test_a_decision_taken_twice_queues_one_message(shopify_shop, post_shopify, runtime, cli):
+    post_shopify("orders/create", ORDER)
+    post_shopify("returns/request", RETURN)
+    process_due(runtime.database, runtime.parse, runtime.retry_policy)
+
+    with runtime.database.transaction() as session:
+        again = customer.acknowledge(session, session.get(Incident, 1))
+
+    incident = shown(cli)
+    assert again is None
+    assert [m["idempotency_key"] for m in incident["messages"]] == ["incident:1:acknowledgement"]
+    assert [e["type"] for e in incident["timeline"]] == ["incident_opened", "message_queued"]
 
 
 def test_a_mail_server_that_says_later_is_tried_again_when_it_asked_and_sends_once(
@@ -363,6 +381,24 @@ def test_without_an_smtp_server_messages_wait_queued_and_the_worker_says_so_once
     runtime.settings = configured
     worker.run_once(runtime)
     assert [subject for _, subject, _ in sent(mailbox)] == [ACKNOWLEDGED_ES]
+
+
+def test_updates_do_not_pile_up_behind_a_message_still_waiting_to_go(
+    shopify_shop, post_shopify, runtime, cli, clock, mailbox
+):
+    mailbox.data_reply = "421 4.3.0 Mail system temporarily unavailable"
+    open_defective_return(post_shopify, runtime)
+    for _ in range(3):  # nine days of a mail server saying "later"
+        scheduler.run_due(runtime, now=clock.advance(timedelta(days=3)))
+        worker.run_once(runtime)
+    mailbox.data_reply = None
+
+    clock.advance(timedelta(hours=1))  # past the last backoff
+    worker.run_once(runtime)
+    scheduler.run_due(runtime, now=clock.advance(timedelta(days=3)))
+    worker.run_once(runtime)
+
+    assert [subject for _, subject, _ in sent(mailbox)] == [ACKNOWLEDGED_ES, UPDATE_ES]
 
 
 def test_a_customer_without_a_known_address_is_written_to_once_the_order_brings_it(

@@ -29,7 +29,7 @@ from plugin.incidents.timeline import add_timeline
 from plugin.messaging.locale import resolve_locale
 from plugin.messaging.voice import default_locale
 from plugin.outbox import EMAIL
-from plugin.outbox.store import count_keyed, enqueue
+from plugin.outbox.store import count_keyed, enqueue, has_unsent
 from plugin.shops import ACTIVE
 from plugin.storage.models import Incident, Shop
 
@@ -72,14 +72,23 @@ def acknowledge(session: Session, incident: Incident) -> int | None:
 
 
 def queue_update(session: Session, incident: Incident, now: datetime) -> int | None:
-    """Queue the incident's next progress update and set when the one after it is due."""
+    """Queue the incident's next progress update and set when the one after it is due.
+
+    An update is not stacked on a message still waiting to go (the mail server is
+    down, or not configured yet): the customer would get them all at once, the
+    older ones stale. The next update is then due a cadence later.
+    """
     audience = _audience(session, incident, UPDATE)
     if audience is None:
         incident.next_due_at = None  # nobody to write to: stop asking
         return None
+    next_due = now + timedelta(days=audience.care.update_every_days)
+    if has_unsent(session, incident.id):
+        incident.next_due_at = next_due
+        log.info("incidents.update-postponed", extra={"incident": incident.id})
+        return None
     prefix = message_key(incident.id, UPDATE) + ":"
     key = message_key(incident.id, UPDATE, count_keyed(session, incident.id, prefix) + 1)
-    next_due = now + timedelta(days=audience.care.update_every_days)
     return _queue(session, incident, audience, UPDATE, key, next_due)
 
 

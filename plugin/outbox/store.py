@@ -64,6 +64,14 @@ def count_keyed(session: Session, incident_id: int, prefix: str) -> int:
     )
 
 
+def has_unsent(session: Session, incident_id: int) -> bool:
+    """Tell whether one of the incident's rows is still waiting to be carried out."""
+    waiting = select(OutboxEntry.id).where(
+        OutboxEntry.incident_id == incident_id, OutboxEntry.status.in_((QUEUED, SENDING))
+    )
+    return session.scalar(waiting.limit(1)) is not None
+
+
 def entries_of(session: Session, incident_id: int) -> list[OutboxEntry]:
     """Return an incident's outbox rows, oldest first."""
     query = select(OutboxEntry).where(OutboxEntry.incident_id == incident_id)
