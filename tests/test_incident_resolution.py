@@ -18,7 +18,9 @@ def incidents(cli) -> dict[str, dict]:
 
 
 def last_entry(cli, incident_id: int) -> dict:
-    return json.loads(cli("incidents", "show", str(incident_id), "--json").stdout)["timeline"][-1]
+    """Return the incident's last status change (messages are queued around it)."""
+    timeline = json.loads(cli("incidents", "show", str(incident_id), "--json").stdout)["timeline"]
+    return [entry for entry in timeline if entry["type"] == "status_changed"][-1]
 
 
 def test_a_delayed_parcel_that_is_delivered_resolves_its_incident(
@@ -38,7 +40,11 @@ def test_a_delayed_parcel_that_is_delivered_resolves_its_incident(
         "at": None,
         "type": "status_changed",
         "actor": "platform",
-        "detail": {"from": "open", "to": "resolved", "reason": "the carrier delivered the parcel"},
+        "detail": {
+            "from": "open",
+            "to": "resolved",
+            "reason": "the carrier delivered the parcel",
+        },
     }
 
 

@@ -177,4 +177,5 @@ def test_the_order_shipping_at_last_resolves_its_delayed_shipment(
     (incident,) = incidents(cli)
     assert incident["status"] == "resolved"
     shown = json.loads(cli("incidents", "show", str(incident["id"]), "--json").stdout)
-    assert shown["timeline"][-1]["detail"]["reason"] == "the order has shipped"
+    changes = [entry for entry in shown["timeline"] if entry["type"] == "status_changed"]
+    assert changes[-1]["detail"]["reason"] == "the order has shipped"

@@ -55,12 +55,16 @@ def enqueue(
 
 def count_keyed(session: Session, incident_id: int, prefix: str) -> int:
     """Count an incident's rows whose key starts with `prefix` (its updates so far)."""
-    return session.scalar(
-        select(func.count())
-        .select_from(OutboxEntry)
-        .where(
-            OutboxEntry.incident_id == incident_id, OutboxEntry.idempotency_key.startswith(prefix)
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxEntry)
+            .where(
+                OutboxEntry.incident_id == incident_id,
+                OutboxEntry.idempotency_key.startswith(prefix),
+            )
         )
+        or 0
     )
 
 
@@ -100,7 +104,8 @@ def requeue(session: Session, entry_id: int) -> OutboxEntry:
         raise InvalidInput(f"message {entry_id} is already {entry.status}; the worker will send it")
     if entry.status == SENT:
         raise InvalidInput(
-            f"message {entry_id} was sent already ({entry.sent_at.isoformat()}); "
+            f"message {entry_id} was sent already"
+            f" ({entry.sent_at.isoformat() if entry.sent_at else 'time unknown'}); "
             "a message is sent once"
         )
     return OUTBOX.requeue(entry, clock_of(session).now())
