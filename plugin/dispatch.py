@@ -29,6 +29,7 @@ from plugin.incidents.detectors import (
 )
 from plugin.incidents.lifecycle import add_timeline, fill_from_order
 from plugin.incidents.overdue import schedule_shipping_check
+from plugin.incidents.parcels import on_order_parcels, on_shipment_updated
 from plugin.incidents.resolution import (
     resolve_delivered,
     resolve_refunded,
@@ -47,6 +48,7 @@ def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> Non
         fill_from_order(session, shop_id, event)
         detect_parcel_problems(session, shop_id, event)
         schedule_shipping_check(session, shop_id, event.order_id)
+        on_order_parcels(session, shop_id, event)
         resolve_shipped(session, shop_id, event)
 
 
@@ -67,7 +69,7 @@ HANDLERS: dict[type, tuple[Handler, ...]] = {
     OrderTrashed: (record_order_trashed,),
     ReturnRequested: (detect_item_problems,),
     RefundRecorded: (detect_refund_problems, resolve_refunded),
-    ShipmentUpdated: (detect_shipment_problems, resolve_delivered),
+    ShipmentUpdated: (detect_shipment_problems, on_shipment_updated, resolve_delivered),
     ReturnStatusChanged: (on_return_status_changed, resolve_return_closed),
     ShopUninstalled: (compliance.on_shop_uninstalled,),
     CustomerRedactionRequested: (compliance.on_customer_redaction,),

@@ -19,6 +19,7 @@ from plugin import sync
 from plugin.inbox.store import prune_processed
 from plugin.incidents.cadence import queue_due_updates
 from plugin.incidents.overdue import check_due_orders
+from plugin.incidents.parcels import check_due_parcels
 from plugin.runtime import Runtime
 from plugin.sync import JobResult, ShopFailure
 
@@ -79,6 +80,17 @@ def open_overdue_shipments(runtime: Runtime, now: datetime) -> JobResult:
             return JobResult(opened)
 
 
+def open_late_parcels(runtime: Runtime, now: datetime) -> JobResult:
+    """Open delayed_shipment for parcels past their estimate or without tracking news."""
+    opened = 0
+    while True:
+        with runtime.database.transaction() as session:
+            batch = check_due_parcels(session, now, limit=OVERDUE_BATCH)
+        opened += len(batch.opened)
+        if batch.checked < OVERDUE_BATCH:
+            return JobResult(opened)
+
+
 UPDATES_BATCH = 500  # incidents per transaction
 
 
@@ -96,6 +108,7 @@ def queue_customer_updates(runtime: Runtime, now: datetime) -> JobResult:
 JOBS: tuple[Job, ...] = (
     Job("inbox.prune", timedelta(hours=1), prune_inbox),
     Job("incidents.overdue-shipments", timedelta(minutes=5), open_overdue_shipments),
+    Job("incidents.late-parcels", timedelta(minutes=15), open_late_parcels),
     Job("incidents.customer-updates", timedelta(minutes=5), queue_customer_updates),
     Job("webhooks.upkeep", timedelta(minutes=15), sync.keep_webhooks_alive),
     Job("orders.reconcile", timedelta(minutes=10), sync.reconcile_orders),

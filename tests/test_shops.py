@@ -358,7 +358,8 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
     assert (result.exit_code, result.output) == (
         0,
         f"removed shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, orders: 1, incident_sources: 0, incident_timeline: 2, "
+        "(inbox: 1, incidents: 1, orders: 1, parcels: 0, incident_sources: 0, "
+        "incident_timeline: 2, "
         "outbox: 1)\n",
     )
     assert [shop["id"] for shop in json.loads(cli("shops", "list", "--json").stdout)] == [kept]
@@ -367,6 +368,7 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
             "inbox": 0,
             "incidents": 0,
             "orders": 0,
+            "parcels": 0,
             "incident_sources": 0,
             "incident_timeline": 0,
             "outbox": 0,
@@ -375,6 +377,7 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
             "inbox": 1,
             "incidents": 1,
             "orders": 1,
+            "parcels": 0,
             "incident_sources": 0,
             "incident_timeline": 3,
             "outbox": 1,
@@ -390,7 +393,8 @@ def test_remove_asks_first_and_a_no_keeps_everything(cli, runtime, make_shop):
 
     question = (
         f"Remove shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, orders: 1, incident_sources: 0, incident_timeline: 1, "
+        "(inbox: 1, incidents: 1, orders: 1, parcels: 0, incident_sources: 0, "
+        "incident_timeline: 1, "
         "outbox: 1)? [y/N]: "
     )
     assert (declined.exit_code, declined.output) == (1, f"{question}n\nAborted!\n")

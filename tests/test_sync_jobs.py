@@ -93,6 +93,7 @@ def test_the_jobs_reach_every_connector_that_plays_their_role(runtime, store, sh
     assert report.counts == {
         "inbox.prune": 0,
         "incidents.overdue-shipments": 0,
+        "incidents.late-parcels": 0,
         "incidents.customer-updates": 0,
         "webhooks.upkeep": 0,
         "orders.reconcile": 1,
@@ -195,6 +196,7 @@ def test_a_store_once_registered_then_lost_says_why(runtime, store, shop_id, err
     assert {name: [f.error for f in failed] for name, failed in result.failures.items()} == {
         "inbox.prune": [],
         "incidents.overdue-shipments": [],
+        "incidents.late-parcels": [],
         "incidents.customer-updates": [],
         "webhooks.upkeep": [str(error)],
         "orders.reconcile": [str(error)],

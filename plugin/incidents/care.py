@@ -24,6 +24,8 @@ class CareSettings:
     handling_days: int = 2  # business days from payment to shipment
     calendar: ShopCalendar = field(default_factory=ShopCalendar)
     update_every_days: int = 3  # an open incident is never silent longer than this
+    delivery_grace_days: int = 2  # late once this far past the carrier's estimated delivery
+    stale_tracking_days: int = 5  # stuck once the carrier has said nothing for this long
 
     @classmethod
     def of(cls, shop_settings: Mapping[str, Any] | None) -> CareSettings:
@@ -36,6 +38,12 @@ class CareSettings:
                 care.get("timezone") or "UTC", care.get("holidays") or (), care.get("weekend") or ()
             ),
             update_every_days=_days(care, "update_every_days", defaults.update_every_days, low=1),
+            delivery_grace_days=_days(
+                care, "delivery_grace_days", defaults.delivery_grace_days, low=0
+            ),
+            stale_tracking_days=_days(
+                care, "stale_tracking_days", defaults.stale_tracking_days, low=1
+            ),
         )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from plugin.incidents.care import CareSettings
 from plugin.incidents.detectors import open_for_order
 from plugin.shops import ACTIVE
-from plugin.storage.models import Incident, Order, Shop
+from plugin.storage.models import Incident, Order, Parcel, Shop
 
 # Order statuses after which nothing is waiting to ship.
 FINISHED_STATUSES = frozenset({"cancelled", "refunded", "failed", "trash", "completed"})
@@ -40,6 +40,14 @@ def ship_by(order: Order, care: CareSettings) -> datetime | None:
     if not awaiting_shipment(order) or order.paid_at is None:
         return None
     return care.calendar.end_of_business_days(order.paid_at, care.handling_days)
+
+
+def _has_parcels(session: Session, order: Order) -> bool:
+    """Tell whether a carrier reported a parcel of the order (its state may lag behind)."""
+    query = select(Parcel.id).where(
+        Parcel.shop_id == order.shop_id, Parcel.platform_order_id == order.platform_order_id
+    )
+    return session.scalar(query.limit(1)) is not None
 
 
 def schedule_shipping_check(session: Session, shop_id: int, order_id: str) -> datetime | None:
@@ -78,7 +86,7 @@ def check_due_orders(session: Session, now: datetime, limit: int = 500) -> DueCh
     opened = []
     for order in due:
         was_due, order.next_due_at = order.next_due_at, None
-        if not awaiting_shipment(order) or was_due is None:
+        if not awaiting_shipment(order) or was_due is None or _has_parcels(session, order):
             continue
         detail = {
             "source": "handling_time",

@@ -173,6 +173,34 @@ class Incident(Base):
     )
 
 
+class Parcel(Base):
+    """What the carrier last said about one parcel of an order, and when to look again.
+
+    `next_due_at` (indexed) is when the parcel becomes late: its estimated delivery
+    plus the shop's grace, or its last tracking movement plus the days a parcel may
+    go quiet; None once delivered or failed (a failure opens its own incident).
+    """
+
+    __tablename__ = "parcels"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "shipment_id"),
+        Index("ix_parcels_next_due_at", "next_due_at"),
+        Index("ix_parcels_shop_order", "shop_id", "platform_order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    platform_order_id: Mapped[str] = mapped_column(String(64))
+    shipment_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str | None] = mapped_column(String(32))
+    estimated_delivery_at: Mapped[datetime | None]
+    last_event_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    next_due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
 class IncidentSource(Base):
     """A platform record that opened an incident or was attached to it later.
 
