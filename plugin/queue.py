@@ -93,11 +93,14 @@ class Queue(Generic[Row]):
         now: datetime,
         where: Sequence[ColumnElement[bool]] = (),
         join: tuple[Any, ColumnElement[bool]] | None = None,
+        *,
+        count_attempt: bool = True,
     ) -> Row | None:
         """Lock and return the oldest due row no other worker holds, its attempt counted.
 
         `where` narrows the rows (and `join` brings in the table it names, e.g. the
         shop, to take only active shops' rows); only the queue's own row is locked.
+        Without `count_attempt` the caller counts it, when it writes the row's outcome.
         """
         model: Any = self.model
         statuses = (self.waiting, *self.also_due)
@@ -112,7 +115,7 @@ class Queue(Generic[Row]):
             .with_for_update(skip_locked=True, of=model)
         )
         row = session.scalars(query).first()
-        if row is not None:
+        if row is not None and count_attempt:
             row.attempts += 1
         return row
 

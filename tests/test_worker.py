@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from plugin import dispatch, worker
 from plugin.errors import PlatformRateLimited
@@ -44,6 +44,29 @@ def test_processed_deliveries_are_marked_done_and_not_taken_again(
     (row,) = inbox_rows(runtime)
     assert (row.status, row.attempts, row.last_error) == ("done", 1, None)
     assert row.processed_at is not None
+
+
+def test_a_delivery_is_marked_processed_in_one_write_of_its_row(
+    shopify_shop, post_shopify, runtime
+):
+    # Each write is a round trip per delivery on PostgreSQL: the attempt, the
+    # outcome and the time go to the row together, once its events are handled.
+    post_shopify("orders/create", ORDER)
+    writes = []
+
+    def count_inbox_writes(_connection, _cursor, statement, *_):
+        if statement.split()[:2] == ["UPDATE", "inbox"]:
+            writes.append(statement)
+
+    event.listen(runtime.database.engine, "before_cursor_execute", count_inbox_writes)
+    try:
+        worker.run_once(runtime)
+    finally:
+        event.remove(runtime.database.engine, "before_cursor_execute", count_inbox_writes)
+
+    assert len(writes) == 1
+    (row,) = inbox_rows(runtime)
+    assert (row.status, row.attempts, row.last_error) == ("done", 1, None)
 
 
 def test_a_topic_without_parser_is_stored_and_marked_ignored(woo_shop, client, runtime):

@@ -34,7 +34,7 @@ Parser = Callable[[InboxDelivery], list[Event] | None]
 
 def claim_next(session: Session, now: datetime) -> InboxDelivery | None:
     """Lock and return the oldest due pending delivery that no other worker holds."""
-    return INBOX.claim_next(session, now)
+    return INBOX.claim_next(session, now, count_attempt=False)
 
 
 def process_next(
@@ -47,16 +47,23 @@ def process_next(
         delivery = claim_next(session, now)
         if delivery is None:
             return None
+        # The row's attempt, outcome and time are set after its events are handled,
+        # so that they reach the database in one UPDATE at commit: the savepoint
+        # would flush an earlier change, and every write of the row is a round trip
+        # per delivery on PostgreSQL.
         try:
             with session.begin_nested():
-                erased = _apply(session, delivery, parse)
+                status, erased = _apply(session, delivery, parse)
         # The worker is the boundary where any failure of one delivery must be
         # recorded on it (and retried), not allowed to stop the queue.
         except Exception as error:  # noqa: BLE001
+            delivery.attempts += 1
             # A payload that cannot be read will not read better later: park it at once.
             permanent = isinstance(error, MalformedDelivery)
             INBOX.record_failure(delivery, error, policy, now, permanent=permanent)
         else:
+            delivery.attempts += 1
+            delivery.status = status
             delivery.processed_at = now
             delivery.last_error = None
     if erased:
@@ -76,21 +83,19 @@ def process_due(
     return count
 
 
-def _apply(session: Session, delivery: InboxDelivery, parse: Parser) -> bool:
-    """Handle the delivery's events; tell whether they erased personal data."""
+def _apply(session: Session, delivery: InboxDelivery, parse: Parser) -> tuple[str, bool]:
+    """Handle the delivery's events; return its new status and whether they erased data."""
     events = parse(delivery)
     if events is None:
-        delivery.status = IGNORED
         log.info("inbox.ignored", extra={"delivery": delivery.id, "topic": delivery.topic})
-        return False
+        return IGNORED, False
     for event in events:
         handle_event(session, delivery.shop_id, event)
     erased = any(erases_personal_data(event) for event in events)
     if erased:
         delivery.body = REDACTED_BODY  # the request itself names whom it erased
-    delivery.status = DONE
     log.info(
         "inbox.processed",
         extra={"delivery": delivery.id, "topic": delivery.topic, "events": len(events)},
     )
-    return erased
+    return DONE, erased
