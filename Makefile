@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/shopify_actions.py
 	$(BIN)/python bench/worker.py
+	$(BIN)/python bench/scheduler.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
