@@ -22,7 +22,7 @@ from plugin.inbox import PENDING
 from plugin.incidents.lifecycle import add_timeline
 from plugin.outbox import FAILED, SENT
 from plugin.shops import UNINSTALLED
-from plugin.storage.models import InboxDelivery, Incident, Order, OutboxEntry, Shop
+from plugin.storage.models import InboxDelivery, Incident, Order, OutboxEntry, Parcel, Shop
 
 log = logging.getLogger("amends.compliance")
 
@@ -46,15 +46,18 @@ def erases_personal_data(event: Event) -> bool:
 def on_shop_uninstalled(session: Session, shop_id: int, event: ShopUninstalled) -> None:
     """Mark the shop uninstalled: its token is revoked and nothing may act for it.
 
-    Its incidents owe their customers no more updates; messages still queued stay
-    as they are and are not sent (the outbox takes only active shops' rows).
+    Its incidents owe their customers no more updates, and its orders and parcels
+    are checked no more (so nothing of it stays in the due-time indexes); messages
+    still queued stay as they are and are not sent (the outbox takes only active
+    shops' rows).
     """
     session.execute(update(Shop).where(Shop.id == shop_id).values(status=UNINSTALLED))
-    session.execute(
-        update(Incident)
-        .where(Incident.shop_id == shop_id, Incident.next_due_at.is_not(None))
-        .values(next_due_at=None)
-    )
+    for model in (Incident, Order, Parcel):
+        session.execute(
+            update(model)
+            .where(model.shop_id == shop_id, model.next_due_at.is_not(None))
+            .values(next_due_at=None)
+        )
     log.warning("compliance.shop-uninstalled", extra={"shop": shop_id})
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from plugin import scheduler, worker
-from plugin.storage.models import Parcel, Shop
+from plugin.storage.models import Order, Parcel, Shop
 from tests.conftest import fixture_bytes
 
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json"))
@@ -167,3 +167,19 @@ def test_an_uninstalled_shops_parcels_open_nothing(shopify_shop, post_shopify, r
 
     assert late_parcels(runtime, "2026-12-01T00:00:00+00:00") == 0
     assert incidents(cli) == []
+
+
+def test_uninstalling_takes_the_shops_orders_and_parcels_off_the_due_indexes(
+    shopify_shop, post_shopify, runtime
+):
+    paid = ORDER | {"financial_status": "paid", "processed_at": "2026-11-19T10:00:00+01:00"}
+    post_shopify("orders/create", paid)
+    post_shopify("fulfillment_events/create", carrier("in_transit", "2026-11-19T08:30:00+01:00"))
+    worker.run_once(runtime)
+
+    post_shopify("app/uninstalled", json.loads(fixture_bytes("shopify/app_uninstalled.json")))
+    worker.run_once(runtime)
+
+    with runtime.database.transaction() as session:
+        assert session.scalars(select(Order.next_due_at)).all() == [None]
+        assert session.scalars(select(Parcel.next_due_at)).all() == [None]
