@@ -14,6 +14,7 @@ from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.orm import Session
 
 from plugin import sync
 from plugin.inbox.store import prune_processed
@@ -66,43 +67,48 @@ def prune_inbox(runtime: Runtime, now: datetime) -> JobResult:
         return JobResult(prune_processed(session, before))
 
 
-OVERDUE_BATCH = 500  # orders per transaction: locks held briefly, progress kept
+DUE_BATCH = 500  # due rows per transaction: locks held briefly, progress kept
+
+
+def _in_batches(runtime: Runtime, batch: Callable[[Session], tuple[int, int]]) -> JobResult:
+    """Run `batch` (rows checked, things done) in transactions until a batch comes short."""
+    done = 0
+    while True:
+        with runtime.database.transaction() as session:
+            checked, count = batch(session)
+        done += count
+        if checked < DUE_BATCH:
+            return JobResult(done)
 
 
 def open_overdue_shipments(runtime: Runtime, now: datetime) -> JobResult:
     """Open delayed_shipment for paid orders not shipped within the shop's handling time."""
-    opened = 0
-    while True:
-        with runtime.database.transaction() as session:
-            batch = check_due_orders(session, now, limit=OVERDUE_BATCH)
-        opened += len(batch.opened)
-        if batch.checked < OVERDUE_BATCH:
-            return JobResult(opened)
+
+    def batch(session: Session) -> tuple[int, int]:
+        result = check_due_orders(session, now, limit=DUE_BATCH)
+        return result.checked, len(result.opened)
+
+    return _in_batches(runtime, batch)
 
 
 def open_late_parcels(runtime: Runtime, now: datetime) -> JobResult:
     """Open delayed_shipment for parcels past their estimate or without tracking news."""
-    opened = 0
-    while True:
-        with runtime.database.transaction() as session:
-            batch = check_due_parcels(session, now, limit=OVERDUE_BATCH)
-        opened += len(batch.opened)
-        if batch.checked < OVERDUE_BATCH:
-            return JobResult(opened)
 
+    def batch(session: Session) -> tuple[int, int]:
+        result = check_due_parcels(session, now, limit=DUE_BATCH)
+        return result.checked, len(result.opened)
 
-UPDATES_BATCH = 500  # incidents per transaction
+    return _in_batches(runtime, batch)
 
 
 def queue_customer_updates(runtime: Runtime, now: datetime) -> JobResult:
     """Queue a progress update for every open incident whose cadence has come round."""
-    queued = 0
-    while True:
-        with runtime.database.transaction() as session:
-            batch = queue_due_updates(session, now, limit=UPDATES_BATCH)
-        queued += batch.queued
-        if batch.checked < UPDATES_BATCH:
-            return JobResult(queued)
+
+    def batch(session: Session) -> tuple[int, int]:
+        result = queue_due_updates(session, now, limit=DUE_BATCH)
+        return result.checked, result.queued
+
+    return _in_batches(runtime, batch)
 
 
 JOBS: tuple[Job, ...] = (

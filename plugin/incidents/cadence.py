@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.incidents.customer import queue_update
+from plugin.incidents.due import due_rows
 from plugin.incidents.states import ACTIVE as HANDLED
-from plugin.shops import ACTIVE
-from plugin.storage.models import Incident, Shop
+from plugin.storage.models import Incident
 
 
 @dataclass(frozen=True)
@@ -31,14 +30,7 @@ class DueUpdates:
 
 def queue_due_updates(session: Session, now: datetime, limit: int = 500) -> DueUpdates:
     """Queue the update of each active shop's incident due by `now`; at most `limit`."""
-    due = session.scalars(
-        select(Incident)
-        .join(Shop, Shop.id == Incident.shop_id)
-        .where(Incident.next_due_at <= now, Shop.status == ACTIVE)
-        .order_by(Incident.next_due_at, Incident.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Incident)
-    ).all()
+    due = due_rows(session, Incident, now, limit)
     queued = 0
     for incident in due:
         if incident.status not in HANDLED:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from plugin.incidents.care import CareSettings
 from plugin.incidents.detectors import open_for_order
-from plugin.shops import ACTIVE
+from plugin.incidents.due import due_rows
 from plugin.storage.models import Incident, Order, Parcel, Shop
 
 # Order statuses after which nothing is waiting to ship.
@@ -75,14 +75,7 @@ def check_due_orders(session: Session, now: datetime, limit: int = 500) -> DueCh
 
     At most `limit` orders are taken, locked so that two schedulers share the work.
     """
-    due = session.scalars(
-        select(Order)
-        .join(Shop, Shop.id == Order.shop_id)
-        .where(Order.next_due_at <= now, Shop.status == ACTIVE)
-        .order_by(Order.next_due_at, Order.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Order)
-    ).all()
+    due = due_rows(session, Order, now, limit)
     opened = []
     for order in due:
         was_due, order.next_due_at = order.next_due_at, None

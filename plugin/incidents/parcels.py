@@ -17,8 +17,8 @@ from plugin.clock import clock_of
 from plugin.events import OrderChanged, ShipmentUpdated
 from plugin.incidents.care import CareSettings
 from plugin.incidents.detectors import open_for_order
+from plugin.incidents.due import due_rows
 from plugin.incidents.overdue import DueCheck
-from plugin.shops import ACTIVE
 from plugin.storage.models import Parcel, Shop
 from plugin.storage.upsert import insert_new
 
@@ -71,14 +71,7 @@ def late_at(parcel: Parcel, care: CareSettings) -> datetime | None:
 
 def check_due_parcels(session: Session, now: datetime, limit: int = 500) -> DueCheck:
     """Open `delayed_shipment` for each active shop's parcel late by `now` and not delivered."""
-    due = session.scalars(
-        select(Parcel)
-        .join(Shop, Shop.id == Parcel.shop_id)
-        .where(Parcel.next_due_at <= now, Shop.status == ACTIVE)
-        .order_by(Parcel.next_due_at, Parcel.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Parcel)
-    ).all()
+    due = due_rows(session, Parcel, now, limit)
     opened = []
     for parcel in due:
         parcel.next_due_at = None
