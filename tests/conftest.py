@@ -34,6 +34,7 @@ WOO_SECRET = "hk7Qv2Lr9XwT4mZp8sNc3YbF6dJu1GeA"  # the observed store's webhook 
 SHOPIFY_TOKEN = "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"
 WOO_CONSUMER_KEY = "ck_4a7f1c9e2b8d3f6a0c5e9b1d7f2a4c8e6b0d3f9a"
 WOO_CONSUMER_SECRET = "cs_9e2c6a1f8b4d0e7c3a5f9b2d6e1c8a4f0b7d3e5c"
+UNREACHABLE_API = "http://127.0.0.1:9"
 # Every test runs at this moment, whatever the date: the same one the sandbox stores start at.
 TEST_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("AMENDS_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
@@ -159,7 +160,12 @@ def cli(cli_with: Callable[..., Any]) -> Callable[..., Any]:
 def make_shop(runtime: Runtime) -> Callable[..., int]:
     """Register a shop directly; return its id."""
 
-    def make(platform: str = "shopify", domain: str = SHOPIFY_DOMAIN, **credentials: str) -> int:
+    def make(
+        platform: str = "shopify",
+        domain: str = SHOPIFY_DOMAIN,
+        api_url: str | None = None,
+        **credentials: str,
+    ) -> int:
         defaults = (
             {"access_token": SHOPIFY_TOKEN}
             if platform == "shopify"
@@ -169,12 +175,17 @@ def make_shop(runtime: Runtime) -> Callable[..., int]:
                 "webhook_secret": WOO_SECRET,
             }
         )
+        # A Shopify shop's API is on loopback's discard port: a job that calls it fails
+        # at once (connection refused), never waiting on a name lookup that leaves the box.
+        if platform == "shopify" and api_url is None:
+            api_url = UNREACHABLE_API
         with runtime.database.transaction() as session:
             return add_shop(
                 session,
                 runtime.credentials,
                 platform=platform,
                 domain=domain,
+                api_url=api_url,
                 credentials=defaults | credentials,
             )
 

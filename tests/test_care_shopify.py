@@ -122,7 +122,7 @@ def store(runtime, front) -> Iterator[Sandbox]:
 
 @pytest.fixture
 def shop(store, make_shop, runtime) -> int:
-    shop_id = make_shop("shopify", access_token=TOKEN)
+    shop_id = make_shop("shopify", api_url=store.base, access_token=TOKEN)
     with runtime.database.transaction() as session:
         session.get(Shop, shop_id).settings = SHOP_SETTINGS
     return shop_id

@@ -58,7 +58,7 @@ def store(runtime, amends) -> Iterator[Sandbox]:
 
 @pytest.fixture
 def shop(store, make_shop, runtime) -> Shop:
-    shop_id = make_shop("shopify", access_token=TOKEN)
+    shop_id = make_shop("shopify", api_url=store.base, access_token=TOKEN)
     with runtime.database.transaction() as session:
         shop = session.get(Shop, shop_id)
         session.expunge(shop)
