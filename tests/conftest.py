@@ -25,6 +25,7 @@ from plugin.shops import add_shop
 from plugin.storage import migrate
 from plugin.storage.db import connect
 from plugin.storage.models import Base
+from tests.mailserver import LoopbackController, Mailbox, running
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHOPIFY_SECRET = "shpss_test_client_secret_0123456789"
@@ -154,6 +155,19 @@ def cli_with(
 def cli(cli_with: Callable[..., Any]) -> Callable[..., Any]:
     """Run `amends ...` in-process on the test database."""
     return cli_with()
+
+
+@pytest.fixture
+def mailbox() -> Mailbox:
+    """Return what the test's SMTP server keeps of every message it accepted."""
+    return Mailbox()
+
+
+@pytest.fixture
+def smtp_server(mailbox: Mailbox) -> Iterator[LoopbackController]:
+    """Serve a real SMTP server on loopback that keeps what it accepts in `mailbox`."""
+    with running(mailbox) as server:
+        yield server
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from plugin.app import create_app
 from plugin.storage.models import Shop
 from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET
 from tests.helpers import inbox_rows
-from tests.mailserver import Mailbox, running
+from tests.mailserver import Mailbox
 from tests.test_messaging_templates import LANGUAGES, NEIGHBOURS
 from tests.test_sandbox_shopify_harness import TOKEN, Sandbox, running_sandbox, serving
 
@@ -47,17 +47,6 @@ FAILED_DELIVERY = "Incidencia en la entrega de su pedido #1042"
 DELIVERY_SOLVED = "La entrega de su pedido #1042 ya está solucionada"
 DEFECT_RECEIVED = "Hemos recibido su aviso sobre el pedido #1042"
 THANKS = "le agradecemos de corazón su paciencia y su confianza"
-
-
-@pytest.fixture
-def mailbox() -> Mailbox:
-    return Mailbox()
-
-
-@pytest.fixture
-def smtp_server(mailbox):  # noqa: ANN201
-    with running(mailbox) as server:
-        yield server
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from plugin.clock import as_utc
 from plugin.storage.models import Shop
 from tests.conftest import TEST_NOW
 from tests.helpers import inbox_rows
-from tests.mailserver import Mailbox, running
+from tests.mailserver import Mailbox
 from tests.test_messaging_templates import LANGUAGES, NEIGHBOURS
 from tests.test_sandbox_woocommerce_helpers import (
     CONSUMER_KEY,
@@ -74,17 +74,6 @@ ITALIAN_ORDER = observed("POST-orders-create")["request"]["json"] | {
 # Paid on Monday 23 November at 10:00 in Rome; Tuesday and Wednesday are its two
 # business days, so it must have shipped by Thursday 00:00 in Rome.
 SHIP_BY = datetime.fromisoformat("2026-11-25T23:00:00+00:00")
-
-
-@pytest.fixture
-def mailbox() -> Mailbox:
-    return Mailbox()
-
-
-@pytest.fixture
-def smtp_server(mailbox):  # noqa: ANN201
-    with running(mailbox) as server:
-        yield server
 
 
 @pytest.fixture

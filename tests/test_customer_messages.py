@@ -22,7 +22,7 @@ from plugin.incidents import customer
 from plugin.messaging.email import message_id
 from plugin.storage.models import Incident, OutboxEntry, Shop
 from tests.conftest import TEST_NOW, fixture_bytes
-from tests.mailserver import Mailbox, running
+from tests.mailserver import Mailbox
 
 # Shipped, so that the only incident the scheduler finds is the return's.
 ORDER = json.dumps(
@@ -34,17 +34,6 @@ ACKNOWLEDGED_ES = "Hemos recibido su aviso sobre el pedido #1042"
 UPDATE_ES = "Novedades sobre el artículo defectuoso del pedido #1042"
 RESOLVED_ES = "Artículo defectuoso del pedido #1042: problema resuelto"
 THANKS_ES = "le agradecemos de corazón su paciencia y su confianza"
-
-
-@pytest.fixture
-def mailbox() -> Mailbox:
-    return Mailbox()
-
-
-@pytest.fixture
-def smtp_server(mailbox):  # noqa: ANN201
-    with running(mailbox) as server:
-        yield server
 
 
 @pytest.fixture

@@ -36,11 +36,6 @@ CREDENTIALS = f"{quote(LOGIN.decode(), safe='')}:{quote(PASSWORD.decode(), safe=
 
 
 @pytest.fixture
-def mailbox() -> Mailbox:
-    return Mailbox()
-
-
-@pytest.fixture
 def smtp_port(mailbox: Mailbox):  # noqa: ANN201
     """Run a plain SMTP server on loopback; return its port."""
     with running(mailbox) as server:

@@ -35,7 +35,7 @@ from plugin.queue import RetryPolicy
 from plugin.storage.db import connect
 from plugin.storage.models import OutboxEntry
 from tests.conftest import fixture_bytes
-from tests.mailserver import Mailbox, running
+from tests.mailserver import Mailbox
 
 SENDER = "care@amends.example"
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json")) | {
@@ -67,12 +67,6 @@ class StallingMailbox(Mailbox):
 @pytest.fixture
 def mailbox() -> Mailbox:
     return StallingMailbox(stall_on="cliente2@example.es")
-
-
-@pytest.fixture
-def smtp_server(mailbox):  # noqa: ANN201
-    with running(mailbox) as server:
-        yield server
 
 
 @pytest.fixture
