@@ -220,12 +220,6 @@ def test_while_the_order_waits_an_update_comes_every_three_days_and_none_between
     assert "como muy tarde el 8 de diciembre de 2026" in text_of(mailbox.messages()[-1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resolution.resolve_shipped resolves a handling-time delayed_shipment the moment the"
-    " order ships: Lucía is thanked ('Esperamos que todo le haya llegado en perfecto estado')"
-    " while the parcel is still on its way, and hears nothing more until it arrives",
-)
 def test_a_late_order_is_followed_until_it_is_delivered_and_only_then_thanked(
     store, shop, runtime, cli, mailbox
 ):

@@ -161,7 +161,7 @@ def test_defaults_act_without_any_configuration():
     )
 
 
-def test_the_order_shipping_at_last_resolves_its_delayed_shipment(
+def test_the_order_shipping_at_last_without_tracking_resolves_its_delayed_shipment(
     madrid_shop, post_shopify, runtime, cli
 ):
     post_shopify("orders/create", PAID)
@@ -179,3 +179,71 @@ def test_the_order_shipping_at_last_resolves_its_delayed_shipment(
     shown = json.loads(cli("incidents", "show", str(incident["id"]), "--json").stdout)
     changes = [entry for entry in shown["timeline"] if entry["type"] == "status_changed"]
     assert changes[-1]["detail"]["reason"] == "the order has shipped"
+
+
+def shipped_with_tracking(tracking_number: str | None) -> dict:
+    fulfillment = {
+        "id": 4839201755,
+        "status": "success",
+        "created_at": "2026-11-24T12:00:00+01:00",
+        "tracking_company": "Correos",
+        "tracking_number": tracking_number,
+        "tracking_numbers": [tracking_number] if tracking_number else [],
+        "shipment_status": None,
+    }
+    return PAID | {
+        "fulfillment_status": "fulfilled",
+        "fulfillments": [fulfillment],
+        "updated_at": "2026-11-24T12:00:00+01:00",
+    }
+
+
+def status_changes(cli, incident_id: int) -> list[dict]:
+    shown = json.loads(cli("incidents", "show", str(incident_id), "--json").stdout)
+    return [entry["detail"] for entry in shown["timeline"] if entry["type"] == "status_changed"]
+
+
+def test_a_late_order_shipped_with_tracking_stays_open_until_the_carrier_delivers_it(
+    madrid_shop, post_shopify, runtime, cli
+):
+    post_shopify("orders/create", PAID)
+    worker.run_once(runtime)
+    scheduler.run_due(runtime, now=at("2026-11-24T09:00:00"))
+
+    post_shopify("orders/updated", shipped_with_tracking("PQ4B7E0712345"))
+    worker.run_once(runtime)
+
+    (incident,) = incidents(cli)
+    assert incident["status"] == "in_progress"
+    assert status_changes(cli, incident["id"])[-1]["reason"] == (
+        "the order has shipped; followed until it is delivered"
+    )
+
+    delivered = {
+        "id": 29483021338,
+        "fulfillment_id": 4839201755,
+        "order_id": PAID["id"],
+        "status": "delivered",
+        "happened_at": "2026-11-26T10:00:00+01:00",
+    }
+    post_shopify("fulfillment_events/create", delivered)
+    worker.run_once(runtime)
+
+    (incident,) = incidents(cli)
+    assert incident["status"] == "resolved"
+    assert status_changes(cli, incident["id"])[-1]["reason"] == "the carrier delivered the parcel"
+
+
+def test_a_late_order_shipped_without_a_tracking_number_is_resolved_at_shipping(
+    madrid_shop, post_shopify, runtime, cli
+):
+    post_shopify("orders/create", PAID)
+    worker.run_once(runtime)
+    scheduler.run_due(runtime, now=at("2026-11-24T09:00:00"))
+
+    post_shopify("orders/updated", shipped_with_tracking(None))
+    worker.run_once(runtime)
+
+    (incident,) = incidents(cli)
+    assert incident["status"] == "resolved"
+    assert status_changes(cli, incident["id"])[-1]["reason"] == "the order has shipped"

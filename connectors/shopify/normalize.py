@@ -68,8 +68,9 @@ def _shipping_total(payload: dict[str, Any]) -> str | None:
 def _shipment(fulfillment: dict[str, Any]) -> Shipment:
     numbers = fulfillment.get("tracking_numbers") or [fulfillment.get("tracking_number")]
     urls = fulfillment.get("tracking_urls") or [fulfillment.get("tracking_url")]
+    number = numbers[0] if numbers else None
     return Shipment(
-        tracking_number=numbers[0] if numbers else None,
+        tracking_number=number,
         carrier=fulfillment.get("tracking_company"),
         shipped_at=parse_timestamp(fulfillment.get("created_at")),
         tracking_url=urls[0] if urls else None,
@@ -77,6 +78,9 @@ def _shipment(fulfillment: dict[str, Any]) -> Shipment:
         status=shipment_status(fulfillment["shipment_status"])
         if fulfillment.get("shipment_status")
         else None,
+        # Shopify follows a tracked parcel with its carrier and sends the news as
+        # fulfillment events and shipment_status; an untracked one never changes.
+        carrier_updates=bool(number),
     )
 
 

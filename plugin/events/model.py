@@ -45,6 +45,9 @@ class Shipment:
     tracking_url: str | None = None
     shipment_id: str | None = None  # the platform's id of the parcel (a fulfillment)
     status: str | None = None  # the carrier's last word, one of SHIPMENT_STATUSES
+    # The platform passes on the carrier's news of this parcel (delivered, failure), so
+    # Amends can follow it to the door; without it, shipping is the last word it gets.
+    carrier_updates: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from plugin.events import OrderChanged, RefundRecorded, ReturnStatusChanged, ShipmentUpdated
 from plugin.incidents.sources import Source, incidents_of_source
-from plugin.incidents.states import ACTIVE, RESOLVED, move
+from plugin.incidents.states import ACTIVE, IN_PROGRESS, RESOLVED, move
 from plugin.storage.models import Incident
 
 SHIPPING_KINDS = ("delayed_shipment", "delivery_exception")
@@ -43,7 +43,29 @@ def resolve_shipped(session: Session, shop_id: int, order: OrderChanged) -> list
         return _resolve(session, incidents, "every parcel of the order was delivered")
     if order.fulfillment_status in SHIPPED or parcels:
         waiting = _linked_active(session, shop_id, ("order", order.order_id), ("delayed_shipment",))
+        if parcels and all(parcel.carrier_updates for parcel in parcels):
+            return _follow(session, waiting)
         return _resolve(session, waiting, "the order has shipped")
+    return []
+
+
+def _follow(session: Session, incidents: list[Incident]) -> list[Incident]:
+    """Keep a late order's incident open while its tracked parcels travel.
+
+    The customer waits for the parcel, not for the shipping: thanking them now would
+    close the case while it is still on its way. The carrier's news of delivery
+    resolves it (resolve_delivered); until then the customer keeps hearing from the
+    shop at the usual cadence.
+    """
+    for incident in incidents:
+        if incident.status != IN_PROGRESS:
+            move(
+                session,
+                incident,
+                IN_PROGRESS,
+                actor="platform",
+                reason="the order has shipped; followed until it is delivered",
+            )
     return []
 
 
