@@ -98,6 +98,7 @@ def _shipment(fulfillment: dict[str, Any]) -> Shipment:
         tracking_url=tracking.get("url"),
         shipment_id=numeric_id(fulfillment.get("id")),
         status=_carrier_status(fulfillment.get("displayStatus")),
+        carrier_updates=bool(tracking.get("number")),  # as normalize._shipment reads it
     )
 
 
