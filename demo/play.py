@@ -1,40 +1,67 @@
-"""Play the demo: Amends on SQLite takes signed sample webhooks and opens an incident.
+"""Play the demo: two sandbox stores, a mailbox and Amends, through two weeks of orders.
 
-It starts `amends serve` and posts the bundled deliveries in demo/deliveries/ over
-HTTP exactly as the platforms would (signed, with their headers), runs the worker,
-then shows the incident they opened. It keeps serving until Ctrl-C unless --once.
+`make demo` runs it. It starts a sandbox Shopify store, a sandbox WooCommerce store
+and a mailbox on loopback, sets up Amends on SQLite in a fresh instance folder,
+connects both stores, and lives through two weeks of the stores' days in a minute
+(demo/scenario.py tells what happens). Then it starts Amends as an operator runs it
+(web, worker and scheduler processes), prints where to look, and keeps serving until
+Ctrl-C, SIGINT or SIGTERM, which stop every process it started.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
-import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
 
-from connectors.signing import sign
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: `python demo/play.py`
 
-HERE = Path(__file__).parent
-ROOT = HERE.parent
+from demo.scenario import DAYS, play, write  # noqa: E402
+from demo.stack import Stack, Stopped, stopping_on_signals  # noqa: E402
+from demo.world import (  # noqa: E402
+    SHOPIFY_API_KEY,
+    SHOPIFY_DOMAIN,
+    SHOPIFY_SECRET,
+    SHOPIFY_TOKEN,
+    WOO_KEY,
+    WOO_SECRET,
+    Serving,
+    World,
+    running_world,
+)
+from plugin import sync  # noqa: E402
+from plugin.app import create_app  # noqa: E402
+from plugin.runtime import build_runtime  # noqa: E402
+from plugin.storage.models import Shop  # noqa: E402
+
 AMENDS = str(Path(sys.executable).with_name("amends"))
-SHOPIFY_SECRET = "demo-shopify-client-secret"
-SHOPIFY_DOMAIN = "amends-demo.myshopify.com"
-WOO_URL = "http://127.0.0.1:8080/"
-WOO_SECRET = "hk7Qv2Lr9XwT4mZp8sNc3YbF6dJu1GeA"
+SENDER = "care@amends.example"
+SHOP_SETTINGS = {
+    "shopify": {
+        "care": {"handling_days": 2, "timezone": "Europe/Madrid", "update_every_days": 3},
+        "messages": {"shop_name": "Casa Olivar", "contact_email": "hola@casa-olivar.example"},
+    },
+    "woocommerce": {
+        "care": {"handling_days": 2, "timezone": "Europe/Rome", "update_every_days": 3},
+        "messages": {"shop_name": "Bottega Olivar", "contact_email": "ciao@olivar.example"},
+    },
+}
 
 
 def amends(*args: str, env: dict[str, str]) -> str:
     """Run an amends command; stop the demo with its message if it fails."""
-    result = subprocess.run([AMENDS, *args], env=env, capture_output=True, text=True)
+    result = subprocess.run([AMENDS, *args], env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         sys.exit(f"amends {' '.join(args)} failed: {result.stderr.strip()}")
     return result.stdout
@@ -44,91 +71,113 @@ def free_port() -> int:
     """Return a loopback port nothing listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
-def wait_until_healthy(base_url: str, server: subprocess.Popen, seconds: float = 30) -> None:
-    """Poll /healthz until the server answers, or give up with its exit status."""
+def environment(instance: Path, amends_url: str, world: World) -> dict[str, str]:
+    """Return the environment every Amends process of the demo runs with."""
+    env = os.environ | {
+        "AMENDS_INSTANCE_PATH": str(instance),
+        "AMENDS_PUBLIC_URL": amends_url,
+        "AMENDS_SMTP_URL": f"smtp://127.0.0.1:{world.smtp.port}",
+        "AMENDS_SMTP_SENDER": SENDER,
+        "AMENDS_SHOPIFY_ADMIN_URL": world.shopify_url,
+        "SHOPIFY_API_KEY": SHOPIFY_API_KEY,
+        "SHOPIFY_API_SECRET": SHOPIFY_SECRET,
+    }
+    env.pop("AMENDS_DATABASE_URL", None)  # the demo runs on the embedded SQLite default
+    return env
+
+
+def connect_shops(world: World, env: dict[str, str]) -> dict[str, int]:
+    """Add both stores as an operator does; return their ids by platform."""
+    shopify = amends(
+        "shops", "add", "shopify", "--domain", SHOPIFY_DOMAIN,
+        "--access-token", SHOPIFY_TOKEN, "--api-url", world.shopify_url, env=env,
+    )  # fmt: skip
+    woocommerce = amends(
+        "shops", "add", "woocommerce", "--url", world.woocommerce_url + "/",
+        "--consumer-key", WOO_KEY, "--consumer-secret", WOO_SECRET,
+        "--webhook-secret", "set-again-when-the-webhooks-are-registered", env=env,
+    )  # fmt: skip
+    return {
+        "shopify": int(shopify.strip().splitlines()[-1]),
+        "woocommerce": int(woocommerce.strip().splitlines()[-1]),
+    }
+
+
+def prepare(runtime, shops: dict[str, int]) -> None:  # noqa: ANN001
+    """Give each shop its care settings and register the WooCommerce store's webhooks."""
+    with runtime.database.transaction() as session:
+        for platform, shop_id in shops.items():
+            session.get(Shop, shop_id).settings = SHOP_SETTINGS[platform]
+    with runtime.database.transaction() as session:
+        shop = session.get(Shop, shops["woocommerce"])
+        session.expunge(shop)
+    sync.register_webhooks(runtime, shop, reset_secret=True)
+
+
+def live_through(world: World, instance: Path, port: int, start: datetime) -> None:
+    """Play the story with Amends in this process, on the stores' clock."""
+    runtime = build_runtime(instance, overrides={"log_level": "WARNING"}, clock=world.clock)
+    web = Serving(create_app(runtime=runtime), port)
+    try:
+        print(f"Playing {DAYS} days of two shops, from {start:%A %d %B %Y}:")
+
+        def report(moment: datetime, mails: int) -> None:
+            print(f"  {moment:%a %d %b}: {mails} customer message(s) sent so far", flush=True)
+
+        play(write(world, start), runtime, report)
+    finally:
+        web.close()
+        runtime.database.dispose()
+
+
+def wait_until_answering(url: str, stack: Stack, seconds: float = 30) -> None:
+    """Poll `url` until it answers 200, or stop the demo with what went wrong."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"amends serve exited with status {server.returncode}")
+        if stack.exited():
+            sys.exit(f"an Amends process stopped: {stack.exited()} (see its log)")
         try:
-            if requests.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+            if requests.get(url, timeout=2).status_code == 200:
                 return
         except requests.ConnectionError:
             pass
         time.sleep(0.2)
-    sys.exit("amends serve did not become healthy in time")
+    sys.exit(f"{url} did not answer in time")
 
 
-def post_shopify(base_url: str, topic: str, body: bytes) -> int:
-    """Deliver `body` as Shopify would: signed with the app's client secret."""
-    headers = {
-        "Content-Type": "application/json",
-        "X-Shopify-Topic": topic,
-        "X-Shopify-Hmac-Sha256": sign(body, SHOPIFY_SECRET),
-        "X-Shopify-Shop-Domain": SHOPIFY_DOMAIN,
-        "X-Shopify-API-Version": "2026-10",
-        "X-Shopify-Webhook-Id": str(uuid.uuid4()),
-        "X-Shopify-Triggered-At": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-    response = requests.post(f"{base_url}/webhooks/shopify", data=body, headers=headers, timeout=5)
-    return response.status_code
-
-
-def post_woocommerce(base_url: str, shop_id: str, topic: str, body: bytes) -> int:
-    """Deliver `body` as WooCommerce would: its ping first, then the signed delivery."""
-    url = f"{base_url}/webhooks/woocommerce/{shop_id}"
-    requests.post(
-        url,
-        data=b"webhook_id=1",
-        timeout=5,
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
-    resource, event = topic.split(".", 1)
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "WooCommerce/9.9.5 Hookshot (WordPress/6.9)",
-        "X-WC-Webhook-Source": WOO_URL,
-        "X-WC-Webhook-Topic": topic,
-        "X-WC-Webhook-Resource": resource,
-        "X-WC-Webhook-Event": event,
-        "X-WC-Webhook-Signature": sign(body, WOO_SECRET),
-        "X-WC-Webhook-ID": "1",
-        "X-WC-Webhook-Delivery-ID": uuid.uuid4().hex,
-    }
-    return requests.post(url, data=body, headers=headers, timeout=5).status_code
-
-
-def play(base_url: str, env: dict[str, str], woo_shop: str) -> None:
-    """Deliver the samples, process them, and show what Amends made of them."""
-    deliveries = [
-        ("shopify", "orders/create", "01-shopify-orders-create.json"),
-        ("shopify", "returns/request", "02-shopify-returns-request.json"),
-        ("woocommerce", "order.created", "03-woocommerce-order.created.json"),
-    ]
-    for platform, topic, name in deliveries:
-        body = (HERE / "deliveries" / name).read_bytes()
-        if platform == "shopify":
-            status = post_shopify(base_url, topic, body)
-        else:
-            status = post_woocommerce(base_url, woo_shop, topic, body)
-        print(f"delivered {platform} {topic}: HTTP {status}")
-    print(amends("worker", "--once", env=env).strip())
-    print(amends("inbox", "list", env=env))
+def summary(world: World, env: dict[str, str]) -> None:
+    """Print the incidents Amends handled and the mail the customers received."""
+    print()
     print(amends("incidents", "list", env=env))
-    incidents = json.loads(amends("incidents", "list", "--json", env=env))
-    if not incidents:
-        sys.exit("the sample deliveries opened no incident")
-    print(amends("incidents", "show", str(incidents[-1]["id"]), env=env))
+    languages = Counter(str(m["Content-Language"]) for m in world.mailbox.messages())
+    spoken = ", ".join(f"{count} in {lang}" for lang, count in sorted(languages.items()))
+    print(f"The customers received {sum(languages.values())} messages: {spoken}.")
+
+
+def where_to_look(world: World, amends_url: str) -> dict[str, str]:
+    """Return what to open, by what it shows."""
+    return {
+        "Amends (health)": f"{amends_url}/healthz",
+        "The customers' mailbox": world.mailbox_url + "/",
+        "Sandbox Shopify (scripting index)": f"{world.shopify_url}/_sandbox/",
+        "Sandbox WooCommerce (REST index)": f"{world.woocommerce_url}/wp-json/",
+    }
 
 
 def main() -> None:
-    """Set up a fresh demo instance, serve it, play the scenario."""
+    """Set up a fresh demo instance, play the story, serve it."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--once", action="store_true", help="exit after showing the incident")
-    parser.add_argument("--port", type=int, default=0, help="port to serve on (default: free)")
+    parser.add_argument("--once", action="store_true", help="stop once everything answered")
+    parser.add_argument("--port", type=int, default=0, help="Amends' port (default: a free one)")
+    parser.add_argument(
+        "--until",
+        type=datetime.fromisoformat,
+        default=None,
+        help="when the story ends (ISO 8601; default: now)",
+    )
     parser.add_argument(
         "--instance",
         type=Path,
@@ -136,69 +185,52 @@ def main() -> None:
         help="instance folder, emptied first (default: instance/demo)",
     )
     options = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the stores' request lines
     instance = options.instance.resolve()
     shutil.rmtree(instance, ignore_errors=True)
-    env = os.environ | {
-        "AMENDS_INSTANCE_PATH": str(instance),
-        "SHOPIFY_API_SECRET": SHOPIFY_SECRET,
-        "SHOPIFY_API_KEY": "demo-api-key",
-    }
-    env.pop("AMENDS_DATABASE_URL", None)  # the demo runs on the embedded SQLite default
-    print(amends("db", "upgrade", env=env).strip())
-    amends(
-        "shops",
-        "add",
-        "shopify",
-        "--domain",
-        SHOPIFY_DOMAIN,
-        "--access-token",
-        "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",
-        env=env,
-    )
-    woo_shop = (
-        amends(
-            "shops",
-            "add",
-            "woocommerce",
-            "--url",
-            WOO_URL,
-            "--consumer-key",
-            "ck_2f8b4d1a7c3e9f5b0d6a2c8e4f1b7d3a9c5e0f6b",
-            "--consumer-secret",
-            "cs_7a3e9c5f1b8d2a6e0c4f8b3d7a1e5c9f2b6d0a4e",
-            "--webhook-secret",
-            WOO_SECRET,
-            env=env,
-        )
-        .strip()
-        .splitlines()[-1]
-    )
+    until = (options.until or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    start = until - timedelta(days=DAYS)
     port = options.port or free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [AMENDS, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stderr=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
+    amends_url = f"http://127.0.0.1:{port}"
+    stack = Stack(instance / "logs")
     try:
-        wait_until_healthy(base_url, server)
-        play(base_url, env, woo_shop)
-        print(f"Amends is serving at {base_url} (health: {base_url}/healthz)")
-        if not options.once:
-            print(
-                f"Ctrl-C to stop. Try: AMENDS_INSTANCE_PATH={instance} "
-                ".venv/bin/amends incidents list --json"
+        with stopping_on_signals(), running_world(start, amends_url) as world:
+            env = environment(instance, amends_url, world)
+            os.environ.update(env)  # the in-process Amends reads the same settings
+            amends("db", "upgrade", env=env)
+            prepare_runtime = build_runtime(
+                instance, overrides={"log_level": "WARNING"}, clock=world.clock
             )
-            worker = subprocess.Popen([AMENDS, "worker"], env=env)
             try:
-                server.wait()
-            except KeyboardInterrupt:
-                worker.send_signal(signal.SIGTERM)
-                worker.wait(timeout=10)
+                prepare(prepare_runtime, connect_shops(world, env))
+            finally:
+                prepare_runtime.database.dispose()
+            live_through(world, instance, port, start)
+            world.run_in_real_time()
+            serve(world, stack, env, amends_url, port, once=options.once)
+    except Stopped as signal_name:
+        print(f"\nStopping ({signal_name}): every process the demo started.")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stack.stop()
+
+
+def serve(world: World, stack: Stack, env: dict[str, str], url: str, port: int, once: bool) -> None:
+    """Run Amends' processes, print where to look, and keep serving unless `once`."""
+    stack.start("web", [AMENDS, "serve", "--port", str(port), "--workers", "1"], env)
+    stack.start("worker", [AMENDS, "worker"], env)
+    stack.start("scheduler", [AMENDS, "scheduler"], env)
+    summary(world, env)
+    print("\nWhere to look (each answers 200):")
+    for what, address in where_to_look(world, url).items():
+        wait_until_answering(address, stack)
+        print(f"  {what}: {address}")
+    print(f"Amends is serving at {url} (logs in {stack.logs}).")
+    if once:
+        return
+    print("It keeps serving until Ctrl-C.", flush=True)
+    while not stack.exited():
+        time.sleep(0.5)
+    sys.exit(f"an Amends process stopped: {stack.exited()} (see its log)")
 
 
 if __name__ == "__main__":

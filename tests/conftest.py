@@ -25,7 +25,7 @@ from plugin.shops import add_shop
 from plugin.storage import migrate
 from plugin.storage.db import connect
 from plugin.storage.models import Base
-from tests.mailserver import LoopbackController, Mailbox, running
+from sandboxes.mail import LoopbackController, Mailbox, running
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHOPIFY_SECRET = "shpss_test_client_secret_0123456789"

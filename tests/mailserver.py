@@ -1,8 +1,8 @@
-"""A real SMTP server on loopback for the tests (aiosmtpd), and what it received.
+"""A real SMTP server on loopback for the tests (the sandbox mailbox), and its test extras.
 
-`running(mailbox, ...)` starts one on a free port and stops it afterwards; the
-mailbox records each accepted message exactly as it arrived, or answers RCPT or
-DATA with a reply a test chooses, as a real server would.
+The server and its mailbox are sandboxes.mail's; here are what only tests need: a
+login the server checks, a server that never answers QUIT, and a self-signed
+certificate for SMTPS and STARTTLS.
 """
 
 from __future__ import annotations
@@ -10,16 +10,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import ssl
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -28,39 +23,6 @@ from cryptography.x509.oid import NameOID
 
 LOGIN = b"shop@amends.example"
 PASSWORD = b"s3cret p@ss/:"
-
-
-@dataclass
-class Mailbox:
-    """The server's side: what it accepted, and the replies it gives instead of accepting."""
-
-    envelopes: list[Envelope] = field(default_factory=list)
-    # The login each accepted message was sent under (None: not logged in).
-    logins: list[bytes | None] = field(default_factory=list)
-    rcpt_reply: str | None = None
-    data_reply: str | None = None
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Any, envelope: Envelope, address: str, options: list
-    ) -> str:
-        if self.rcpt_reply:
-            return self.rcpt_reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Any, envelope: Envelope) -> str:
-        if self.data_reply:
-            return self.data_reply
-        self.envelopes.append(envelope)
-        self.logins.append(session.auth_data.login if session.authenticated else None)
-        return "250 Message accepted for delivery"
-
-    def messages(self) -> list[EmailMessage]:
-        """Return the accepted messages, parsed from the exact bytes that arrived."""
-        return [
-            message_from_bytes(envelope.original_content, policy=policy.default)
-            for envelope in self.envelopes
-        ]
 
 
 def check_login(server: SMTP, session: Any, envelope: Envelope, mechanism: str, data: Any):
@@ -77,36 +39,9 @@ class SilentAtQuit(SMTP):
         await asyncio.sleep(3600)
 
 
-class LoopbackController(Controller):
-    """aiosmtpd's controller on 127.0.0.1 and a port the system picks."""
-
-    def __init__(self, handler: Any, server_class: type[SMTP] = SMTP, **options: Any) -> None:
-        super().__init__(handler, hostname="127.0.0.1", port=0, **options)
-        self.server_class = server_class
-
-    def factory(self) -> SMTP:
-        """Build the protocol, as Controller does, from `server_class`."""
-        return self.server_class(self.handler, **self.SMTP_kwargs)
-
-    def _trigger_server(self) -> None:
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
 # aiosmtpd offers AUTH only after STARTTLS unless told otherwise; over implicit TLS
 # (SMTPS) the connection is encrypted from the start, so it may offer it at once.
 SMTPS_LOGIN = {"auth_require_tls": False, "authenticator": check_login}
-
-
-@contextmanager
-def running(mailbox: Mailbox, **options: Any) -> Iterator[LoopbackController]:
-    """Run an SMTP server for `mailbox` while the block runs; `options` go to aiosmtpd."""
-    controller = LoopbackController(mailbox, **options)
-    controller.start()
-    try:
-        yield controller
-    finally:
-        controller.stop()
 
 
 @dataclass(frozen=True)

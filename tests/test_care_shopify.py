@@ -23,9 +23,9 @@ from lingua import Language, LanguageDetectorBuilder
 from plugin import scheduler, worker
 from plugin.app import create_app
 from plugin.storage.models import Shop
+from sandboxes.mail import Mailbox
 from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET
 from tests.helpers import inbox_rows
-from tests.mailserver import Mailbox
 from tests.test_messaging_templates import LANGUAGES, NEIGHBOURS
 from tests.test_sandbox_shopify_harness import TOKEN, Sandbox, running_sandbox, serving
 

@@ -37,9 +37,9 @@ from plugin import scheduler, sync, worker
 from plugin.app import create_app
 from plugin.clock import as_utc
 from plugin.storage.models import Shop
+from sandboxes.mail import Mailbox
 from tests.conftest import TEST_NOW
 from tests.helpers import inbox_rows
-from tests.mailserver import Mailbox
 from tests.test_messaging_templates import LANGUAGES, NEIGHBOURS
 from tests.test_sandbox_woocommerce_helpers import (
     CONSUMER_KEY,
@@ -356,6 +356,18 @@ def test_a_return_because_of_the_size_opens_nothing_and_sends_nothing(
 
     assert (incidents(cli), mailbox.messages()) == ([], [])
     assert {row.status for row in inbox_rows(runtime)} <= {"done", "ignored"}
+
+
+def test_an_order_waiting_for_its_return_is_not_taken_for_one_that_never_shipped(
+    store, shop, runtime, cli, mailbox
+):
+    order = place_paid_order(store, runtime)
+    update_order(store, runtime, order, {"status": "completed"})
+    request_return(store, runtime, order, "Taglia sbagliata, troppo piccola")
+
+    live_until(store, runtime, SHIP_BY + timedelta(days=4))
+
+    assert (incidents(cli), mailbox.messages()) == ([], [])
 
 
 # --- the same order brought again ------------------------------------------------------

@@ -21,8 +21,8 @@ from plugin.inbox.processing import process_due
 from plugin.incidents import customer
 from plugin.messaging.email import message_id
 from plugin.storage.models import Incident, OutboxEntry, Shop
+from sandboxes.mail import Mailbox
 from tests.conftest import TEST_NOW, fixture_bytes
-from tests.mailserver import Mailbox
 
 # Shipped, so that the only incident the scheduler finds is the return's.
 ORDER = json.dumps(

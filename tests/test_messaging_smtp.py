@@ -18,16 +18,15 @@ from plugin.messaging.errors import (
     MailServerUnavailable,
     RecipientRefused,
 )
+from sandboxes.mail import Mailbox, running
 from tests.conftest import TEST_NOW
 from tests.mailserver import (
     LOGIN,
     PASSWORD,
     SMTPS_LOGIN,
     Certificate,
-    Mailbox,
     SilentAtQuit,
     check_login,
-    running,
     self_signed,
 )
 

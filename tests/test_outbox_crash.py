@@ -34,8 +34,8 @@ from plugin.outbox.runner import OutboxRunner, Receipt
 from plugin.queue import RetryPolicy
 from plugin.storage.db import connect
 from plugin.storage.models import OutboxEntry
+from sandboxes.mail import Mailbox
 from tests.conftest import fixture_bytes
-from tests.mailserver import Mailbox
 
 SENDER = "care@amends.example"
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json")) | {

@@ -27,6 +27,11 @@ from plugin.platforms import MalformedDelivery
 
 TRACKING_META = "_wc_shipment_tracking_items"
 RETURN_STATUSES = frozenset({"return-requested"})
+# An order in one of these reached its customer: `completed` is core's "shipped", and a
+# returns plugin's statuses (platforms/woocommerce.md §3.3) follow a delivered order.
+SHIPPED_STATUSES = frozenset(
+    {"completed", "return-requested", "return-approved", "return-cancelled"}
+)
 
 Classify = Callable[[str | None], str]
 
@@ -87,7 +92,9 @@ def order_changed(payload: dict[str, Any]) -> OrderChanged:
         name=f"#{number}",
         status=payload.get("status"),
         financial_status="paid" if payload.get("date_paid_gmt") else "pending",
-        fulfillment_status="fulfilled" if payload.get("status") == "completed" else "unfulfilled",
+        fulfillment_status="fulfilled"
+        if payload.get("status") in SHIPPED_STATUSES
+        else "unfulfilled",
         customer_email=billing.get("email") or None,
         customer_locale=_locale(payload),
         currency=payload.get("currency"),

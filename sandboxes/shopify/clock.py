@@ -52,6 +52,16 @@ class SandboxClock:
             listener()
         return self.now()
 
+    def resume(self, time_scale: float = 1.0) -> datetime:
+        """Run at `time_scale` from the time it reads now (a frozen clock starts ticking)."""
+        if time_scale < 0:
+            raise ValueError("time_scale must not be negative")
+        with self._lock:
+            elapsed = (time.monotonic() - self._origin_real) * self._scale
+            self._origin += elapsed + self._offset
+            self._origin_real, self._offset, self._scale = time.monotonic(), 0.0, time_scale
+        return self.now()
+
     def on_advance(self, listener: Callable[[], None]) -> None:
         """Call `listener` (without arguments) after every `advance`."""
         with self._lock:

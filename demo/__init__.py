@@ -1,0 +1,1 @@
+"""The demo: Amends beside two sandbox stores and a mailbox, living through two weeks."""
