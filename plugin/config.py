@@ -65,6 +65,8 @@ class Settings:
     # (10 s a step). After it, the worker is taken to have died and another sends it.
     outbox_lease_seconds: float = 600.0
     worker_poll_seconds: float = 1.0
+    # How often a standby scheduler checks whether the one running the jobs has gone.
+    scheduler_standby_poll_seconds: float = 15.0
     log_level: str = "INFO"
     extra: Mapping[str, Any] = field(default_factory=dict)
 

@@ -7,6 +7,7 @@ moment. Each finds its due work through an index; none scans every order.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from plugin.incidents.cadence import queue_due_updates
 from plugin.incidents.overdue import check_due_orders
 from plugin.incidents.parcels import check_due_parcels
 from plugin.runtime import Runtime
+from plugin.storage.leadership import Leadership
 from plugin.sync import JobResult, ShopFailure
 
 log = logging.getLogger("amends.scheduler")
@@ -146,8 +148,28 @@ def run_job(runtime: Runtime, job: Job, now: datetime) -> JobResult:
     return result
 
 
+def lead(runtime: Runtime, poll_seconds: float) -> Leadership:
+    """Become the database's one scheduler, standing by while another one is.
+
+    The lock is the database's (or the host's, for SQLite), freed when its holder
+    dies, so a standby takes over within `poll_seconds` of the leader's end.
+    """
+    leadership = Leadership(runtime.database)
+    if leadership.try_take():
+        return leadership
+    log.warning(
+        "scheduler.standby",
+        extra={"reason": "another scheduler runs the jobs for this database; standing by"},
+    )
+    while not leadership.try_take():
+        time.sleep(poll_seconds)
+    log.info("scheduler.taking-over")
+    return leadership
+
+
 def run_forever(runtime: Runtime) -> None:
-    """Run every job at its interval until stopped."""
+    """Run every job at its interval until stopped, while no other scheduler does."""
+    leadership = lead(runtime, runtime.settings.scheduler_standby_poll_seconds)
     scheduler = BlockingScheduler(timezone="UTC")
     for job in JOBS:
         scheduler.add_job(
@@ -167,3 +189,4 @@ def run_forever(runtime: Runtime) -> None:
     finally:
         if checkpointer is not None:
             checkpointer.stop()
+        leadership.release()

@@ -6,6 +6,7 @@ import click
 
 from plugin import scheduler, worker
 from plugin.commands.support import parse_time, print_json, runtime
+from plugin.storage.leadership import Leadership
 
 
 @click.command()
@@ -64,7 +65,17 @@ def worker_command(once: bool) -> None:
 def scheduler_command(once: bool, now, as_json: bool) -> None:  # noqa: ANN001
     """Run the periodic jobs."""
     if once or now is not None:
-        report = scheduler.run_due(runtime(), now)
+        built = runtime()
+        leadership = Leadership(built.database)
+        if not leadership.try_take():
+            raise click.ClickException(
+                "another scheduler is running the jobs for this database; nothing was run "
+                "(stop it first to run them as of another time)"
+            )
+        try:
+            report = scheduler.run_due(built, now)
+        finally:
+            leadership.release()
         if as_json:
             print_json(report.as_json())
         else:
