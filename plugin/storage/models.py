@@ -275,6 +275,26 @@ class OutboxEntry(Base):
     updated_at: Mapped[datetime] = mapped_column()
 
 
+class RequestNonce(Base):
+    """A nonce a shop's signed request spent, kept until its timestamp can no longer pass.
+
+    The unique (shop, nonce) pair makes a replay an insert that conflicts, not an `if`.
+    """
+
+    __tablename__ = "request_nonces"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "nonce"),
+        Index("ix_request_nonces_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    nonce: Mapped[str] = mapped_column(String(64))
+    # After this moment the request's timestamp is refused anyway: the row can go.
+    expires_at: Mapped[datetime] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column()
+
+
 # Columns stamped from the session's clock: set when a row is first added (unless
 # the code set them), and `updated_at` again whenever the ORM writes a change.
 _STAMPED_ON_INSERT = ("created_at", "updated_at", "received_at", "next_attempt_at", "at")
