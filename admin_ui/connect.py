@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, request, session
 from flask.typing import ResponseReturnValue
@@ -42,12 +44,28 @@ def _store_url(value: str | None) -> str:
         abort(400, description=str(error))
 
 
-def _read_state(runtime: Runtime, value: str | None) -> str:
+def _read_state(runtime: Runtime, value: str | None) -> dict[str, str]:
     try:
-        return _states(runtime).loads(value or "", max_age=STATE_MAX_AGE_SECONDS)["store"]
+        state = _states(runtime).loads(value or "", max_age=STATE_MAX_AGE_SECONDS)
+        state["store"]
     except (BadSignature, KeyError, TypeError):
         log.warning("admin.connect.bad-state")
         abort(401, description="unknown or expired connection request; start again")
+    return state
+
+
+def _return_to(store: str, value: str | None) -> str | None:
+    """Return where to send the merchant back to, when it is a page of the store's own host.
+
+    The Amends plugin for WordPress passes its settings page, so the merchant ends
+    where they started; any other host would make this an open redirect.
+    """
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or parts.hostname != urlsplit(store).hostname:
+        abort(400, description="return_to must be a page of the store's own host")
+    return value
 
 
 @bp.get("/woocommerce")
@@ -61,7 +79,9 @@ def start_woocommerce() -> ResponseReturnValue:
     base = runtime.settings.public_url.rstrip("/")
     callback = f"{base}/admin/connect/woocommerce/callback"
     store = _store_url(request.args.get("store_url"))
-    state = _states(runtime).dumps({"store": store, "nonce": secrets.token_urlsafe(16)})
+    back = _return_to(store, request.args.get("return_to"))
+    fields = {"store": store, "nonce": secrets.token_urlsafe(16)} | ({"back": back} if back else {})
+    state = _states(runtime).dumps(fields)
     connector = runtime.connector_for("woocommerce", Install)
     try:
         url = connector.install_url(
@@ -92,7 +112,7 @@ def woocommerce_callback() -> ResponseReturnValue:
         or not keys.get("consumer_secret")
     ):
         abort(400, description="expected JSON with consumer_key and consumer_secret")
-    store = _read_state(runtime, str(keys.get("user_id") or ""))
+    store = _read_state(runtime, str(keys.get("user_id") or ""))["store"]
     connector = runtime.connector_for("woocommerce", Install)
     with runtime.database.reading() as session:
         known = find_shop(session, "woocommerce", domain=store)
@@ -128,11 +148,32 @@ def _keep(runtime: Runtime, platform: str, installation: Installation) -> int:
 
 @bp.get("/woocommerce/return")
 def woocommerce_return() -> ResponseReturnValue:
-    """Register the store's webhooks once the merchant is back from approving."""
+    """Register the store's webhooks once the merchant is back from approving.
+
+    When the connection started from the store's wp-admin, send the merchant back
+    there, saying how it went (`amends_connected`, `amends_webhooks`).
+    """
+    state = _read_state(_runtime(), request.args.get("user_id"))
+    answer = _finish_woocommerce(state["store"], request.args.get("success") == "1")
+    if "back" not in state:
+        return jsonify(answer), 200
+    outcome = {"amends_connected": "1" if answer["status"] == "connected" else "0"}
+    if answer.get("webhooks") == "pending":
+        outcome["amends_webhooks"] = "pending"
+    return redirect(_with_query(state["back"], outcome))
+
+
+def _with_query(url: str, params: dict[str, str]) -> str:
+    parts = urlsplit(url)
+    query = urlencode(parse_qsl(parts.query) + list(params.items()))
+    return urlunsplit(parts._replace(query=query))
+
+
+def _finish_woocommerce(store: str, approved: bool) -> dict[str, Any]:
+    """Register the webhooks of a store the merchant approved; return the answer to give."""
     runtime = _runtime()
-    store = _read_state(runtime, request.args.get("user_id"))
-    if request.args.get("success") != "1":
-        return jsonify(status="declined", store=store), 200
+    if not approved:
+        return {"status": "declined", "store": store}
     with runtime.database.transaction() as session:
         shop = find_shop(session, "woocommerce", domain=store)
     if shop is None:
@@ -142,16 +183,19 @@ def woocommerce_return() -> ResponseReturnValue:
         report = register_webhooks(runtime, shop, reset_secret=True)
     except PlatformError as error:
         log.warning("admin.connect.webhooks-failed", extra={"shop": shop.id, "error": str(error)})
-        return jsonify(
-            status="connected",
-            shop=shop.id,
-            webhooks="pending",
-            message="webhooks will be registered by the next upkeep run",
-            notices=notices,
-        ), 200
-    return jsonify(
-        status="connected", shop=shop.id, webhooks=list(report.repaired), notices=notices
-    ), 200
+        return {
+            "status": "connected",
+            "shop": shop.id,
+            "webhooks": "pending",
+            "message": "webhooks will be registered by the next upkeep run",
+            "notices": notices,
+        }
+    return {
+        "status": "connected",
+        "shop": shop.id,
+        "webhooks": list(report.repaired),
+        "notices": notices,
+    }
 
 
 # --- Shopify: authorization-code grant --------------------------------------------

@@ -484,6 +484,42 @@ def test_a_merchant_connects_a_store_with_wc_auth_and_its_webhooks_are_registere
     assert stored_orders(runtime) == 1  # signed with the secret Amends chose: accepted
 
 
+def test_a_connection_started_in_wp_admin_sends_the_merchant_back_there(store, amends, cli):
+    settings_page = store.url + "/wp-admin/admin.php?page=amends-settings"
+    start = requests.get(
+        f"{amends.url}/admin/connect/woocommerce",
+        params={"store_url": store.url, "return_to": settings_page},
+        allow_redirects=False,
+        timeout=5,
+    )
+    approved = requests.get(
+        start.headers["Location"] + "&_sandbox_approve=1", allow_redirects=False, timeout=10
+    )
+
+    back = requests.get(
+        amends.local(approved.headers["Location"]), allow_redirects=False, timeout=10
+    )
+
+    assert back.status_code == 302
+    assert back.headers["Location"] == settings_page + "&amends_connected=1"
+    (shop,) = json.loads(cli("shops", "list", "--json").stdout)
+    assert shop["domain"] == store.url + "/"
+
+
+def test_a_return_to_on_another_host_is_refused(store, amends, cli):
+    start = requests.get(
+        f"{amends.url}/admin/connect/woocommerce",
+        params={"store_url": store.url, "return_to": "https://elsewhere.example/wp-admin/"},
+        allow_redirects=False,
+        timeout=5,
+    )
+
+    assert (start.status_code, start.json()["message"]) == (
+        400,
+        "return_to must be a page of the store's own host",
+    )
+
+
 def test_a_callback_with_a_forged_state_is_refused_and_stores_nothing(amends, runtime, cli):
     response = requests.post(
         f"{amends.url}/admin/connect/woocommerce/callback",
