@@ -1,0 +1,181 @@
+"""A real WordPress for the tests: Debian's package, a throw-away MariaDB database, PHP's server.
+
+WordPress (6.1, from Debian's `wordpress` package) is copied into a temporary folder
+with a generated wp-config.php (nothing of /etc/wordpress is read), installed by
+`wp_install()` from a small PHP script, served by `php -S` on a loopback port, and
+the Amends plugin is activated from this repository's `admin_ui/wordpress/`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+
+WORDPRESS = Path("/usr/share/wordpress")
+HERE = Path(__file__).resolve().parent
+PLUGIN = HERE.parents[1] / "admin_ui" / "wordpress" / "amends-for-woocommerce"
+MARIADB = {"host": "127.0.0.1", "port": 3306, "user": "root"}
+ADMIN_USER, ADMIN_PASSWORD = "admin", "correct horse battery staple"
+
+
+@dataclass
+class WordPressSite:
+    """A running WordPress: its URL, its folder, and the file the webhook stand-ins read."""
+
+    url: str
+    root: Path
+    folder: Path
+
+    @property
+    def debug_log(self) -> Path:
+        return self.folder / "debug.log"
+
+    def set_time(self, moment: datetime) -> None:
+        """Sign the plugin's requests at `moment` (the clock Amends runs on in the test)."""
+        (self.folder / "now.txt").write_text(str(int(moment.timestamp())))
+
+    def show_webhooks(self, webhooks: list[dict[str, Any]]) -> None:
+        """Give the site these WooCommerce webhook records (id, status, delivery_url, secret)."""
+        (self.folder / "webhooks.json").write_text(json.dumps(webhooks))
+
+    def php_problems(self) -> list[str]:
+        """Return the PHP warnings, notices and errors the plugin caused."""
+        if not self.debug_log.exists():
+            return []
+        lines = self.debug_log.read_text(errors="replace").splitlines()
+        return [line for line in lines if "amends" in line.lower()]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def mariadb(statement: str) -> None:
+    """Run one statement as MariaDB's root on loopback."""
+    subprocess.run(
+        ["mariadb", "-h", MARIADB["host"], "-P", str(MARIADB["port"]), "-u", MARIADB["user"]],
+        input=statement,
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+
+
+def _config(database: str, url: str, folder: Path) -> str:
+    keys = "\n".join(
+        f"define( '{name}', '{secrets.token_hex(32)}' );"
+        for name in (
+            "AUTH_KEY",
+            "SECURE_AUTH_KEY",
+            "LOGGED_IN_KEY",
+            "NONCE_KEY",
+            "AUTH_SALT",
+            "SECURE_AUTH_SALT",
+            "LOGGED_IN_SALT",
+            "NONCE_SALT",
+        )
+    )
+    return f"""<?php
+define( 'DB_NAME', '{database}' );
+define( 'DB_USER', '{MARIADB["user"]}' );
+define( 'DB_PASSWORD', '' );
+define( 'DB_HOST', '{MARIADB["host"]}:{MARIADB["port"]}' );
+define( 'DB_CHARSET', 'utf8mb4' );
+define( 'DB_COLLATE', '' );
+{keys}
+$table_prefix = 'wp_';
+define( 'WP_HOME', '{url}' );
+define( 'WP_SITEURL', '{url}' );
+define( 'WP_DEBUG', true );
+define( 'WP_DEBUG_LOG', '{folder / "debug.log"}' );
+define( 'WP_DEBUG_DISPLAY', false );
+define( 'DISABLE_WP_CRON', true );
+define( 'AUTOMATIC_UPDATER_DISABLED', true );
+// No call leaves the machine: only this host (Amends and the sandbox on loopback).
+define( 'WP_HTTP_BLOCK_EXTERNAL', true );
+define( 'AMENDS_TEST_WEBHOOKS_FILE', '{folder / "webhooks.json"}' );
+define( 'AMENDS_TEST_NOW_FILE', '{folder / "now.txt"}' );
+if ( ! defined( 'ABSPATH' ) ) {{
+	define( 'ABSPATH', __DIR__ . '/' );
+}}
+require_once ABSPATH . 'wp-settings.php';
+"""
+
+
+def _copy_wordpress(root: Path) -> None:
+    """Copy Debian's WordPress, less its config and its 30 MB of translations."""
+    shutil.copytree(
+        WORDPRESS,
+        root,
+        symlinks=True,
+        ignore=lambda folder, names: [
+            name
+            for name in names
+            if name in ("wp-config.php", ".htaccess")
+            or (folder.endswith("wp-content") and name == "languages")
+        ],
+    )
+    shutil.copytree(PLUGIN, root / "wp-content" / "plugins" / PLUGIN.name)
+    shutil.copytree(HERE / "mu-plugins", root / "wp-content" / "mu-plugins")
+
+
+def _wait_until_served(url: str, server: subprocess.Popen) -> None:
+    for _ in range(200):
+        if server.poll() is not None:
+            raise RuntimeError(f"php -S exited with {server.returncode}")
+        try:
+            requests.get(f"{url}/wp-login.php", timeout=5)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise RuntimeError(f"WordPress did not answer at {url}")
+
+
+@contextmanager
+def running_wordpress(folder: Path) -> Iterator[WordPressSite]:
+    """Install and serve a fresh WordPress with the plugin active, for the block's duration."""
+    database = f"amends_wp_{uuid.uuid4().hex[:10]}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    root = folder / "site"
+    _copy_wordpress(root)
+    (root / "wp-config.php").write_text(_config(database, url, folder))
+    (folder / "webhooks.json").write_text("[]")
+    mariadb(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
+    server = None
+    try:
+        subprocess.run(
+            ["php", str(HERE / "install.php"), str(root), url],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        server = subprocess.Popen(
+            ["php", "-S", f"127.0.0.1:{port}", "-t", str(root), str(HERE / "router.php")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_until_served(url, server)
+        yield WordPressSite(url, root, folder)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        mariadb(f"DROP DATABASE IF EXISTS `{database}`")
