@@ -1,0 +1,297 @@
+"""A merchant works Amends from wp-admin: a real WordPress, the plugin, Amends beside it.
+
+WordPress (Debian's package, on the machine's MariaDB, served by `php -S`) runs the
+Amends plugin. The store's REST side is the sandbox WooCommerce, which Amends is
+connected to: its webhooks carry the secret Amends chose, and the test site's
+stand-in for WooCommerce's webhook records hands the plugin those same records.
+Headless Chromium (Debian's) logs into wp-admin and works the store's incidents;
+every request the plugin makes to Amends is signed and verified.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import func, select
+
+from plugin import sync, worker
+from plugin.app import create_app
+from plugin.incidents import staff
+from plugin.incidents.views import list_incidents, show_incident
+from plugin.storage import migrate
+from plugin.storage.db import connect
+from plugin.storage.models import RequestNonce, Shop
+from tests.test_sandbox_woocommerce_helpers import (
+    CONSUMER_KEY,
+    CONSUMER_SECRET,
+    Sandbox,
+    ServerThread,
+    observed,
+    running_sandbox,
+)
+from tests.wordpress import stand_in_api
+from tests.wordpress.site import ADMIN_PASSWORD, ADMIN_USER, WordPressSite, running_wordpress
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ORDER = observed("POST-orders-create")["request"]["json"]
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """Run these journeys on SQLite only: they are about the pages, not the queries."""
+    url = f"sqlite:///{tmp_path / 'amends.sqlite3'}"
+    database = connect(url)
+    migrate.upgrade(database)
+    database.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPressSite]:
+    with running_wordpress(tmp_path_factory.mktemp("wordpress")) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def store() -> Iterator[Sandbox]:
+    with running_sandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def amends(runtime, store) -> Iterator[str]:
+    """Serve Amends on loopback; the store delivers to its port, as a test store may."""
+    app = create_app(runtime=runtime)
+    stand_in_api.install(app)
+    server = ServerThread(app)
+    runtime.settings = dataclasses.replace(runtime.settings, public_url=server.url)
+    store.store.allow_port(int(server.url.rsplit(":", 1)[1]))
+    yield server.url
+    server.close()
+
+
+@pytest.fixture
+def shop(runtime, store, amends, make_shop, wordpress, clock) -> int:
+    """Connect the sandbox store to Amends, and show WordPress the webhooks it got."""
+    shop_id = make_shop(
+        "woocommerce",
+        domain=store.url + "/",
+        consumer_key=CONSUMER_KEY,
+        consumer_secret=CONSUMER_SECRET,
+    )
+    with runtime.database.transaction() as session:
+        stored = session.get(Shop, shop_id)
+        session.expunge(stored)
+    sync.register_webhooks(runtime, stored, reset_secret=True)
+    store.flush()
+    wordpress.show_webhooks(
+        [
+            {
+                "id": hook.id,
+                "status": hook.status,
+                "delivery_url": hook.delivery_url,
+                "secret": hook.secret,
+            }
+            for hook in store.store.webhooks.values()
+        ]
+    )
+    wordpress.set_time(clock.now())
+    return shop_id
+
+
+@pytest.fixture
+def incidents(runtime, store, shop, make_shop) -> dict[str, int]:
+    """Open a defective-item incident through the store, one by hand, and one for another shop."""
+    order = store.api.post("orders", ORDER).json()
+    store.flush()
+    store.api.post(
+        f"orders/{order['id']}/refunds",
+        {"amount": "12.50", "reason": "Llegó rota", "api_refund": False},
+    )
+    store.flush()
+    worker.run_once(runtime)
+    other = make_shop("woocommerce", domain="https://otra-tienda.example/")
+    with runtime.database.transaction() as session:
+        late = staff.open_by_hand(session, shop, "5120", "delayed_shipment").id
+        foreign = staff.open_by_hand(session, other, "7777", "wrong_item").id
+    with runtime.database.reading() as session:
+        (defective,) = [
+            i["id"] for i in list_incidents(session, shop_id=shop) if i["kind"] == "defective_item"
+        ]
+    return {"defective": defective, "late": late, "foreign": foreign, "order": order["number"]}
+
+
+@pytest.fixture
+def page(browser: Browser, wordpress: WordPressSite) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    opened = context.new_page()
+    opened.goto(f"{wordpress.url}/wp-login.php")
+    opened.fill("#user_login", ADMIN_USER)
+    opened.fill("#user_pass", ADMIN_PASSWORD)
+    opened.click("#wp-submit")
+    opened.wait_for_url("**/wp-admin/**")
+    yield opened
+    context.close()
+
+
+def amends_page(wordpress: WordPressSite, tab: str = "incidents", **args: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in {"page": "amends", "tab": tab, **args}.items())
+    return f"{wordpress.url}/wp-admin/admin.php?{query}"
+
+
+def save_amends_url(page: Page, wordpress: WordPressSite, url: str) -> None:
+    page.goto(amends_page(wordpress, "settings"))
+    page.fill("#amends_url", url)
+    page.click("#submit")
+    expect(page.locator(".notice-success")).to_contain_text("Settings saved.")
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def spent_nonces(runtime) -> int:
+    with runtime.database.reading() as session:
+        return session.scalar(select(func.count()).select_from(RequestNonce)) or 0
+
+
+def test_a_merchant_sees_and_works_the_stores_incidents_in_wp_admin(
+    page, wordpress, amends, shop, incidents, runtime
+):
+    save_amends_url(page, wordpress, amends)
+    expect(page.locator(".amends-connected")).to_contain_text(
+        f"this store is shop {shop} at Amends"
+    )
+    shot(page, "wp-admin-settings.png")
+
+    page.click("nav.nav-tab-wrapper >> text=Incidents")
+    rows = page.locator("table.wp-list-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Order #5120")
+    expect(rows.nth(0)).to_contain_text("Delayed shipment")
+    expect(rows.nth(1)).to_contain_text(f"Order #{incidents['order']}")
+    expect(rows.nth(1)).to_contain_text("Defective item")
+    expect(rows.nth(1)).to_contain_text("jose@tienda.example")
+    expect(page.locator("table.wp-list-table")).not_to_contain_text("7777")  # another shop's
+    expect(page.locator(".subsubsub")).to_contain_text("All (2)")
+    shot(page, "wp-admin-inbox.png")
+
+    page.select_option("#amends-filter-kind", "defective_item")
+    page.click("#filter_action")
+    expect(rows).to_have_count(1)
+    page.fill("#amends-incident-search-input", "5120")
+    page.click("#search-submit")
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_contain_text("No incidents")
+
+    page.goto(amends_page(wordpress))
+    page.click(f"text=Order #{incidents['order']}")
+    expect(page.locator(".amends-incident-title")).to_contain_text(
+        f"Defective item — order #{incidents['order']}"
+    )
+    expect(page.locator(".amends-timeline")).to_contain_text("incident opened")
+
+    page.fill("#amends-note", "Llamé a José: manda fotos del jarrón roto.")
+    page.click("#amends-add-note")
+    expect(page.locator(".notice-success")).to_contain_text("Note added.")
+    expect(page.locator(".amends-timeline")).to_contain_text(
+        "Llamé a José: manda fotos del jarrón roto."
+    )
+    shot(page, "wp-admin-incident.png")
+
+    page.click("#amends-resolve")
+    expect(page.locator(".notice-success")).to_contain_text("Incident resolved.")
+    expect(page.locator(".amends-facts")).to_contain_text("Resolved")
+    expect(page.locator("#amends-reopen")).to_be_visible()
+
+    with runtime.database.reading() as session:
+        shown = show_incident(session, incidents["defective"])
+    assert shown["status"] == "resolved"
+    assert [
+        (e["type"], e["actor"], e["detail"]) for e in shown["timeline"] if e["type"] == "note_added"
+    ] == [("note_added", "staff", {"text": "Llamé a José: manda fotos del jarrón roto."})]
+    assert spent_nonces(runtime) > 0  # every page and action went as a signed request
+    assert wordpress.php_problems() == []
+
+
+def test_a_request_signed_with_the_wrong_secret_is_refused_and_the_merchant_told(
+    page, wordpress, amends, shop, incidents, store
+):
+    save_amends_url(page, wordpress, amends)
+    hooks = [
+        {
+            "id": hook.id,
+            "status": hook.status,
+            "delivery_url": hook.delivery_url,
+            "secret": "x" * 32,
+        }
+        for hook in store.store.webhooks.values()
+    ]
+    wordpress.show_webhooks(hooks)
+
+    page.goto(amends_page(wordpress))
+
+    expect(page.locator(".notice-error")).to_contain_text(
+        "signed request refused: the signature does not match"
+    )
+    expect(page.locator("table.wp-list-table tbody")).to_contain_text("could not be loaded")
+
+
+def test_connect_starts_amends_key_flow_for_this_store(page, wordpress, amends, shop):
+    """The button hands the browser to Amends with the store and the page to come back to.
+
+    The flow from there (wc-auth, keys, webhooks, the way back) is
+    test_woocommerce_connector's; this Amends is plain http, so it stops at the start.
+    """
+    save_amends_url(page, wordpress, amends)
+
+    with page.expect_response(lambda r: "/admin/connect/woocommerce?" in r.url) as started:
+        page.click("#amends-connect")
+
+    url = started.value.url
+    assert url.startswith(f"{amends}/admin/connect/woocommerce?")
+    params = parse_qs(urlsplit(url).query)
+    assert params["store_url"] == [wordpress.url + "/"]
+    assert params["return_to"] == [amends_page(wordpress, "settings")]
+
+
+def test_amends_is_a_top_level_page_without_woocommerce_and_approvals_say_what_is_missing(
+    page, wordpress, amends, shop
+):
+    save_amends_url(page, wordpress, amends)
+
+    expect(page.locator("#toplevel_page_amends")).to_contain_text("Amends")
+    page.click("nav.nav-tab-wrapper >> text=Approvals")
+    expect(page.locator("table.wp-list-table thead")).to_contain_text("Decision")
+    # This Amends has no approvals route yet: the page says so instead of an empty queue.
+    expect(page.locator(".notice-info")).to_contain_text(
+        "This Amends server does not offer approvals yet."
+    )
+    shot(page, "wp-admin-approvals.png")
