@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,7 +36,13 @@ from tests.test_sandbox_woocommerce_helpers import (
     running_sandbox,
 )
 from tests.wordpress import stand_in_api
-from tests.wordpress.site import ADMIN_PASSWORD, ADMIN_USER, WordPressSite, running_wordpress
+from tests.wordpress.site import (
+    ADMIN_PASSWORD,
+    ADMIN_USER,
+    EDITOR_USER,
+    WordPressSite,
+    running_wordpress,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -147,17 +154,25 @@ def incidents(runtime, store, shop, make_shop) -> dict[str, int]:
     return {"defective": defective, "late": late, "foreign": foreign, "order": order["number"]}
 
 
-@pytest.fixture
-def page(browser: Browser, wordpress: WordPressSite) -> Iterator[Page]:
+@contextmanager
+def logged_in(browser: Browser, wordpress: WordPressSite, user: str) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     opened = context.new_page()
     opened.goto(f"{wordpress.url}/wp-login.php")
-    opened.fill("#user_login", ADMIN_USER)
+    opened.fill("#user_login", user)
     opened.fill("#user_pass", ADMIN_PASSWORD)
     opened.click("#wp-submit")
     opened.wait_for_url("**/wp-admin/**")
-    yield opened
-    context.close()
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, wordpress: WordPressSite) -> Iterator[Page]:
+    with logged_in(browser, wordpress, ADMIN_USER) as opened:
+        yield opened
 
 
 def amends_page(wordpress: WordPressSite, tab: str = "incidents", **args: str) -> str:
@@ -295,3 +310,55 @@ def test_amends_is_a_top_level_page_without_woocommerce_and_approvals_say_what_i
         "This Amends server does not offer approvals yet."
     )
     shot(page, "wp-admin-approvals.png")
+
+
+def notes_of(runtime, incident_id: int) -> list[dict]:
+    with runtime.database.reading() as session:
+        timeline = show_incident(session, incident_id)["timeline"]
+    return [entry for entry in timeline if entry["type"] == "note_added"]
+
+
+def test_a_user_who_cannot_manage_the_store_gets_neither_the_page_nor_its_actions(
+    browser, wordpress, amends, shop, incidents, runtime, page
+):
+    save_amends_url(page, wordpress, amends)
+
+    with logged_in(browser, wordpress, EDITOR_USER) as editor:
+        expect(editor.locator("#toplevel_page_amends")).to_have_count(0)
+        opened = editor.goto(amends_page(wordpress))
+        posted = editor.request.post(
+            f"{wordpress.url}/wp-admin/admin-post.php",
+            form={
+                "action": "amends_incident",
+                "amends_do": "note",
+                "incident": str(incidents["defective"]),
+                "text": "not allowed",
+            },
+        )
+        refusal = posted.text()
+
+    assert opened is not None
+    assert opened.status == 403
+    assert posted.status == 403
+    assert "not allowed to do that" in refusal
+    assert notes_of(runtime, incidents["defective"]) == []
+
+
+def test_a_form_posted_without_its_nonce_is_refused(
+    wordpress, amends, shop, incidents, runtime, page
+):
+    save_amends_url(page, wordpress, amends)
+
+    posted = page.request.post(
+        f"{wordpress.url}/wp-admin/admin-post.php",
+        form={
+            "action": "amends_incident",
+            "amends_do": "note",
+            "incident": str(incidents["defective"]),
+            "text": "forged from another site",
+            "_wpnonce": "0123456789",
+        },
+    )
+
+    assert posted.status == 403
+    assert notes_of(runtime, incidents["defective"]) == []

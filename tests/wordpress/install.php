@@ -22,6 +22,15 @@ if ( empty( $amends_installed['user_id'] ) ) {
 	exit( 1 );
 }
 update_option( 'permalink_structure', '/%postname%/' );
+// A user who may write posts but not manage the store: Amends must stay closed to them.
+wp_insert_user(
+	array(
+		'user_login' => 'redactora',
+		'user_pass'  => 'correct horse battery staple',
+		'user_email' => 'redactora@tienda.example',
+		'role'       => 'editor',
+	)
+);
 $amends_activated = activate_plugin( 'amends-for-woocommerce/amends-for-woocommerce.php' );
 if ( is_wp_error( $amends_activated ) ) {
 	fwrite( STDERR, $amends_activated->get_error_message() . "\n" );

@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 PLUGIN = HERE.parents[1] / "admin_ui" / "wordpress" / "amends-for-woocommerce"
 MARIADB = {"host": "127.0.0.1", "port": 3306, "user": "root"}
 ADMIN_USER, ADMIN_PASSWORD = "admin", "correct horse battery staple"
+EDITOR_USER = "redactora"  # an editor: same password, no right to the store's admin
 
 
 @dataclass
