@@ -170,7 +170,7 @@ class Amends_Admin {
 	private static function render_settings() {
 		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- Amends' redirect back says how the connection went.
 		if ( isset( $_GET['amends_connected'] ) ) {
-			$connected = '1' === $_GET['amends_connected'];
+			$connected = '1' === sanitize_key( wp_unslash( $_GET['amends_connected'] ) );
 			Amends_Notices::show( $connected ? 'success' : 'warning', $connected ? __( 'The store is connected to Amends.', 'amends-for-woocommerce' ) : __( 'The store was not connected: the key was not approved.', 'amends-for-woocommerce' ) );
 		}
 		if ( isset( $_GET['amends_webhooks'] ) ) {

@@ -27,9 +27,9 @@ class Amends_Incident_Page {
 			return;
 		}
 		$incident = is_array( $answer['data'] ) ? $answer['data'] : array();
-		$order    = ! empty( $incident['order_name'] ) ? $incident['order_name'] : '#' . ( $incident['order_id'] ?? '' );
+		$name     = ! empty( $incident['order_name'] ) ? $incident['order_name'] : '#' . ( $incident['order_id'] ?? '' );
 		/* translators: 1: problem, e.g. Delayed shipment, 2: order name. */
-		echo '<h2 class="amends-incident-title">' . esc_html( sprintf( __( '%1$s — order %2$s', 'amends-for-woocommerce' ), Amends_Labels::kind( $incident['kind'] ?? '' ), $order ) ) . '</h2>';
+		echo '<h2 class="amends-incident-title">' . esc_html( sprintf( __( '%1$s — order %2$s', 'amends-for-woocommerce' ), Amends_Labels::kind( $incident['kind'] ?? '' ), $name ) ) . '</h2>';
 		self::facts( $incident );
 		self::actions( $incident );
 		self::timeline( $incident['timeline'] ?? array() );
@@ -52,8 +52,10 @@ class Amends_Incident_Page {
 			__( 'Last change', 'amends-for-woocommerce' ) => esc_html( Amends_Labels::moment( $incident['updated_at'] ?? '' ) ),
 		);
 		$order_id = (string) ( $incident['order_id'] ?? '' );
-		if ( ctype_digit( $order_id ) && class_exists( 'WooCommerce' ) ) {
-			$rows[ __( 'Order', 'amends-for-woocommerce' ) ] = sprintf( '<a href="%1$s">%2$s</a>', esc_url( admin_url( 'post.php?post=' . $order_id . '&action=edit' ) ), esc_html__( 'Open the order in WooCommerce', 'amends-for-woocommerce' ) );
+		$order    = ctype_digit( $order_id ) && function_exists( 'wc_get_order' ) ? wc_get_order( (int) $order_id ) : false;
+		if ( $order ) {
+			// The order's own edit URL: the posts screen, or HPOS' wc-orders page.
+			$rows[ __( 'Order', 'amends-for-woocommerce' ) ] = sprintf( '<a href="%1$s">%2$s</a>', esc_url( $order->get_edit_order_url() ), esc_html__( 'Open the order in WooCommerce', 'amends-for-woocommerce' ) );
 		}
 		echo '<table class="widefat striped amends-facts"><tbody>';
 		foreach ( $rows as $label => $value ) {
