@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test test-sqlite lint demo bench clean
+.PHONY: install test test-sqlite lint demo bench screenshots clean
 
 install: $(STAMP)
 
@@ -29,6 +29,10 @@ test: install lint
 # The suite without the PostgreSQL runs, for a machine without the server.
 test-sqlite: install
 	$(BIN)/pytest -m "not postgres" $(PYTEST_ARGS)
+
+# The README's screenshots of the panel in both hosts, taken by the browser tests.
+screenshots: install
+	AMENDS_SCREENSHOTS=docs/screenshots $(BIN)/pytest -m browser -p no:cacheprovider
 
 demo: install
 	$(BIN)/python demo/play.py

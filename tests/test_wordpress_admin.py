@@ -27,6 +27,7 @@ from plugin.incidents.views import list_incidents, show_incident
 from plugin.storage import migrate
 from plugin.storage.db import connect
 from plugin.storage.models import RequestNonce, Shop
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.test_sandbox_woocommerce_helpers import (
     CONSUMER_KEY,
     CONSUMER_SECRET,
@@ -46,18 +47,6 @@ from tests.wordpress.site import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ORDER = observed("POST-orders-create")["request"]["json"]
 
 
