@@ -59,8 +59,18 @@ def woocommerce(
     default=None,
     help="deliver the app's topics here, e.g. http://127.0.0.1:8000/webhooks/shopify",
 )
+@click.option(
+    "--app-url",
+    default=None,
+    help="the app's App URL, framed at /store/<store>/apps/amends, e.g. http://127.0.0.1:8000/admin",
+)
 def shopify(
-    host: str, port: int, shop_domain: str, access_token: str, webhook_uri: str | None
+    host: str,
+    port: int,
+    shop_domain: str,
+    access_token: str,
+    webhook_uri: str | None,
+    app_url: str | None,
 ) -> None:
     """Serve a Shopify store that accepts the token and signs with SHOPIFY_API_SECRET.
 
@@ -77,6 +87,7 @@ def shopify(
         settings.shopify_api_secret,
         webhook_uri,
         api_key=settings.shopify_api_key or None,
+        app_url=app_url,
     )
 
 

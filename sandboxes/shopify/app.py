@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from sandboxes.shopify import control, graphql_api, oauth
+from sandboxes.shopify import admin, control, graphql_api, oauth
 from sandboxes.shopify.clock import SandboxClock
 from sandboxes.shopify.config import SandboxConfig
 from sandboxes.shopify.delivery import WebhookHub
@@ -56,6 +56,7 @@ def create_app(config: SandboxConfig | Mapping[str, Any] | None = None) -> Flask
     app.register_blueprint(graphql_api.blueprint)
     app.register_blueprint(oauth.blueprint)
     app.register_blueprint(control.blueprint)
+    app.register_blueprint(admin.blueprint)
     app.register_error_handler(HTTPException, _http_error)
     hub.start()
     return app

@@ -20,13 +20,15 @@ def serve_sandbox(
     *,
     api_key: str | None = None,
     time_scale: float = 1.0,
+    app_url: str | None = None,
 ) -> None:
     """Serve a sandbox store (threaded) and print where it answers and what it accepts.
 
     `api_secret` is the app's client secret (SHOPIFY_API_SECRET): it signs webhooks
     and OAuth callbacks and checks session tokens. `api_key`, the app's client id
     (SHOPIFY_API_KEY), restricts OAuth to that app when given. With `webhook_uri`,
-    every topic Amends subscribes to is delivered there.
+    every topic Amends subscribes to is delivered there. With `app_url`, the admin
+    page /store/<store>/apps/amends frames the app as Shopify's admin does.
     """
     config = SandboxConfig(
         shop_domain=shop_domain,
@@ -35,6 +37,7 @@ def serve_sandbox(
         api_key=api_key,
         webhook_uri=webhook_uri,
         time_scale=time_scale,
+        app_url=app_url,
     )
     app = create_app(config)
     schema.schema_for(API_VERSION)  # build it now, not on the first request
@@ -45,6 +48,9 @@ def serve_sandbox(
     print(f"OAuth:        {base}/admin/oauth/authorize", flush=True)
     print(f"Control API:  {base}/_sandbox/", flush=True)
     print(f"Webhooks to:  {webhook_uri or '(none: no webhook URI given)'}", flush=True)
+    if app_url:
+        store = shop_domain.split(".", 1)[0]
+        print(f"Admin:        {base}/store/{store}/apps/amends", flush=True)
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:

@@ -41,6 +41,8 @@ class SandboxConfig:
     scopes: str = DEFAULT_SCOPES
     # App-specific subscriptions, as `shopify.app.toml` declares them: never removed.
     webhook_uri: str | None = None
+    # The installed app's App URL, which /store/<store>/apps/<app> frames as the admin does.
+    app_url: str | None = None
     webhook_topics: tuple[str, ...] = APP_CONFIG_TOPICS
     webhook_api_version: str = API_VERSION
     # GraphQL calculated query cost (Standard plan: 100 points/s restore; the bucket
