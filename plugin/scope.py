@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select
 
-T = TypeVar("T", bound=tuple[Any, ...])
+Q = TypeVar("Q", bound=Select)
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,6 @@ class ShopScope:
             return ShopScope(-1)  # nothing: a shop outside the scope
         return ShopScope.only(shop_id)
 
-    def filter(self, query: Select[T], column: Any) -> Select[T]:
+    def filter(self, query: Q, column: Any) -> Q:
         """Return `query` restricted to the scope on `column` (a shop id column)."""
         return query if self.shop_id is None else query.where(column == self.shop_id)

@@ -7,7 +7,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,12 @@ from connectors.signing import sign
 from plugin.app import create_app
 from plugin.cli import main
 from plugin.clock import FixedClock
+from plugin.incidents.lifecycle import open_incident
 from plugin.runtime import Runtime, build_runtime
 from plugin.shops import add_shop
 from plugin.storage import migrate
 from plugin.storage.db import connect
-from plugin.storage.models import Base
+from plugin.storage.models import Base, Order
 from sandboxes.mail import LoopbackController, Mailbox, running
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -273,3 +274,38 @@ def observed_woo_delivery(number: str) -> tuple[dict[str, str], bytes]:
     body = meta_path.with_name(meta_path.name.replace(".meta.json", ".body.bin")).read_bytes()
     skip = {"host", "content-length", "connection"}
     return {k: v for k, v in meta["headers"] if k.lower() not in skip}, body
+
+
+@pytest.fixture
+def make_incident(runtime: Runtime) -> Callable[..., int]:
+    """Open an incident for an order of a shop (the order stored with its customer); its id."""
+
+    def make(
+        shop_id: int,
+        order: str = "1001",
+        kind: str = "delayed_shipment",
+        email: str | None = "ana@example.com",
+        status: str = "open",
+        age: timedelta = timedelta(0),
+    ) -> int:
+        with runtime.database.transaction() as session:
+            stored = Order(
+                shop_id=shop_id,
+                platform_order_id=order,
+                name=f"#{order}",
+                customer_email=email,
+                customer_locale="es",
+                line_items={},
+                shipments={},
+            )
+            session.add(stored)
+            session.flush()
+            incident = open_incident(session, shop_id, order, kind, {"source": "test"}, stored)
+            assert incident is not None
+            incident.status = status
+            incident.created_at = TEST_NOW - age
+            if status in ("resolved", "closed"):
+                incident.open_key = None
+            return incident.id
+
+    return make

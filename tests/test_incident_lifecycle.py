@@ -12,6 +12,7 @@ from plugin.incidents import STATUSES
 from plugin.incidents.lifecycle import add_timeline
 from plugin.incidents.staff import find_incident
 from plugin.incidents.states import MOVES, InvalidTransition, move
+from plugin.scope import ShopScope
 from tests.conftest import fixture_bytes
 
 ORDER_ID = "5830194882617"
@@ -121,13 +122,13 @@ def test_a_move_the_lifecycle_does_not_allow_is_refused_and_changes_nothing(
     incident_id, runtime, cli, path, to, message
 ):
     with runtime.database.transaction() as session:
-        incident = find_incident(session, incident_id)
+        incident = find_incident(session, ShopScope.every(), incident_id)
         for step in path:
             move(session, incident, step, actor="system")
     before = shown(cli, incident_id)
 
     with runtime.database.transaction() as session, pytest.raises(InvalidTransition, match=message):
-        move(session, find_incident(session, incident_id), to, actor="staff")
+        move(session, find_incident(session, ShopScope.every(), incident_id), to, actor="staff")
 
     assert shown(cli, incident_id) == before
 
@@ -135,7 +136,7 @@ def test_a_move_the_lifecycle_does_not_allow_is_refused_and_changes_nothing(
 def test_unknown_incidents_and_other_shops_incidents_are_not_found(incident_id, cli, runtime):
     assert "no incident with id 999" in cli("incidents", "resolve", "999").output
     with runtime.database.transaction() as session, pytest.raises(Exception, match="no incident"):
-        find_incident(session, incident_id, shop_id=2)
+        find_incident(session, ShopScope.only(2), incident_id)
 
 
 def test_timeline_entries_outside_the_closed_sets_are_refused(incident_id, runtime):

@@ -9,6 +9,7 @@ import click
 from plugin.commands.support import console, print_json, print_table, runtime
 from plugin.incidents import KINDS, STATUSES, staff
 from plugin.incidents.views import list_incidents, show_incident
+from plugin.scope import ShopScope
 
 
 @click.group()
@@ -25,7 +26,8 @@ def list_command(as_json: bool, shop_id: int | None, status: str | None, kind: s
     """List incidents, newest first."""
     rt = runtime()
     with rt.database.transaction() as session:
-        found = list_incidents(session, shop_id=shop_id, status=status, kind=kind)
+        scope = ShopScope.every().narrowed_to(shop_id)
+        found = list_incidents(session, scope, status=status, kind=kind)
     if as_json:
         print_json(found)
         return
@@ -49,7 +51,7 @@ def show_command(incident_id: int, as_json: bool) -> None:
     """Show one incident with its timeline, messages and compensations."""
     rt = runtime()
     with rt.database.transaction() as session:
-        incident = show_incident(session, incident_id)
+        incident = show_incident(session, ShopScope.every(), incident_id)
     if as_json:
         print_json(incident)
         return
@@ -89,7 +91,7 @@ def note_command(incident_id: int, text: str) -> None:
     """Add a note to an incident's timeline."""
     rt = runtime()
     with rt.database.transaction() as session:
-        staff.note(session, staff.find_incident(session, incident_id), text)
+        staff.note(session, staff.find_incident(session, ShopScope.every(), incident_id), text)
     click.echo(f"noted on incident {incident_id}")
 
 
@@ -99,7 +101,7 @@ def resolve_command(incident_id: int) -> None:
     """Mark an incident resolved."""
     rt = runtime()
     with rt.database.transaction() as session:
-        staff.resolve(session, staff.find_incident(session, incident_id))
+        staff.resolve(session, staff.find_incident(session, ShopScope.every(), incident_id))
     click.echo(f"incident {incident_id} resolved")
 
 
@@ -109,7 +111,7 @@ def reopen_command(incident_id: int) -> None:
     """Take a resolved or closed incident up again."""
     rt = runtime()
     with rt.database.transaction() as session:
-        staff.reopen(session, staff.find_incident(session, incident_id))
+        staff.reopen(session, staff.find_incident(session, ShopScope.every(), incident_id))
     click.echo(f"incident {incident_id} reopened")
 
 

@@ -14,16 +14,17 @@ from plugin.incidents import KINDS
 from plugin.incidents.lifecycle import add_timeline, open_incident, open_key
 from plugin.incidents.states import IN_PROGRESS, RESOLVED, move
 from plugin.orders.snapshot import find_order
+from plugin.scope import ShopScope
 from plugin.storage.models import Incident, Shop
 
 STAFF = "staff"
 MAX_NOTE_LENGTH = 4000
 
 
-def find_incident(session: Session, incident_id: int, shop_id: int | None = None) -> Incident:
-    """Return the incident, refusing one of another shop as if it did not exist."""
+def find_incident(session: Session, scope: ShopScope, incident_id: int) -> Incident:
+    """Return the incident within `scope`, refusing one of another shop as if it did not exist."""
     incident = session.get(Incident, incident_id)
-    if incident is None or (shop_id is not None and incident.shop_id != shop_id):
+    if incident is None or not scope.covers(incident.shop_id):
         raise NotFound(f"no incident with id {incident_id}")
     return incident
 

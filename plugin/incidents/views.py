@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from plugin.errors import NotFound
 from plugin.outbox import EMAIL
 from plugin.outbox.store import entries_of
+from plugin.scope import ShopScope
 from plugin.storage.models import Incident, OutboxEntry
 
 
@@ -32,15 +33,14 @@ def incident_json(incident: Incident) -> dict[str, Any]:
 
 def list_incidents(
     session: Session,
+    scope: ShopScope,
     *,
-    shop_id: int | None = None,
     status: str | None = None,
     kind: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Return incidents, newest first, filtered by shop, status and kind."""
+    """Return the incidents within `scope`, newest first, filtered by status and kind."""
     query = select(Incident).options(joinedload(Incident.shop)).order_by(Incident.id.desc())
-    if shop_id is not None:
-        query = query.where(Incident.shop_id == shop_id)
+    query = scope.filter(query, Incident.shop_id)
     if status:
         query = query.where(Incident.status == status)
     if kind:
@@ -48,10 +48,13 @@ def list_incidents(
     return [incident_json(incident) for incident in session.scalars(query)]
 
 
-def show_incident(session: Session, incident_id: int, shop_id: int | None = None) -> dict[str, Any]:
-    """Return one incident with its timeline, messages and compensations."""
+def show_incident(session: Session, scope: ShopScope, incident_id: int) -> dict[str, Any]:
+    """Return one incident within `scope` with its timeline, messages and compensations.
+
+    An incident of a shop outside the scope is not found, exactly as a missing one.
+    """
     incident = session.get(Incident, incident_id)
-    if incident is None or (shop_id is not None and incident.shop_id != shop_id):
+    if incident is None or not scope.covers(incident.shop_id):
         raise NotFound(f"no incident with id {incident_id}")
     return incident_json(incident) | {
         "timeline": [

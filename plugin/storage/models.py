@@ -152,6 +152,8 @@ class Incident(Base):
         Index("ix_incidents_shop_status", "shop_id", "status"),
         Index("ix_incidents_next_due_at", "next_due_at"),
         Index("ix_incidents_shop_order", "shop_id", "platform_order_id"),
+        # The panel's inbox: one shop's incidents, newest first, paged by id.
+        Index("ix_incidents_shop_id_id", "shop_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -293,6 +295,36 @@ class RequestNonce(Base):
     # After this moment the request's timestamp is refused anyway: the row can go.
     expires_at: Mapped[datetime] = mapped_column()
     created_at: Mapped[datetime] = mapped_column()
+
+class AdminUser(Base):
+    """A local admin of the standalone panel: an operator who signs in with a password.
+
+    Only a hash of the password is kept (the surface that reads passwords makes it).
+    """
+
+    __tablename__ = "admin_users"
+    __table_args__ = (UniqueConstraint("email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))  # kept lowercase
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class LoginFailure(Base):
+    """A failed sign-in to the standalone panel, kept for the login rate limit."""
+
+    __tablename__ = "admin_login_failures"
+    __table_args__ = (
+        Index("ix_admin_login_failures_email_at", "email", "at"),
+        Index("ix_admin_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str] = mapped_column(String(64))  # the client's IP address
+    at: Mapped[datetime] = mapped_column()
 
 
 # Columns stamped from the session's clock: set when a row is first added (unless

@@ -1,0 +1,184 @@
+"""The incident inbox: one shop's incidents, filtered, searched and paged by keyset.
+
+The panel and the operator's CLI both read incidents through here. Every read takes
+a `ShopScope`, so a caller cannot forget whose rows it may see. Pages are keyset
+pages on the incident id (newest first): the next page starts below the last id
+shown, so a page deep in the inbox costs what the first one does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from plugin.errors import InvalidInput
+from plugin.incidents import KINDS, STATUSES
+from plugin.incidents.states import (
+    ACKNOWLEDGED,
+    AWAITING_CUSTOMER,
+    CLOSED,
+    IN_PROGRESS,
+    OPEN,
+    RESOLVED,
+)
+from plugin.scope import ShopScope
+from plugin.storage.models import Incident, Shop
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+MAX_QUERY_LENGTH = 200
+PLATFORMS = frozenset({"shopify", "woocommerce"})
+# The statuses in the order an incident goes through them, as the counts are shown.
+LIFECYCLE = (OPEN, ACKNOWLEDGED, IN_PROGRESS, AWAITING_CUSTOMER, RESOLVED, CLOSED)
+
+
+class InvalidFilter(InvalidInput):
+    """A filter of the inbox that cannot be used; `field` names it for the form."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.reason = message
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What the merchant narrowed the inbox to; every field optional."""
+
+    status: str | None = None
+    kind: str | None = None
+    platform: str | None = None
+    q: str | None = None  # an order (name or id) or a customer's e-mail
+    age_days: int | None = None  # opened at least this many days ago
+    before_id: int | None = None  # the keyset cursor: incidents with a smaller id
+    limit: int = DEFAULT_LIMIT
+
+    @classmethod
+    def parse(cls, args: Mapping[str, Any]) -> InboxFilter:
+        """Read the filter from query arguments; refuse each bad one by name."""
+        return cls(
+            status=_choice(args, "status", STATUSES),
+            kind=_choice(args, "kind", KINDS),
+            platform=_choice(args, "platform", PLATFORMS),
+            q=_search(args.get("q")),
+            age_days=_whole(args, "age", 0, 3650),
+            before_id=_whole(args, "cursor", 1, 2**63 - 1),
+            limit=_whole(args, "limit", 1, MAX_LIMIT) or DEFAULT_LIMIT,
+        )
+
+    def arguments(self) -> dict[str, str]:
+        """Return the filter as query arguments (no cursor), for links to other pages."""
+        values = {
+            "status": self.status,
+            "kind": self.kind,
+            "platform": self.platform,
+            "q": self.q,
+            "age": None if self.age_days is None else str(self.age_days),
+            "limit": None if self.limit == DEFAULT_LIMIT else str(self.limit),
+        }
+        return {name: value for name, value in values.items() if value}
+
+
+def _text(args: Mapping[str, Any], name: str) -> str | None:
+    value = args.get(name)
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _choice(args: Mapping[str, Any], name: str, allowed: frozenset[str]) -> str | None:
+    value = _text(args, name)
+    if value is not None and value not in allowed:
+        raise InvalidFilter(name, f"must be one of {', '.join(sorted(allowed))}, got {value!r}")
+    return value
+
+
+def _whole(args: Mapping[str, Any], name: str, lowest: int, highest: int) -> int | None:
+    value = _text(args, name)
+    if value is None:
+        return None
+    if not value.isdigit() or not lowest <= int(value) <= highest:
+        raise InvalidFilter(name, f"must be a whole number from {lowest} to {highest}")
+    return int(value)
+
+
+def _search(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidFilter("q", f"search for at most {MAX_QUERY_LENGTH} characters")
+    return text or None
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the inbox: its incidents, the cursor of the next page, the total."""
+
+    incidents: list[Incident]
+    total: int
+    next_cursor: int | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _filtered(scope: ShopScope, wanted: InboxFilter, now: datetime) -> Select[Any]:
+    """Return the incidents `wanted` picks within `scope`, as a query to refine."""
+    query = scope.filter(select(Incident), Incident.shop_id)
+    if wanted.status:
+        query = query.where(Incident.status == wanted.status)
+    if wanted.kind:
+        query = query.where(Incident.kind == wanted.kind)
+    if wanted.platform:
+        query = query.where(Incident.shop_id.in_(_shops_of(wanted.platform)))
+    if wanted.age_days is not None:
+        query = query.where(Incident.created_at <= now - timedelta(days=wanted.age_days))
+    if wanted.q:
+        query = query.where(_matches(wanted.q))
+    return query
+
+
+def _shops_of(platform: str) -> Select[Any]:
+    return select(Shop.id).where(Shop.platform == platform)
+
+
+def _matches(text: str) -> Any:
+    """Match an order by its name (`#1001` or `1001`) or platform id, or a customer's e-mail."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    order = text if text.startswith("#") else f"#{text}"
+    return or_(
+        Incident.order_name == text,
+        Incident.order_name == order,
+        Incident.platform_order_id == text.lstrip("#"),
+        func.lower(Incident.customer_email).like(f"%{escaped}%", escape="\\"),
+    )
+
+
+def inbox_page(session: Session, scope: ShopScope, wanted: InboxFilter, now: datetime) -> InboxPage:
+    """Return the page of incidents `wanted` asks for, newest first, within `scope`."""
+    query = _filtered(scope, wanted, now)
+    total = session.scalar(query.with_only_columns(func.count(Incident.id)).order_by(None)) or 0
+    if wanted.before_id is not None:
+        query = query.where(Incident.id < wanted.before_id)
+    rows = list(
+        session.scalars(
+            query.options(joinedload(Incident.shop))
+            .order_by(Incident.id.desc())
+            .limit(wanted.limit + 1)
+        )
+    )
+    more = len(rows) > wanted.limit
+    rows = rows[: wanted.limit]
+    return InboxPage(rows, total, rows[-1].id if more and rows else None)
+
+
+def status_counts(session: Session, scope: ShopScope) -> dict[str, int]:
+    """Count the incidents within `scope` per status; every status is present."""
+    grouped = select(Incident.status, func.count(Incident.id)).group_by(Incident.status)
+    query = scope.filter(grouped, Incident.shop_id)
+    counts = dict.fromkeys(LIFECYCLE, 0)
+    counts.update({status: number for status, number in session.execute(query)})
+    return counts
