@@ -1,20 +1,35 @@
-"""The embedded admin panel (Shopify embedded app, WordPress admin page).
+"""The admin panel: the Shopify embedded app, its JSON API and the standalone sign-in.
 
-It is served under `/admin`; store connection flows live under `/admin/connect`.
+Served under `/admin`: pages (`pages.py`), the JSON API under `/admin/api`
+(`api.py`), the standalone sign-in (`login.py`), store connection flows under
+`/admin/connect` (`connect.py`). Who may call what is decided in `auth.py`.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from datetime import timedelta
 
-from admin_ui.connect import bp as connect_bp
+from flask import Flask
+
+from admin_ui import api, assets, connect, headers, i18n, login, pages
 from admin_ui.sessions import AdminSessions
 
-bp = Blueprint("admin_ui", __name__, url_prefix="/admin")
+SESSION_HOURS = 12
 
 
 def init_app(app: Flask) -> None:
-    """Register the admin panel's routes, and sessions that only the admin opens."""
-    app.session_interface = AdminSessions(bp.url_prefix or "/")
-    app.register_blueprint(bp)
-    app.register_blueprint(connect_bp)
+    """Register the panel's routes, and sessions that only the admin opens."""
+    runtime = app.extensions["amends"]
+    app.session_interface = AdminSessions("/admin")
+    app.config.update(
+        SESSION_COOKIE_NAME="amends_admin",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=runtime.settings.public_url.startswith("https://"),
+        SESSION_COOKIE_PATH="/admin",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+    )
+    i18n.init_app(app)
+    headers.init_app(app)
+    for blueprint in (assets.bp, api.bp, login.bp, pages.bp, connect.bp):
+        app.register_blueprint(blueprint)

@@ -289,3 +289,24 @@ class Install(Protocol):
         PlatformUnauthorized for one the platform did not sign.
         """
         ...
+
+
+class Embedded(Protocol):
+    """Run inside the platform's own admin: trade a session token for the shop's access."""
+
+    def install_embedded(self, shop: str, session_token: str, now: datetime) -> Installation:
+        """Trade the session token of an embedded load for an offline access token.
+
+        The platform installed the app itself (managed installation); this is the
+        first load of a shop Amends holds no token for. Raise InvalidInput for a shop
+        that is no shop, PlatformUnauthorized when the platform refuses the token.
+        """
+        ...
+
+
+class AdminLinks(Protocol):
+    """Point the merchant at a record in the platform's own admin."""
+
+    def order_admin_url(self, shop_domain: str, order_id: str) -> str:
+        """Return the URL of the order in the store's admin."""
+        ...

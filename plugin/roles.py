@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from plugin.errors import ConfigurationError
-from plugin.platforms import Actions, Install, Intake, Reconcile, Subscriptions
+from plugin.platforms import (
+    Actions,
+    AdminLinks,
+    Embedded,
+    Install,
+    Intake,
+    Reconcile,
+    Subscriptions,
+)
 
 ROLES: dict[str, type] = {
     "intake": Intake,
@@ -21,6 +29,8 @@ ROLES: dict[str, type] = {
     "reconcile": Reconcile,
     "actions": Actions,
     "install": Install,
+    "embedded": Embedded,
+    "admin_links": AdminLinks,
 }
 _NAMES = {protocol: name for name, protocol in ROLES.items()}
 

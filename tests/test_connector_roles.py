@@ -92,8 +92,15 @@ def test_the_platform_connectors_play_every_role_they_claim(tmp_path):
     connectors = build_connectors(settings)
 
     assert {name: sorted(c.roles) for name, c in connectors.items()} == {
-        "shopify": ["actions", "install", "intake", "reconcile"],
-        "woocommerce": ["actions", "install", "intake", "reconcile", "subscriptions"],
+        "shopify": ["actions", "admin_links", "embedded", "install", "intake", "reconcile"],
+        "woocommerce": [
+            "actions",
+            "admin_links",
+            "install",
+            "intake",
+            "reconcile",
+            "subscriptions",
+        ],
     }
     for connector in connectors.values():
         assert isinstance(connector, ShopifyConnector | WooCommerceConnector)

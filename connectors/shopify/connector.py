@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from connectors import signing
 from connectors.headers import header, json_object, lowered, parse_timestamp
@@ -115,7 +115,8 @@ class ShopifyConnector:
     def roles(self) -> frozenset[str]:
         """Return the roles played: subscriptions only when some are made through the API."""
         kept = {"subscriptions"} if self.api_topics else set()
-        return frozenset({"intake", "reconcile", "actions", "install", *kept})
+        played = {"intake", "reconcile", "actions", "install", "embedded", "admin_links"}
+        return frozenset(played | kept)
 
     def client(self, shop: ShopContext) -> ShopifyClient:
         """Return an Admin GraphQL client of one shop, its token kept to itself."""
@@ -235,6 +236,21 @@ class ShopifyConnector:
             self.app.admin_url,
             self.app.timeout,
         )
+
+    def install_embedded(self, shop: str, session_token: str, now: datetime) -> Installation:
+        """Trade an embedded load's session token for the shop's offline access (token exchange)."""
+        grant = self.exchange_embedded_token(shop, session_token)
+        return Installation(
+            domain=shop,
+            credentials=grant_credentials(grant, now),
+            api_url=self.admin_url_for(shop),
+            api_version=self.api_version,
+        )
+
+    def order_admin_url(self, shop_domain: str, order_id: str) -> str:
+        """Return the order's page in the Shopify admin (admin.shopify.com/store/<name>)."""
+        store = shop_domain.removesuffix(".myshopify.com")
+        return f"https://admin.shopify.com/store/{quote(store)}/orders/{quote(order_id)}"
 
     def refresh(self, shop: str, refresh_token: str) -> oauth.Grant:
         """Trade a refresh token for a new expiring access token."""

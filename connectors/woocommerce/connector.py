@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from connectors import signing
 from connectors.headers import header, json_object, lowered, parse_timestamp, required_header
@@ -62,7 +63,7 @@ class WooCommerceConnector:
 
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
-    roles = frozenset({"intake", "subscriptions", "reconcile", "actions", "install"})
+    roles = frozenset({"intake", "subscriptions", "reconcile", "actions", "install", "admin_links"})
     # Webhook deliveries of an order are keyed by its state (`delivery_key`), as fetches are.
     order_keys_match_webhooks = True
 
@@ -174,6 +175,14 @@ class WooCommerceConnector:
     ) -> Installation:
         """Check the key pair the store posted and return what to keep."""
         return install.installation(shop, answer, previous)
+
+    def order_admin_url(self, shop_domain: str, order_id: str) -> str:
+        """Return the order's edit page in wp-admin: the orders screen of HPOS.
+
+        HPOS is on by default since WooCommerce 8.2 (woocommerce.md, "Observed again").
+        """
+        query = urlencode({"page": "wc-orders", "action": "edit", "id": order_id})
+        return f"{shop_domain.rstrip('/')}/wp-admin/admin.php?{query}"
 
     # --- intake -------------------------------------------------------------------
 

@@ -1,0 +1,59 @@
+"""The headers every page of the panel carries: who may frame it, what it may load.
+
+An embedded page may be framed by its own shop and Shopify's admin only
+(shopify.md §5.5); any other page by nobody. Scripts come from this origin and
+Shopify's CDN (App Bridge, Polaris), never inline.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request
+
+from admin_ui.callers import current_caller
+from admin_ui.session_tokens import is_shop_domain
+
+SHOPIFY_ADMIN = "https://admin.shopify.com"
+CDN = "https://cdn.shopify.com"
+
+
+def frame_shop_from_query() -> None:
+    """Let this page be framed by the shop its query names (a page without actions)."""
+    shop = (request.args.get("shop") or "").lower()
+    if is_shop_domain(shop):
+        g.frame_shop = shop
+
+
+def content_security_policy(shop: str | None) -> str:
+    """Return the page's policy; `shop` is the shop whose admin may frame it."""
+    ancestors = f"https://{shop} {SHOPIFY_ADMIN}" if shop else "'none'"
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"script-src 'self' {CDN}",
+            # Polaris web components set styles on their own elements.
+            f"style-src 'self' 'unsafe-inline' {CDN}",
+            f"img-src 'self' data: {CDN}",
+            f"font-src 'self' {CDN}",
+            "connect-src 'self' https://*.shopify.com https://*.myshopify.com",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        )
+    )
+
+
+def _panel_headers(response: Response) -> Response:
+    if not request.path.startswith("/admin") or response.mimetype != "text/html":
+        return response
+    shop = current_caller().shop_domain or g.get("frame_shop")
+    response.headers["Content-Security-Policy"] = content_security_policy(shop)
+    response.headers["Referrer-Policy"] = "same-origin"  # a page's links carry its pass
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Add the panel's headers to every HTML answer under /admin."""
+    app.after_request(_panel_headers)

@@ -1,0 +1,209 @@
+"""The panel's pages: the incident inbox and an incident's detail, with its actions.
+
+Plain HTML forms and links that work without JavaScript; App Bridge and Polaris web
+components, when Shopify's CDN loads them, put the navigation and the title in the
+Shopify admin and dress the page. A view parses, calls the domain, renders.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+
+from admin_ui import csrf, i18n, signed
+from admin_ui.auth import PAGE_AUTHENTICATORS, authenticate, current_caller
+from admin_ui.errors import Forbidden, NotSignedIn, Unauthorized
+from admin_ui.shopify_auth import ShopifyUnavailable
+from plugin.errors import InvalidInput, NotFound
+from plugin.incidents import staff
+from plugin.incidents.inbox import InboxFilter, InvalidFilter, inbox_page, status_counts
+from plugin.incidents.states import FINISHED, InvalidTransition
+from plugin.incidents.views import show_incident
+from plugin.platforms import AdminLinks
+from plugin.storage.models import Incident, Shop
+
+bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
+log = logging.getLogger("amends.admin.pages")
+
+
+def error_page(status: int, message: str) -> ResponseReturnValue:
+    """Render a refusal as a page of the panel."""
+    return render_template("panel/error.html", status=status, message=message), status
+
+
+@bp.before_request
+def _authenticate() -> ResponseReturnValue | None:
+    i18n.use_locale(request.args.get("locale"))
+    try:
+        g.scope = authenticate(request, PAGE_AUTHENTICATORS)
+    except NotSignedIn:
+        if request.args.get("embedded") == "1" and request.args.get("shop"):
+            # Shopify's admin without a token: App Bridge reloads the page with a fresh one.
+            reload = {"shopify-reload": request.url}
+            return redirect(f"{url_for('admin_assets.bounce')}?{urlencode(reload)}")
+        return redirect(url_for("admin_login.login_form"))
+    except Forbidden as refusal:
+        if current_caller().via == "login":
+            return redirect(url_for("admin_login.shops"))
+        return error_page(refusal.status, refusal.reason)
+    except Unauthorized as refusal:
+        return error_page(401, refusal.reason)
+    except ShopifyUnavailable as failure:
+        return error_page(503, str(failure))
+    i18n.use_locale(current_caller().locale or request.args.get("locale"))
+    return None
+
+
+@bp.errorhandler(NotFound)
+def _not_found(missing: NotFound) -> ResponseReturnValue:
+    return error_page(404, str(missing))
+
+
+@bp.errorhandler(csrf.CsrfRefused)
+def _csrf(refusal: csrf.CsrfRefused) -> ResponseReturnValue:
+    log.warning("admin.pages.csrf-refused", extra={"path": request.path})
+    return error_page(403, refusal.reason)
+
+
+def panel_url(endpoint: str, **values: Any) -> str:
+    """Return a URL of the panel that keeps the caller signed in (the embedded pass)."""
+    caller = current_caller()
+    if caller.panel_pass:
+        values["pass"] = caller.panel_pass
+    return url_for(endpoint, **values)
+
+
+@bp.app_context_processor
+def _page_helpers() -> dict[str, Any]:
+    caller = current_caller()
+    settings = signed.runtime().settings
+    return {
+        "panel_url": panel_url,
+        "csrf_token": csrf.form_token,
+        "caller": caller,
+        "embedded": caller.via == "shopify",
+        "api_key": settings.shopify_api_key,
+        "lang": i18n.language(),
+    }
+
+
+@bp.get("")
+def inbox() -> ResponseReturnValue:
+    """Show the shop's incidents: counts per status, filters, search, one page at a time."""
+    runtime = signed.runtime()
+    errors: dict[str, str] = {}
+    try:
+        wanted = InboxFilter.parse(request.args)
+    except InvalidFilter as problem:
+        errors[problem.field] = problem.reason
+        wanted = InboxFilter()
+    with runtime.database.reading() as session:
+        page = inbox_page(session, g.scope, wanted, runtime.clock.now())
+        counts = status_counts(session, g.scope)
+        rows = [_row(incident) for incident in page.incidents]
+    next_url = None
+    if page.next_cursor is not None:
+        next_url = panel_url("admin_pages.inbox", **wanted.arguments(), cursor=page.next_cursor)
+    context = {
+        "rows": rows,
+        "total": page.total,
+        "counts": counts,
+        "wanted": wanted,
+        "values": request.args,
+        "errors": errors,
+        "next_url": next_url,
+        "first_url": panel_url("admin_pages.inbox", **wanted.arguments())
+        if wanted.before_id
+        else None,
+    }
+    return render_template("panel/inbox.html", **context), 400 if errors else 200
+
+
+def _row(incident: Incident) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "order": incident.order_name or incident.platform_order_id,
+        "kind": incident.kind,
+        "status": incident.status,
+        "customer": incident.customer_email,
+        "platform": incident.shop.platform,
+        "created_at": incident.created_at,
+    }
+
+
+def _detail(session: Session, incident_id: int) -> dict[str, Any]:
+    shown = show_incident(session, g.scope, incident_id)
+    shop = session.get(Shop, shown["shop"])
+    links = signed.runtime().playing(AdminLinks)
+    admin_url = None
+    if shop is not None and shop.platform in links:
+        admin_url = links[shop.platform].order_admin_url(shop.domain, shown["order_id"])
+    return {
+        "incident": shown,
+        "order_admin_url": admin_url,
+        "finished": shown["status"] in FINISHED,
+    }
+
+
+def _detail_page(incident_id: int, status: int = 200, **extra: Any) -> ResponseReturnValue:
+    with signed.runtime().database.reading() as session:
+        context = _detail(session, incident_id)
+    context.update(extra)
+    context.setdefault("errors", {})
+    context.setdefault("notice", request.args.get("done"))
+    return render_template("panel/incident.html", **context), status
+
+
+@bp.get("/incidents/<int:incident_id>")
+def incident(incident_id: int) -> ResponseReturnValue:
+    """Show an incident: what happened, what the customer was told, what they were given."""
+    return _detail_page(incident_id)
+
+
+def _act(
+    incident_id: int, done: str, action: Callable[[Session, Incident], Any]
+) -> ResponseReturnValue:
+    """Check the form's token, act in one transaction, and go back to the incident."""
+    csrf.check(request.form.get(csrf.FIELD))
+    runtime = signed.runtime()
+    try:
+        with runtime.database.transaction() as session:
+            action(session, staff.find_incident(session, g.scope, incident_id))
+    except InvalidTransition as refusal:
+        return _detail_page(incident_id, 409, errors={"action": str(refusal)})
+    except InvalidInput as problem:
+        return _detail_page(
+            incident_id, 422, errors={"text": str(problem)}, text=request.form.get("text", "")
+        )
+    log.info("admin.pages.acted", extra={"incident": incident_id, "done": done})
+    target = panel_url("admin_pages.incident", incident_id=incident_id)
+    joiner = "&" if "?" in target else "?"
+    return redirect(f"{target}{joiner}{urlencode({'done': done})}", 303)
+
+
+@bp.post("/incidents/<int:incident_id>/notes")
+def add_note(incident_id: int) -> ResponseReturnValue:
+    """Add a staff note to the incident's timeline."""
+    text = request.form.get("text", "")
+    actor = current_caller().actor
+    return _act(incident_id, "noted", lambda s, found: staff.note(s, found, text, actor))
+
+
+@bp.post("/incidents/<int:incident_id>/resolve")
+def resolve(incident_id: int) -> ResponseReturnValue:
+    """Mark the incident resolved (the customer is told)."""
+    actor = current_caller().actor
+    return _act(incident_id, "resolved", lambda s, found: staff.resolve(s, found, actor))
+
+
+@bp.post("/incidents/<int:incident_id>/reopen")
+def reopen(incident_id: int) -> ResponseReturnValue:
+    """Take a resolved or closed incident up again."""
+    actor = current_caller().actor
+    return _act(incident_id, "reopened", lambda s, found: staff.reopen(s, found, actor))
