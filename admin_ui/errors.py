@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
 
 class Unauthorized(Exception):
     """The request does not prove who is calling (401); `reason` says what to do."""
@@ -28,3 +31,8 @@ class NotSignedIn(Unauthorized):
     """
 
     retry_with_new_token = True
+
+
+def error_page(status: int, message: str) -> ResponseReturnValue:
+    """Render a refusal as a page of the panel."""
+    return render_template("panel/error.html", status=status, message=message), status

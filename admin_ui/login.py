@@ -28,7 +28,7 @@ from werkzeug.security import check_password_hash
 
 from admin_ui import csrf, i18n, signed
 from admin_ui.callers import Caller, remember
-from admin_ui.errors import Forbidden, Unauthorized
+from admin_ui.errors import Forbidden, Unauthorized, error_page
 from plugin.admins import (
     FAILURE_WINDOW,
     admin_by_id,
@@ -47,6 +47,12 @@ log = logging.getLogger("amends.admin.login")
 # Checked against when the e-mail is unknown, so that a wrong e-mail takes as long as a
 # wrong password and the answer's timing says nothing of which accounts exist.
 _NOBODY = "scrypt:32768:8:1$amends$" + "0" * 128
+
+
+@bp.errorhandler(csrf.CsrfRefused)
+def _csrf(refusal: csrf.CsrfRefused) -> ResponseReturnValue:
+    log.warning("admin.login.csrf-refused", extra={"path": request.path})
+    return error_page(403, refusal.reason)
 
 
 def from_login_session(request: Request) -> ShopScope | None:

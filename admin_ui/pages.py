@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from admin_ui import csrf, i18n, signed
 from admin_ui.auth import PAGE_AUTHENTICATORS, authenticate, current_caller
-from admin_ui.errors import Forbidden, NotSignedIn, Unauthorized
+from admin_ui.errors import Forbidden, NotSignedIn, Unauthorized, error_page
 from admin_ui.shopify_auth import ShopifyUnavailable
 from plugin.errors import InvalidInput, NotFound
 from plugin.incidents import staff
@@ -30,11 +30,6 @@ from plugin.storage.models import Incident, Shop
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 log = logging.getLogger("amends.admin.pages")
-
-
-def error_page(status: int, message: str) -> ResponseReturnValue:
-    """Render a refusal as a page of the panel."""
-    return render_template("panel/error.html", status=status, message=message), status
 
 
 @bp.before_request
@@ -101,7 +96,7 @@ def inbox() -> ResponseReturnValue:
     try:
         wanted = InboxFilter.parse(request.args)
     except InvalidFilter as problem:
-        errors[problem.field] = problem.reason
+        errors[problem.field] = _filter_message(problem.field)
         wanted = InboxFilter()
     with runtime.database.reading() as session:
         page = inbox_page(session, g.scope, wanted, runtime.clock.now())
@@ -123,6 +118,13 @@ def inbox() -> ResponseReturnValue:
         else None,
     }
     return render_template("panel/inbox.html", **context), 400 if errors else 200
+
+
+def _filter_message(field: str) -> str:
+    """Say in the merchant's language what to do about a filter that could not be used."""
+    if field == "q":
+        return i18n.gettext("Search for at most 200 characters.")
+    return i18n.gettext("Choose one of the values offered.")
 
 
 def _row(incident: Incident) -> dict[str, Any]:
@@ -177,10 +179,14 @@ def _act(
             action(session, staff.find_incident(session, g.scope, incident_id))
     except InvalidTransition as refusal:
         return _detail_page(incident_id, 409, errors={"action": str(refusal)})
-    except InvalidInput as problem:
-        return _detail_page(
-            incident_id, 422, errors={"text": str(problem)}, text=request.form.get("text", "")
+    except InvalidInput:
+        text = request.form.get("text", "")
+        message = (
+            i18n.gettext("Write the note before adding it.")
+            if not text.strip()
+            else i18n.gettext("A note holds at most %(count)s characters.", count=4000)
         )
+        return _detail_page(incident_id, 422, errors={"text": message}, text=text)
     log.info("admin.pages.acted", extra={"incident": incident_id, "done": done})
     target = panel_url("admin_pages.incident", incident_id=incident_id)
     joiner = "&" if "?" in target else "?"

@@ -21,6 +21,6 @@ class AdminSessions(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Open the cookie for admin paths; elsewhere return None (Flask's null session)."""
-        if not request.path.startswith(self.prefix):
+        if request.path != self.prefix.rstrip("/") and not request.path.startswith(self.prefix):
             return None
         return super().open_session(app, request)

@@ -7,7 +7,17 @@ from typing import Any
 import click
 from sqlalchemy.exc import OperationalError
 
-from plugin.commands import db, inbox, incidents, outbox, policy, processes, sandbox, shops
+from plugin.commands import (
+    db,
+    inbox,
+    incidents,
+    outbox,
+    policy,
+    processes,
+    sandbox,
+    shops,
+    users,
+)
 from plugin.errors import AmendsError
 from plugin.storage.db import unavailable
 
@@ -31,5 +41,5 @@ def main() -> None:
     """Amends: incident handling for Shopify and WooCommerce stores."""
 
 
-for _module in (processes, shops, incidents, policy, inbox, outbox, db, sandbox):
+for _module in (processes, shops, incidents, policy, inbox, outbox, db, sandbox, users):
     _module.register(main)
