@@ -1,0 +1,231 @@
+"""The panel in Debian's Chromium, framed the way Shopify's admin frames it.
+
+The host page is served at https://admin.shopify.com/store/amends-demo/apps/amends
+and the panel at https://amends.test, both through Playwright's request routing to
+servers on loopback, so the panel's frame-ancestors policy is checked by the browser
+as in production. The CDN scripts are answered with local stand-ins (no internet
+here), or refused, to show the panel stays usable without them. Screenshots of each
+page go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from plugin.storage import migrate
+from plugin.storage.db import connect
+from tests.conftest import SHOPIFY_DOMAIN
+from tests.panel_helpers import bearer, session_token
+from tests.test_sandbox_shopify_harness import serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+STAND_INS = Path(__file__).parent / "fixtures" / "browser"
+SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
+ADMIN = "https://admin.shopify.com"
+PANEL = "https://amends.test"
+HOST_PAGE = f"{ADMIN}/store/amends-demo/apps/amends"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """The browser journeys run on SQLite only: what they show is the same on both."""
+    url = f"sqlite:///{tmp_path / 'amends.sqlite3'}"
+    database = connect(url)
+    migrate.upgrade(database)
+    database.dispose()
+    return url
+
+
+@pytest.fixture
+def panel_server(app) -> Iterator[str]:
+    with serving(app) as base:
+        yield base
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+def host_html(token: str, locale: str) -> str:
+    """The Shopify admin's page around an app: the App URL in an iframe."""
+    src = (
+        f"{PANEL}/admin?shop={SHOPIFY_DOMAIN}&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvYW1lbmRz"
+        f"&embedded=1&locale={locale}&id_token={token}"
+    )
+    return (
+        "<!doctype html><html><head><title>Shopify admin</title></head>"
+        '<body style="margin:0"><header style="height:48px;background:#1a1a1a;color:#fff">'
+        "Shopify admin</header>"
+        f'<iframe name="app-iframe" title="Amends" src="{src}" '
+        'style="width:100%;height:calc(100vh - 52px);border:0"></iframe></body></html>'
+    )
+
+
+def open_admin(browser, panel_server, *, cdn: str = "stand-ins", locale: str = "en", **options):
+    """Open the host page in a new browser page whose requests are routed to loopback."""
+    page = browser.new_page(**options)
+
+    def to_panel(route):
+        # The redirect after a form is followed here: Chromium does not follow a 3xx
+        # that a route fulfils for a frame.
+        path = route.request.url.removeprefix(PANEL)
+        route.fulfill(response=route.fetch(url=f"{panel_server}{path}"))
+
+    def to_admin(route):
+        if urlsplit(route.request.url).path == "/_test/id-token":
+            route.fulfill(body=session_token(), content_type="text/plain")
+        else:
+            route.fulfill(body=host_html(session_token(), locale), content_type="text/html")
+
+    def to_cdn(route):
+        name = urlsplit(route.request.url).path.rsplit("/", 1)[-1]
+        if cdn == "down":
+            route.abort("internetdisconnected")
+        else:
+            route.fulfill(path=STAND_INS / name, content_type="text/javascript")
+
+    page.route(f"{PANEL}/**", to_panel)
+    page.route(f"{ADMIN}/**", to_admin)
+    page.route("https://cdn.shopify.com/**", to_cdn)
+    page.goto(HOST_PAGE)
+    return page
+
+
+def shot(frame_or_page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    frame_or_page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_inbox_to_incident_note_and_resolve_inside_the_admin(
+    browser, panel_server, client, shopify_shop, make_incident
+):
+    incident_id = make_incident(shopify_shop, order="1001", email="ana@example.com")
+    make_incident(shopify_shop, order="1002", kind="defective_item", email="luis@example.com")
+    page = open_admin(browser, panel_server, viewport={"width": 1280, "height": 900})
+    panel = page.frame_locator('iframe[name="app-iframe"]')
+
+    panel.get_by_role("link", name="#1001").wait_for()
+    assert page.frame(name="app-iframe").evaluate("window.shopify.config.apiKey") == "test-api-key"
+    shot(page, "inbox-embedded")
+
+    panel.get_by_role("link", name="#1001").click()
+    panel.get_by_label("Note for the team (the customer does not see it)").fill(
+        "Carrier confirms delivery on Monday"
+    )
+    shot(page, "incident-embedded")
+    panel.get_by_role("button", name="Add note").click()
+    panel.get_by_text("Note added.").wait_for()
+    toasts = page.frame(name="app-iframe").evaluate("window.__appBridgeToasts")
+    assert toasts == ["Note added."]
+    panel.get_by_role("button", name="Resolve").click()
+    panel.get_by_text("Incident resolved.").wait_for()
+    shot(page, "incident-resolved-embedded")
+
+    shown = client.get(f"/admin/api/incidents/{incident_id}", headers=bearer()).json
+    assert shown["status"] == "resolved"
+    notes = [e["detail"]["text"] for e in shown["timeline"] if e["type"] == "note_added"]
+    assert notes == ["Carrier confirms delivery on Monday"]
+    assert {
+        e["actor"] for e in shown["timeline"] if e["type"] in ("note_added", "status_changed")
+    } == {"staff:shopify-user-42"}
+
+
+def test_the_panel_works_when_shopifys_cdn_cannot_be_reached(
+    browser, panel_server, client, shopify_shop, make_incident
+):
+    incident_id = make_incident(shopify_shop, order="1001")
+    page = open_admin(
+        browser, panel_server, cdn="down", locale="es", viewport={"width": 390, "height": 844}
+    )
+    panel = page.frame_locator('iframe[name="app-iframe"]')
+
+    panel.get_by_role("link", name="#1001").click()
+    panel.get_by_label("Nota para el equipo (el cliente no la ve)").fill("Sin CDN")
+    panel.get_by_role("button", name="Añadir nota").click()
+    panel.get_by_text("Nota añadida.").wait_for()
+    shot(page, "incident-phone-no-cdn-es")
+
+    shown = client.get(f"/admin/api/incidents/{incident_id}", headers=bearer()).json
+    assert shown["timeline"][-1]["detail"] == {"text": "Sin CDN"}
+
+
+def test_the_panel_cannot_be_framed_by_another_site(browser, panel_server, shopify_shop):
+    page = browser.new_page()
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text))
+
+    def to_panel(route):
+        path = route.request.url.removeprefix(PANEL)
+        route.fulfill(response=route.fetch(url=f"{panel_server}{path}"))
+
+    page.route(f"{PANEL}/**", to_panel)
+    page.route(
+        "https://evil.test/**",
+        lambda route: route.fulfill(
+            body=host_html(session_token(), "en").replace('name="app-iframe"', 'name="x"'),
+            content_type="text/html",
+        ),
+    )
+    page.route("https://cdn.shopify.com/**", lambda route: route.abort())
+    page.goto("https://evil.test/")
+    page.wait_for_timeout(500)
+
+    frame = page.frame(name="x")
+    assert frame is None or "Incidents" not in (frame.content() or "")
+    assert any("frame-ancestors" in text for text in blocked)
+
+
+def test_the_standalone_panel_on_a_phone(browser, panel_server, cli, shopify_shop, make_incident):
+    make_incident(shopify_shop, order="1001")
+    password = "correct horse battery"
+    assert (
+        cli("users", "add", "ops@lumen.example", input=f"{password}\n{password}\n").exit_code == 0
+    )
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.route(
+        "https://cdn.shopify.com/**",
+        lambda route: route.fulfill(
+            path=STAND_INS / urlsplit(route.request.url).path.rsplit("/", 1)[-1],
+            content_type="text/javascript",
+        ),
+    )
+
+    page.goto(f"{panel_server}/admin")
+    page.get_by_label("E-mail address").fill("ops@lumen.example")
+    page.get_by_label("Password").fill(password)
+    shot(page, "login-phone")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Work on this shop").click()
+    page.get_by_role("link", name="#1001").wait_for()
+    shot(page, "inbox-phone-standalone")
+
+    assert re.search(r"/admin$", page.url)
