@@ -79,7 +79,10 @@ def when(moment: datetime | str | None) -> str:
 
 def init_app(app: Flask) -> None:
     """Let the panel's templates translate with `_()` and `{% trans %}`, and show times."""
+    from admin_ui.labels import GLOBALS
+
     app.jinja_env.filters["when"] = when
+    app.jinja_env.globals.update(GLOBALS)
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext, ngettext=_ngettext, newstyle=True

@@ -101,7 +101,8 @@ def inbox() -> ResponseReturnValue:
     with runtime.database.reading() as session:
         page = inbox_page(session, g.scope, wanted, runtime.clock.now())
         counts = status_counts(session, g.scope)
-        rows = [_row(incident) for incident in page.incidents]
+        detail = panel_url("admin_pages.incident", incident_id=0)
+        rows = [_row(incident, detail) for incident in page.incidents]
     next_url = None
     if page.next_cursor is not None:
         next_url = panel_url("admin_pages.inbox", **wanted.arguments(), cursor=page.next_cursor)
@@ -127,9 +128,11 @@ def _filter_message(field: str) -> str:
     return i18n.gettext("Choose one of the values offered.")
 
 
-def _row(incident: Incident) -> dict[str, Any]:
+def _row(incident: Incident, detail_url: str) -> dict[str, Any]:
+    """Describe a row of the inbox; `detail_url` is the detail page of incident 0."""
     return {
         "id": incident.id,
+        "url": detail_url.replace("/incidents/0", f"/incidents/{incident.id}", 1),
         "order": incident.order_name or incident.platform_order_id,
         "kind": incident.kind,
         "status": incident.status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -306,3 +307,21 @@ def _runtime_for(runtime, sandbox_url):
         shopify_admin_url=sandbox_url,
     )
     return replace(runtime, settings=settings, connectors=build_connectors(settings))
+
+
+@pytest.mark.parametrize("language", ["es", "it", "ru", "de", "fr"])
+def test_every_sentence_of_the_panel_is_translated(language):
+    from babel.messages.pofile import read_po
+
+    source = Path(__file__).parent.parent / "admin_ui" / "translations"
+    with (source / "panel.pot").open("rb") as handle:
+        wanted = {m.id for m in read_po(handle) if m.id}
+    with (source / language / "LC_MESSAGES" / "panel.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    translated = {
+        m.id
+        for m in catalog
+        if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])
+    }
+
+    assert wanted - translated == set()
