@@ -19,6 +19,7 @@ from flask import Request
 from admin_ui import login, shopify_auth
 from admin_ui.callers import Caller, current_caller, remember
 from admin_ui.errors import NotSignedIn
+from admin_ui.signed_requests import signed_request_scope
 from plugin.scope import ShopScope
 
 __all__ = ["Caller", "authenticate", "current_caller", "remember"]
@@ -29,6 +30,9 @@ Authenticator = Callable[[Request], ShopScope | None]
 API_AUTHENTICATORS: list[Authenticator] = [
     shopify_auth.from_bearer_token,  # Shopify session token: `Authorization: Bearer <id token>`
     login.from_login_session,  # the standalone panel's signed-in admin (cookie + CSRF header)
+    # The Amends for WooCommerce plugin, server to server; it spends the request's nonce,
+    # so it runs once per request, here.
+    signed_request_scope,
 ]
 
 # The HTML pages (`/admin`, `/admin/incidents/...`), tried in this order.

@@ -36,8 +36,9 @@ from typing import NoReturn
 from urllib.parse import quote
 
 from flask import Request, current_app
-from werkzeug.exceptions import Unauthorized
 
+from admin_ui.callers import Caller, remember
+from admin_ui.errors import Unauthorized
 from plugin.request_nonces import spend_nonce
 from plugin.scope import ShopScope
 from plugin.services import Runtime
@@ -64,9 +65,9 @@ log = logging.getLogger("amends.admin.signed")
 class SignatureRefused(Unauthorized):
     """A signed request that cannot be trusted: answered 401, with the reason."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(description=f"signed request refused: {reason}")
-        self.reason = reason
+    def __init__(self, why: str) -> None:
+        super().__init__(f"signed request refused: {why}")
+        self.why = why  # the check that failed, in words
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def signed_request_scope(request: Request) -> ShopScope | None:
         fresh = spend_nonce(session, signed.shop_id, signed.nonce, moment + MAX_SKEW)
     if not fresh:
         _refuse("replayed", "the nonce was used before (a replayed request)", signed)
+    remember(Caller(via="wordpress", actor="staff:wordpress"))
     return ShopScope.only(signed.shop_id)
 
 

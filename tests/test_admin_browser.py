@@ -19,31 +19,20 @@ import pytest
 
 from plugin.storage import migrate
 from plugin.storage.db import connect
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.conftest import SHOPIFY_DOMAIN
 from tests.panel_helpers import bearer, session_token
 from tests.test_sandbox_shopify_harness import serving
 
-CHROMIUM = Path("/usr/bin/chromium")
 STAND_INS = Path(__file__).parent / "fixtures" / "browser"
-SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
 ADMIN = "https://admin.shopify.com"
 PANEL = "https://amends.test"
 HOST_PAGE = f"{ADMIN}/store/amends-demo/apps/amends"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
 
 
@@ -69,7 +58,7 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
         yield launched
         launched.close()

@@ -75,8 +75,8 @@ def verify(app, path: str, headers: dict[str, str], method: str = "GET", body: s
 def refusal(app, path: str, headers: dict[str, str], method: str = "GET", body: str = "") -> str:
     with pytest.raises(SignatureRefused) as refused:
         verify(app, path, headers, method, body)
-    assert refused.value.code == 401
-    return refused.value.reason
+    assert refused.value.status == 401
+    return refused.value.why
 
 
 def spent_nonces(runtime) -> int:

@@ -24,6 +24,7 @@ from plugin import sync, worker
 from plugin.app import create_app
 from plugin.incidents import staff
 from plugin.incidents.views import list_incidents, show_incident
+from plugin.scope import ShopScope
 from plugin.storage import migrate
 from plugin.storage.db import connect
 from plugin.storage.models import RequestNonce, Shop
@@ -36,7 +37,6 @@ from tests.test_sandbox_woocommerce_helpers import (
     observed,
     running_sandbox,
 )
-from tests.wordpress import stand_in_api
 from tests.wordpress.site import (
     ADMIN_PASSWORD,
     ADMIN_USER,
@@ -84,7 +84,6 @@ def store() -> Iterator[Sandbox]:
 def amends(runtime, store) -> Iterator[str]:
     """Serve Amends on loopback; the store delivers to its port, as a test store may."""
     app = create_app(runtime=runtime)
-    stand_in_api.install(app)
     server = ServerThread(app)
     runtime.settings = dataclasses.replace(runtime.settings, public_url=server.url)
     store.store.allow_port(int(server.url.rsplit(":", 1)[1]))
@@ -138,7 +137,9 @@ def incidents(runtime, store, shop, make_shop) -> dict[str, int]:
         foreign = staff.open_by_hand(session, other, "7777", "wrong_item").id
     with runtime.database.reading() as session:
         (defective,) = [
-            i["id"] for i in list_incidents(session, shop_id=shop) if i["kind"] == "defective_item"
+            i["id"]
+            for i in list_incidents(session, ShopScope.only(shop))
+            if i["kind"] == "defective_item"
         ]
     return {"defective": defective, "late": late, "foreign": foreign, "order": order["number"]}
 
@@ -236,11 +237,11 @@ def test_a_merchant_sees_and_works_the_stores_incidents_in_wp_admin(
     expect(page.locator("#amends-reopen")).to_be_visible()
 
     with runtime.database.reading() as session:
-        shown = show_incident(session, incidents["defective"])
+        shown = show_incident(session, ShopScope.only(shop), incidents["defective"])
     assert shown["status"] == "resolved"
     assert [
         (e["type"], e["actor"], e["detail"]) for e in shown["timeline"] if e["type"] == "note_added"
-    ] == [("note_added", "staff", {"text": "Llamé a José: manda fotos del jarrón roto."})]
+    ] == [("note_added", "staff:wordpress", {"text": "Llamé a José: manda fotos del jarrón roto."})]
     assert spent_nonces(runtime) > 0  # every page and action went as a signed request
     assert wordpress.php_problems() == []
 
@@ -303,7 +304,7 @@ def test_amends_is_a_top_level_page_without_woocommerce_and_approvals_say_what_i
 
 def notes_of(runtime, incident_id: int) -> list[dict]:
     with runtime.database.reading() as session:
-        timeline = show_incident(session, incident_id)["timeline"]
+        timeline = show_incident(session, ShopScope.every(), incident_id)["timeline"]
     return [entry for entry in timeline if entry["type"] == "note_added"]
 
 

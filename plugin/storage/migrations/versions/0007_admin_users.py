@@ -10,8 +10,8 @@ from alembic import op
 
 import plugin.storage.models
 
-revision = "0008"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

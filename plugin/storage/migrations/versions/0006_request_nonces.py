@@ -10,7 +10,7 @@ from alembic import op
 
 import plugin.storage.models
 
-revision = "0009"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
