@@ -45,6 +45,19 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return None
 
 
+def first_name(*candidates: object) -> str | None:
+    """Return the first name given, in order of preference, with its spaces tidied.
+
+    Platforms leave a name out, null or blank (a guest checkout, an app without access
+    to protected customer data); the customer is then greeted without one.
+    """
+    for candidate in candidates:
+        name = " ".join(candidate.split()) if isinstance(candidate, str) else ""
+        if name:
+            return name
+    return None
+
+
 def json_object(topic: str, body: bytes) -> dict:
     """Return the delivery's JSON object; raise MalformedDelivery for anything else."""
     try:

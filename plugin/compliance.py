@@ -1,7 +1,7 @@
 """Privacy requests and uninstalls: what a shop's customers and merchant can demand.
 
-Redaction removes personal data (e-mail addresses, the customer's own words, raw
-payloads) and keeps what is anonymous: incidents by kind, status and time.
+Redaction removes personal data (e-mail addresses, first names, the customer's own
+words, raw payloads) and keeps what is anonymous: incidents by kind, status and time.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def _scrub_orders(session: Session, shop_id: int, order_ids: set[str]) -> None:
     session.execute(
         update(Order)
         .where(Order.shop_id == shop_id, Order.platform_order_id.in_(order_ids))
-        .values(customer_email=None)
+        .values(customer_email=None, customer_first_name=None)
     )
     incidents = session.scalars(
         select(Incident).where(

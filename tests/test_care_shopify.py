@@ -136,10 +136,10 @@ def live_until(store: Sandbox, runtime, until: datetime, every=timedelta(hours=1
         settle(store, runtime)
 
 
-def place_paid_order(store: Sandbox, runtime) -> dict:
+def place_paid_order(store: Sandbox, runtime, **changes: Any) -> dict:
     """Have Lucía place and pay for order #1042 now (the fixture's dates are a week old)."""
     now = store.clock.now().isoformat()
-    order = store.place_order(created_at=now, processed_at=now, updated_at=now)
+    order = store.place_order(created_at=now, processed_at=now, updated_at=now, **changes)
     settle(store, runtime)
     return order
 
@@ -234,6 +234,51 @@ def test_a_late_order_is_followed_until_it_is_delivered_and_only_then_thanked(
     assert inbox_of(mailbox) == [(LUCIA, LATE)] + [(LUCIA, LATE_NEWS)] * 2 + [(LUCIA, DELAY_OVER)]
     assert received_at(mailbox)[-1] == SHIP_BY + timedelta(days=7)
     assert THANKS in text_of(mailbox.messages()[-1])
+
+
+def greeting(message: EmailMessage) -> str:
+    """Return the first line of the plain-text part: how the letter greets its reader."""
+    return message.get_body(("plain",)).get_content().splitlines()[0]
+
+
+def test_every_message_greets_lucia_by_her_first_name(store, shop, runtime, mailbox):
+    place_paid_order(store, runtime)
+    live_until(store, runtime, SHIP_BY + timedelta(days=4))  # acknowledged, one update
+    ship(store, runtime)
+    carrier_says(store, runtime, "delivered")
+
+    assert inbox_of(mailbox) == [(LUCIA, LATE), (LUCIA, LATE_NEWS), (LUCIA, DELAY_OVER)]
+    assert [greeting(message) for message in mailbox.messages()] == ["Hola, Lucía:"] * 3
+    html = mailbox.messages()[0].get_body(("html",)).get_content()
+    assert "<p>Hola, Lucía:</p>" in html
+
+
+def test_a_guest_named_only_on_the_shipping_label_is_greeted_by_that_name(
+    store, shop, runtime, mailbox
+):
+    label = {"first_name": "Marta", "last_name": "Gil", "city": "Madrid", "country_code": "ES"}
+    place_paid_order(store, runtime, customer=None, shipping_address=label)
+
+    live_until(store, runtime, SHIP_BY)
+
+    (message,) = mailbox.messages()
+    assert (message["To"], greeting(message)) == (LUCIA, "Hola, Marta:")
+
+
+def test_an_order_without_any_name_is_greeted_without_a_blank_or_none(
+    store, shop, runtime, mailbox, detector
+):
+    place_paid_order(store, runtime, customer=None, shipping_address=None)
+
+    live_until(store, runtime, SHIP_BY)
+
+    (message,) = mailbox.messages()
+    text = message.get_body(("plain",)).get_content()
+    assert (message["To"], greeting(message)) == (LUCIA, "Hola:")
+    assert "None" not in text
+    assert "Hola, :" not in text
+    assert "Hola ," not in text
+    assert detector.detect_language_of(text_of(message)) == Language.SPANISH
 
 
 # --- a parcel in trouble with the carrier ---------------------------------------------

@@ -176,9 +176,9 @@ def live_until(store: Sandbox, runtime, until: datetime, every=timedelta(hours=1
         settle(store, runtime)
 
 
-def place_paid_order(store: Sandbox, runtime) -> dict:
+def place_paid_order(store: Sandbox, runtime, **changes: Any) -> dict:
     """Have Giulia place and pay for an order now."""
-    response = store.api.post("orders", ITALIAN_ORDER | {"set_paid": True})
+    response = store.api.post("orders", ITALIAN_ORDER | {"set_paid": True} | changes)
     assert response.status_code == 201, response.text
     settle(store, runtime)
     return response.json()
@@ -311,6 +311,50 @@ def test_once_the_shop_completes_the_late_order_giulia_is_thanked_and_the_update
     thanks = mailbox.messages()[-1]
     assert detector.detect_language_of(text_of(thanks)) == Language.ITALIAN
     assert "la ringraziamo" in text_of(thanks).lower()
+
+
+def greeting(message: EmailMessage) -> str:
+    """Return the first line of the plain-text part: how the letter greets its reader."""
+    return message.get_body(("plain",)).get_content().splitlines()[0]
+
+
+def test_every_message_greets_giulia_by_her_first_name(store, shop, runtime, mailbox):
+    order = place_paid_order(store, runtime)
+    live_until(store, runtime, SHIP_BY + timedelta(days=4))  # acknowledged, one update
+
+    update_order(store, runtime, order, {"status": "completed"})
+
+    assert [to for to, _ in inbox_of(mailbox)] == [GIULIA] * 3
+    assert [greeting(message) for message in mailbox.messages()] == ["Gentile Giulia,"] * 3
+    html = mailbox.messages()[0].get_body(("html",)).get_content()
+    assert "<p>Gentile Giulia,</p>" in html
+
+
+def test_an_order_named_only_for_shipping_greets_that_name(store, shop, runtime, mailbox):
+    billing = ITALIAN_ORDER["billing"] | {"first_name": ""}
+    shipping = {"first_name": "Chiara", "last_name": "Bianchi", "city": "Roma", "country": "IT"}
+    place_paid_order(store, runtime, billing=billing, shipping=shipping)
+
+    live_until(store, runtime, SHIP_BY)
+
+    (message,) = mailbox.messages()
+    assert (message["To"], greeting(message)) == (GIULIA, "Gentile Chiara,")
+
+
+def test_an_order_without_any_name_is_greeted_without_a_blank_or_none(
+    store, shop, runtime, mailbox, detector
+):
+    billing = ITALIAN_ORDER["billing"] | {"first_name": "", "last_name": ""}
+    place_paid_order(store, runtime, billing=billing, shipping={"first_name": ""})
+
+    live_until(store, runtime, SHIP_BY)
+
+    (message,) = mailbox.messages()
+    text = message.get_body(("plain",)).get_content()
+    assert (message["To"], greeting(message)) == (GIULIA, "Gentile cliente,")
+    assert "None" not in text
+    assert "Gentile ," not in text
+    assert detector.detect_language_of(text_of(message)) == Language.ITALIAN
 
 
 # --- returns ---------------------------------------------------------------------------

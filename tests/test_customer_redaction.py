@@ -1,4 +1,4 @@
-"""customers/redact: afterwards the customer's e-mail and phone are nowhere in the store.
+"""customers/redact: afterwards the customer's e-mail, phone and name are nowhere in the store.
 
 Not in any row of any table (the redaction request's own payload included), and on
 SQLite not in the bytes of the database file or its write-ahead log either: a freed
@@ -19,6 +19,7 @@ from tests.conftest import fixture_bytes
 
 EMAIL = "lucia.fernandez@example.es"
 PHONE = "+34612345678"
+FIRST_NAME = "Lucía"
 
 
 def order_with_phone() -> dict:
@@ -46,6 +47,8 @@ def other_order() -> dict:
     order = json.loads(fixture_bytes("shopify/orders_create.json"))
     order["id"] = order["customer"]["id"] = 5830194999999
     order["email"] = order["contact_email"] = order["customer"]["email"] = "otro@example.es"
+    order["customer"]["first_name"] = order["shipping_address"]["first_name"] = "Carmen"
+    order["shipping_address"]["name"] = "Carmen Ortega"
     return order
 
 
@@ -87,10 +90,27 @@ def every_row(runtime: Runtime) -> list[tuple[str, tuple]]:
 
 def mentions_customer(value: object) -> bool:
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-    return EMAIL in text or PHONE in text
+    return EMAIL in text or PHONE in text or FIRST_NAME in text
 
 
-def test_no_row_of_any_table_keeps_the_customers_email_or_phone(redacted):
+def test_the_first_name_is_kept_for_the_greeting_until_the_customer_is_erased(
+    shopify_shop, post_shopify, runtime
+):
+    post_shopify("orders/create", order_with_phone())
+    post_shopify("returns/request", fixture_bytes("shopify/returns_request.json"))
+    worker.run_once(runtime)  # no mail server: the acknowledgement waits, queued
+    before = [(name, row) for name, row in every_row(runtime) if name in ("orders", "outbox")]
+    post_shopify("customers/redact", customer_request())
+    worker.run_once(runtime)
+
+    assert {name for name, row in before if any(FIRST_NAME in str(v) for v in row)} == {
+        "orders",
+        "outbox",
+    }
+    assert [row for _, row in every_row(runtime) if any(FIRST_NAME in str(v) for v in row)] == []
+
+
+def test_no_row_of_any_table_keeps_the_customers_email_phone_or_name(redacted):
     rows = every_row(redacted)
 
     assert {name for name, _ in rows} >= {"inbox", "orders", "incidents", "incident_timeline"}
@@ -102,6 +122,7 @@ def test_the_other_customer_is_kept(redacted):
     rows = every_row(redacted)
 
     assert any("otro@example.es" in str(row) for _, row in rows)
+    assert any("Carmen" in str(row) for name, row in rows if name == "orders")
 
 
 def test_the_sqlite_files_keep_no_copy_of_the_customers_email_or_phone(

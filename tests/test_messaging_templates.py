@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -156,25 +157,39 @@ def test_what_shops_and_customers_type_is_escaped_in_the_html_and_kept_in_the_te
     assert 'Il team di Tom & Jerry\'s "Best" <Shop>' in message.text
 
 
-def test_without_a_first_name_or_a_link_nothing_is_left_blank():
-    context = MessageContext(
+@pytest.mark.parametrize(
+    ("language", "name", "named", "unnamed"),
+    [
+        ("en", "Anna", "Hello Anna,", "Hello,"),
+        ("es", "Lucía", "Hola, Lucía:", "Hola:"),
+        ("it", "Giulia", "Gentile Giulia,", "Gentile cliente,"),
+        ("ru", "Анна", "Здравствуйте, Анна!", "Здравствуйте!"),
+        ("de", "Jonas", "Hallo Jonas,", "Guten Tag,"),
+        ("fr", "Chloé", "Bonjour Chloé,", "Bonjour,"),
+    ],
+)
+def test_the_customer_is_greeted_by_first_name_or_without_one_as_each_language_writes(
+    detector, language, name, named, unnamed
+):
+    anonymous = MessageContext(
         order_name="#1042",
         shop_name="Lumen & Co",
         contact_email="help@lumen.example",
         next_update=date(2026, 11, 26),
     )
+    for kind in KINDS:
+        for stage in STAGES:
+            with_name = render(kind, stage, language, replace(anonymous, customer_first_name=name))
+            without = render(kind, stage, language, anonymous)
 
-    for language, greeting in [
-        ("en", "Hello,"),
-        ("ru", "Здравствуйте!"),
-        ("it", "Gentile cliente,"),
-    ]:
-        message = render("manual", "update", language, context)
-
-        assert message.text.startswith(greeting + "\n\n")
-        assert "https://" not in message.text
-        assert "None" not in message.text
-        assert "None" not in message.html
+            assert with_name.text.startswith(named + "\n\n")
+            assert f"<p>{html.escape(named, quote=False)}</p>" in with_name.html
+            assert without.text.startswith(unnamed + "\n\n")
+            assert detector.detect_language_of(without.text) == LANGUAGES[language]
+            for message in (with_name, without):
+                assert "None" not in message.text
+                assert "None" not in message.html
+                assert "https://" not in message.text  # no link to follow: no sentence about one
 
 
 def test_the_message_kinds_are_the_incident_kinds():

@@ -85,7 +85,40 @@ def test_an_order_without_protected_customer_data_still_parses(how):
 
     (event,) = parse("orders/create", payload)
 
-    assert event == replace(full, customer_email=None, customer_locale=None)
+    assert event == replace(
+        full, customer_email=None, customer_locale=None, customer_first_name=None
+    )
+
+
+def test_the_customer_is_named_by_their_own_first_name_first():
+    payload = json.loads(ORDER)
+    payload["customer"]["first_name"] = "Lucía"
+    payload["billing_address"] = {"first_name": "Pagadora", "last_name": "Otra"}
+    payload["shipping_address"]["first_name"] = "Portera"
+
+    (event,) = parse("orders/create", payload)
+
+    assert event.customer_first_name == "Lucía"
+
+
+@pytest.mark.parametrize(
+    ("customer", "billing", "shipping", "named"),
+    [
+        (None, {"first_name": "María José"}, {"first_name": "Portera"}, "María José"),
+        ({"first_name": "  "}, None, {"first_name": " Lucía "}, "Lucía"),
+        ({"id": 7390281105465, "first_name": None}, {"first_name": ""}, None, None),
+    ],
+    ids=["guest-billed", "blank-customer-shipped", "none-at-all"],
+)
+def test_without_the_customers_own_name_the_addresses_name_them(customer, billing, shipping, named):
+    payload = json.loads(ORDER)
+    payload["customer"] = customer
+    payload["billing_address"] = billing
+    payload["shipping_address"] = shipping
+
+    (event,) = parse("orders/create", payload)
+
+    assert event.customer_first_name == named
 
 
 def test_unknown_extra_keys_are_tolerated():

@@ -36,6 +36,7 @@ def test_the_observed_order_reads_as_its_state_with_gmt_times_in_utc():
     assert event.name == "#12"
     assert event.status == "processing"
     assert event.customer_email == "jose@tienda.example"
+    assert event.customer_first_name == "José"
     assert event.financial_status == "paid"
     assert event.fulfillment_status == "unfulfilled"
     assert event.currency == "EUR"
@@ -63,6 +64,27 @@ def test_the_observed_order_reads_as_its_state_with_gmt_times_in_utc():
             quantity=1,
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("billing", "shipping", "named"),
+    [
+        ("Ana", "Portero", "Ana"),
+        ("", "Ana María", "Ana María"),
+        ("", "", None),
+    ],
+    ids=["billing", "shipping-only", "none"],
+)
+def test_the_customer_is_named_by_the_billing_then_the_shipping_first_name(
+    billing, shipping, named
+):
+    payload = json.loads(ORDER)
+    payload["billing"]["first_name"] = billing
+    payload["shipping"]["first_name"] = shipping
+
+    (event,) = parse("order.created", json.dumps(payload).encode())
+
+    assert event.customer_first_name == named
 
 
 @pytest.mark.parametrize("topic", ORDER_TOPICS)

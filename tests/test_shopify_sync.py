@@ -181,7 +181,44 @@ def test_a_fetched_order_reads_as_its_webhook_does(store):
     from_fetch = connector.parse(RECONCILED_ORDER_TOPIC, json.dumps(node).encode())
 
     assert from_fetch[0].shipments  # what is compared holds a parcel, lines, a customer
+    assert from_fetch[0].customer_first_name == "Lucía"
     assert _comparable(from_fetch) == _comparable(from_webhook)
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        (
+            {"customer": None, "billing_address": {"first_name": "Marta", "country_code": "ES"}},
+            "Marta",
+        ),
+        (
+            {"customer": None, "shipping_address": {"first_name": "Pilar", "country_code": "ES"}},
+            "Pilar",
+        ),
+        ({"customer": None, "shipping_address": None}, None),
+    ],
+    ids=["billing", "shipping", "nobody"],
+)
+def test_a_fetched_guest_order_is_named_by_its_addresses_as_its_webhook_is(store, changes, named):
+    connector = ShopifyConnector(app=AppCredentials(admin_url=store.base))
+    with running_receiver() as receiver:
+        store.graphql(
+            document("AmendsWebhookSubscriptionCreate"),
+            {"topic": "ORDERS_CREATE", "sub": {"uri": receiver.base}},
+        )
+        store.place_order(**changes)
+        store.drain()
+        delivery = receiver.of("orders/create")[-1]
+    node = store.graphql(
+        document("AmendsOrdersUpdatedSince"),
+        {"first": 5, "after": None, "query": "updated_at:>='2026-01-01T00:00:00Z'"},
+    )["data"]["orders"]["nodes"][0]
+
+    (fetched,) = connector.parse(RECONCILED_ORDER_TOPIC, json.dumps(node).encode())
+    (delivered,) = connector.parse("orders/create", delivery.body)
+
+    assert (fetched.customer_first_name, delivered.customer_first_name) == (named, named)
 
 
 def _comparable(events: list) -> dict:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from connectors.headers import parse_timestamp
+from connectors.headers import first_name, parse_timestamp
 from connectors.shopify.consts import RETURN_REASONS
 from plugin.events import (
     CustomerDataRequested,
@@ -44,6 +44,12 @@ def order_changed(payload: dict[str, Any]) -> OrderChanged:
         or payload.get("contact_email")
         or customer.get("email"),
         customer_locale=payload.get("customer_locale"),
+        # The customer's own name, else the one the order was billed or sent to.
+        customer_first_name=first_name(
+            customer.get("first_name"),
+            (payload.get("billing_address") or {}).get("first_name"),
+            (payload.get("shipping_address") or {}).get("first_name"),
+        ),
         currency=payload.get("currency"),
         total_price=_id(payload.get("total_price")),
         placed_at=parse_timestamp(payload.get("created_at")),

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.headers import parse_timestamp
+from connectors.headers import first_name, parse_timestamp
 from connectors.shopify import normalize
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.operations import document
@@ -64,6 +64,11 @@ def order_state(node: dict[str, Any]) -> OrderChanged:
         customer_email=node.get("email")
         or (customer.get("defaultEmailAddress") or {}).get("emailAddress"),
         customer_locale=node.get("customerLocale"),
+        customer_first_name=first_name(
+            customer.get("firstName"),
+            (node.get("billingAddress") or {}).get("firstName"),
+            (node.get("shippingAddress") or {}).get("firstName"),
+        ),
         currency=node.get("currencyCode"),
         total_price=_amount(node.get("totalPriceSet")),
         placed_at=parse_timestamp(node.get("createdAt")),

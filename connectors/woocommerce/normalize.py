@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.headers import parse_timestamp
+from connectors.headers import first_name, parse_timestamp
 from plugin.events import (
     Event,
     LineItem,
@@ -97,6 +97,10 @@ def order_changed(payload: dict[str, Any]) -> OrderChanged:
         else "unfulfilled",
         customer_email=billing.get("email") or None,
         customer_locale=_locale(payload),
+        # Billing is what checkout asks for; a store may ask only for shipping.
+        customer_first_name=first_name(
+            billing.get("first_name"), (payload.get("shipping") or {}).get("first_name")
+        ),
         currency=payload.get("currency"),
         total_price=_id(payload.get("total")),
         placed_at=parse_timestamp(payload.get("date_created_gmt")),

@@ -62,6 +62,7 @@ class OrderChanged:
     fulfillment_status: str | None = None
     customer_email: str | None = None
     customer_locale: str | None = None
+    customer_first_name: str | None = None  # how the customer is greeted; None when unknown
     currency: str | None = None
     total_price: str | None = None
     placed_at: datetime | None = None

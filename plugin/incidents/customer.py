@@ -28,6 +28,7 @@ from plugin.incidents.care import CareSettings
 from plugin.incidents.timeline import add_timeline
 from plugin.messaging.locale import resolve_locale
 from plugin.messaging.voice import default_locale
+from plugin.orders.snapshot import find_order
 from plugin.outbox import EMAIL
 from plugin.outbox.store import count_keyed, enqueue, has_unsent
 from plugin.shops import ACTIVE
@@ -142,8 +143,11 @@ def _queue(
 ) -> int | None:
     """Write the message's outbox row and note it; None when `key` was queued before."""
     next_update = audience.care.calendar.local_day(next_due) if next_due else None
+    order = find_order(session, incident.shop_id, incident.platform_order_id)
     payload: dict[str, Any] = {
         "to": audience.recipient,
+        # As the order names the customer now; a redaction erases it with the address.
+        "customer_first_name": order.customer_first_name if order else None,
         "incident_kind": incident.kind,
         "stage": stage,
         "locale": audience.locale,

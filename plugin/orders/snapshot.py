@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from plugin.clock import clock_of
 from plugin.events import OrderChanged, OrderTrashed, Shipment
 from plugin.platforms import ChangedOrder
-from plugin.storage.models import Order
+from plugin.storage.models import FIRST_NAME_LENGTH, Order
 from plugin.storage.upsert import upsert_newer
 
 
@@ -28,6 +28,7 @@ def record_order_state(session: Session, shop_id: int, event: OrderChanged) -> b
         "fulfillment_status": event.fulfillment_status,
         "customer_email": event.customer_email,
         "customer_locale": event.customer_locale,
+        "customer_first_name": (event.customer_first_name or "")[:FIRST_NAME_LENGTH] or None,
         "currency": event.currency,
         "total_price": event.total_price,
         "placed_at": event.placed_at,

@@ -55,6 +55,7 @@ class EmailCourier:
             order_name=payload["order_name"],
             shop_name=voice.name,
             contact_email=voice.contact_email or self.from_address,
+            customer_first_name=payload.get("customer_first_name"),
             next_update=date.fromisoformat(promised) if promised else None,
         )
         rendered = render(

@@ -110,6 +110,10 @@ class InboxDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+# A first name as long as Shopify lets a customer type one; a longer one is cut to it.
+FIRST_NAME_LENGTH = 255
+
+
 class Order(Base):
     """The latest known state of an order: what the detectors need, nothing more."""
 
@@ -128,6 +132,7 @@ class Order(Base):
     fulfillment_status: Mapped[str | None] = mapped_column(String(32))
     customer_email: Mapped[str | None] = mapped_column(String(320))
     customer_locale: Mapped[str | None] = mapped_column(String(16))
+    customer_first_name: Mapped[str | None] = mapped_column(String(FIRST_NAME_LENGTH))
     currency: Mapped[str | None] = mapped_column(String(3))
     total_price: Mapped[str | None] = mapped_column(String(32))
     placed_at: Mapped[datetime | None]
