@@ -20,7 +20,8 @@ from plugin.events import (
 )
 from plugin.inbox import PENDING
 from plugin.incidents.lifecycle import add_timeline
-from plugin.outbox import FAILED, SENT
+from plugin.outbox import EMAIL, FAILED, SENT
+from plugin.outbox import KINDS as OUTBOX_KINDS
 from plugin.shops import UNINSTALLED
 from plugin.storage.models import InboxDelivery, Incident, Order, OutboxEntry, Parcel, Shop
 
@@ -46,10 +47,10 @@ def erases_personal_data(event: Event) -> bool:
 def on_shop_uninstalled(session: Session, shop_id: int, event: ShopUninstalled) -> None:
     """Mark the shop uninstalled: its token is revoked and nothing may act for it.
 
-    Its incidents owe their customers no more updates, and its orders and parcels
-    are checked no more (so nothing of it stays in the due-time indexes); messages
-    still queued stay as they are and are not sent (the outbox takes only active
-    shops' rows).
+    Its incidents owe their customers no more updates and its merchant no more
+    alerts, and its orders and parcels are checked no more (so nothing of it stays in
+    the due-time indexes); messages still queued stay as they are and are not sent
+    (the outbox takes only active shops' rows).
     """
     session.execute(update(Shop).where(Shop.id == shop_id).values(status=UNINSTALLED))
     for model in (Incident, Order, Parcel):
@@ -58,6 +59,11 @@ def on_shop_uninstalled(session: Session, shop_id: int, event: ShopUninstalled) 
             .where(model.shop_id == shop_id, model.next_due_at.is_not(None))
             .values(next_due_at=None)
         )
+    session.execute(
+        update(Incident)
+        .where(Incident.shop_id == shop_id, Incident.sla_due_at.is_not(None))
+        .values(sla_due_at=None)
+    )
     log.warning("compliance.shop-uninstalled", extra={"shop": shop_id})
 
 
@@ -74,7 +80,8 @@ def on_customer_redaction(
                 )
             )
         )
-    _scrub_orders(session, shop_id, order_ids)
+    # The merchant's alerts about these orders say nothing of the customer: they stay.
+    _scrub_orders(session, shop_id, order_ids, messages=(EMAIL,))
     _scrub_payloads(session, shop_id, [event.email, event.phone, *order_ids])
     log.info("compliance.customer-redacted", extra={"shop": shop_id, "orders": len(order_ids)})
 
@@ -87,7 +94,7 @@ def on_shop_redaction(session: Session, shop_id: int, event: ShopRedactionReques
     order_ids |= set(
         session.scalars(select(Incident.platform_order_id).where(Incident.shop_id == shop_id))
     )
-    _scrub_orders(session, shop_id, order_ids)
+    _scrub_orders(session, shop_id, order_ids, messages=OUTBOX_KINDS)
     session.execute(delete(Order).where(Order.shop_id == shop_id))
     session.execute(
         delete(InboxDelivery).where(
@@ -114,7 +121,9 @@ def on_customer_data_request(session: Session, shop_id: int, event: CustomerData
     )
 
 
-def _scrub_orders(session: Session, shop_id: int, order_ids: set[str]) -> None:
+def _scrub_orders(
+    session: Session, shop_id: int, order_ids: set[str], messages: tuple[str, ...]
+) -> None:
     if not order_ids:
         return
     session.execute(
@@ -131,13 +140,17 @@ def _scrub_orders(session: Session, shop_id: int, order_ids: set[str]) -> None:
         incident.customer_email = None
         for entry in incident.timeline:
             entry.detail = _without_personal(entry.detail)
-        _scrub_messages(session, incident.id)
+        _scrub_messages(session, incident.id, messages)
         add_timeline(session, incident.id, "customer_data_redacted", {}, actor="platform")
 
 
-def _scrub_messages(session: Session, incident_id: int) -> None:
-    """Forget whom an incident's messages were for; one not sent yet never will be."""
-    entries = session.scalars(select(OutboxEntry).where(OutboxEntry.incident_id == incident_id))
+def _scrub_messages(session: Session, incident_id: int, kinds: tuple[str, ...]) -> None:
+    """Forget whom an incident's messages of `kinds` were for; one not sent yet never will be."""
+    entries = session.scalars(
+        select(OutboxEntry).where(
+            OutboxEntry.incident_id == incident_id, OutboxEntry.kind.in_(kinds)
+        )
+    )
     for entry in entries:
         entry.payload = {k: v for k, v in entry.payload.items() if k in KEPT_MESSAGE_KEYS}
         entry.last_error = None

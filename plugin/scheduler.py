@@ -22,6 +22,7 @@ from plugin.inbox.store import prune_processed
 from plugin.incidents.cadence import queue_due_updates
 from plugin.incidents.overdue import check_due_orders
 from plugin.incidents.parcels import check_due_parcels
+from plugin.incidents.sla import check_due_targets
 from plugin.runtime import Runtime
 from plugin.storage.leadership import Leadership
 from plugin.sync import JobResult, ShopFailure
@@ -113,11 +114,22 @@ def queue_customer_updates(runtime: Runtime, now: datetime) -> JobResult:
     return _in_batches(runtime, batch)
 
 
+def alert_missed_targets(runtime: Runtime, now: datetime) -> JobResult:
+    """Note every service target an incident missed, and queue the merchant's alert."""
+
+    def batch(session: Session) -> tuple[int, int]:
+        result = check_due_targets(session, now, limit=DUE_BATCH)
+        return result.checked, result.breached
+
+    return _in_batches(runtime, batch)
+
+
 JOBS: tuple[Job, ...] = (
     Job("inbox.prune", timedelta(hours=1), prune_inbox),
     Job("incidents.overdue-shipments", timedelta(minutes=5), open_overdue_shipments),
     Job("incidents.late-parcels", timedelta(minutes=15), open_late_parcels),
     Job("incidents.customer-updates", timedelta(minutes=5), queue_customer_updates),
+    Job("incidents.sla-alerts", timedelta(minutes=5), alert_missed_targets),
     Job("webhooks.upkeep", timedelta(minutes=15), sync.keep_webhooks_alive),
     Job("orders.reconcile", timedelta(minutes=10), sync.reconcile_orders),
 )

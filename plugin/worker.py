@@ -11,7 +11,8 @@ from datetime import timedelta
 from plugin.errors import StorageUnavailable
 from plugin.inbox.processing import process_due
 from plugin.messaging import SmtpSender
-from plugin.outbox import EMAIL
+from plugin.outbox import EMAIL, MERCHANT_EMAIL
+from plugin.outbox.alerts import MerchantAlertCourier
 from plugin.outbox.email import EmailCourier
 from plugin.outbox.runner import Executor, OutboxRunner
 from plugin.runtime import Runtime
@@ -33,16 +34,22 @@ class Drained:
 
 
 def outbox_runner(runtime: Runtime) -> OutboxRunner:
-    """Build this process's outbox runner; e-mail waits, queued, until SMTP is configured."""
+    """Build this process's outbox runner; e-mail waits, queued, until SMTP is configured.
+
+    The merchant's alerts go through the same mail server as the customers' messages.
+    """
     settings = runtime.settings
     executors: dict[str, Executor] = {}
-    missing = {}
+    missing: dict[str, str] = {}
     if settings.smtp_url and settings.smtp_sender:
         sender = SmtpSender.from_url(settings.smtp_url)
-        executors[EMAIL] = EmailCourier(sender, settings.smtp_sender, lambda: runtime.clock.now())
+        now = lambda: runtime.clock.now()  # noqa: E731
+        executors[EMAIL] = EmailCourier(sender, settings.smtp_sender, now)
+        executors[MERCHANT_EMAIL] = MerchantAlertCourier(sender, settings.smtp_sender, now)
     else:
         unset = [name for name in ("smtp_url", "smtp_sender") if not getattr(settings, name)]
-        missing[EMAIL] = " and ".join(f"AMENDS_{name.upper()}" for name in unset)
+        needs = " and ".join(f"AMENDS_{name.upper()}" for name in unset)
+        missing = {EMAIL: needs, MERCHANT_EMAIL: needs}
     lease = timedelta(seconds=settings.outbox_lease_seconds)
     return OutboxRunner(runtime.database, executors, runtime.outbox_policy, lease, missing)
 

@@ -39,6 +39,7 @@ def test_a_run_that_cannot_reach_a_store_exits_1_with_a_line_for_it(cli, unreach
         "incidents.overdue-shipments: 0",
         "incidents.late-parcels: 0",
         "incidents.customer-updates: 0",
+        "incidents.sla-alerts: 0",
         "webhooks.upkeep: 0",
         "orders.reconcile: 0",
     ]
@@ -59,6 +60,7 @@ def test_the_json_of_such_a_run_lists_the_failures(cli, unreachable_store):
         "incidents.overdue-shipments": 0,
         "incidents.late-parcels": 0,
         "incidents.customer-updates": 0,
+        "incidents.sla-alerts": 0,
         "webhooks.upkeep": 0,
         "orders.reconcile": 0,
     }

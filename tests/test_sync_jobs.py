@@ -95,6 +95,7 @@ def test_the_jobs_reach_every_connector_that_plays_their_role(runtime, store, sh
         "incidents.overdue-shipments": 0,
         "incidents.late-parcels": 0,
         "incidents.customer-updates": 0,
+        "incidents.sla-alerts": 0,
         "webhooks.upkeep": 0,
         "orders.reconcile": 1,
     }
@@ -198,6 +199,7 @@ def test_a_store_once_registered_then_lost_says_why(runtime, store, shop_id, err
         "incidents.overdue-shipments": [],
         "incidents.late-parcels": [],
         "incidents.customer-updates": [],
+        "incidents.sla-alerts": [],
         "webhooks.upkeep": [str(error)],
         "orders.reconcile": [str(error)],
     }

@@ -17,7 +17,7 @@ def entry_json(entry: OutboxEntry) -> dict:
         "incident": entry.incident_id,
         "kind": entry.kind,
         "idempotency_key": entry.idempotency_key,
-        "stage": entry.payload.get("stage"),
+        "stage": entry.payload.get("stage") or _alert_stage(entry),
         "locale": entry.payload.get("locale"),
         "status": entry.status,
         "attempts": entry.attempts,
@@ -30,9 +30,15 @@ def entry_json(entry: OutboxEntry) -> dict:
     }
 
 
+def _alert_stage(entry: OutboxEntry) -> str | None:
+    """Name a merchant's alert by the target missed: `sla:acknowledgement`, `sla:resolution`."""
+    breach = entry.payload.get("breach")
+    return f"sla:{breach}" if breach else None
+
+
 @click.group()
 def outbox() -> None:
-    """Look at customer messages waiting, sent or failed, and retry failed ones."""
+    """Look at messages (to customers, alerts to merchants) waiting, sent or failed."""
 
 
 @outbox.command("list")
@@ -47,7 +53,17 @@ def list_command(failed: bool, as_json: bool, limit: int) -> None:
     if as_json:
         print_json(rows)
         return
-    columns = ["id", "incident", "stage", "locale", "status", "attempts", "sent_at", "last_error"]
+    columns = [
+        "id",
+        "incident",
+        "kind",
+        "stage",
+        "locale",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
     print_table("Outbox", columns, [[row[c] for c in columns] for row in rows])
 
 

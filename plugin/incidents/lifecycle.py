@@ -11,6 +11,7 @@ from plugin.clock import clock_of
 from plugin.events import OrderChanged
 from plugin.incidents import KINDS
 from plugin.incidents.customer import acknowledge
+from plugin.incidents.targets import watch
 from plugin.incidents.timeline import add_timeline
 from plugin.storage.models import Incident, Order
 from plugin.storage.upsert import insert_new
@@ -36,7 +37,7 @@ def open_incident(
 
     The unique open key makes this safe under retries and concurrent workers:
     the second attempt inserts nothing. The customer's acknowledgement is queued in
-    the same transaction.
+    the same transaction, and the shop's service targets start counting.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown incident kind {kind!r}; known: {', '.join(sorted(KINDS))}")
@@ -63,6 +64,7 @@ def open_incident(
     add_timeline(session, incident_id, "incident_opened", detail, actor=actor)
     incident = session.get(Incident, incident_id)
     if incident is not None:
+        watch(session, incident)
         acknowledge(session, incident)
     return incident
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.errors import InvalidInput
-from plugin.incidents import STATUSES, customer
+from plugin.incidents import STATUSES, customer, targets
 from plugin.incidents.lifecycle import add_timeline, open_key
 from plugin.storage.models import Incident
 
@@ -59,7 +59,7 @@ def move(
     Reopening takes the order's open key back, so it is refused while another
     incident of the same kind is open for the order. What the customer hears
     follows the move: a resolution is told, a reopened incident is kept informed
-    again, a finished one no more.
+    again, a finished one no more; so do the shop's service targets.
     """
     allowed = MOVES.get(incident.status, frozenset())
     if to not in allowed:
@@ -81,6 +81,10 @@ def move(
         actor=actor,
     )
     _tell_customer(session, incident, before, to)
+    if to in FINISHED:
+        targets.stop_watching(incident)
+    elif before in FINISHED:
+        targets.watch_again(session, incident)
     return incident
 
 

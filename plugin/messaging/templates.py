@@ -4,7 +4,8 @@ Each kind and stage has a template under `templates/<kind>/<stage>.j2`; it fills
 the blocks of a shared letter (`_letter.j2`, through `_ongoing.j2` or
 `_resolution.j2`), so every message greets, says what happened and what the shop is
 doing, when the customer hears next, where to follow the case and how to reach
-the shop. Every sentence is a `{% trans %}` block, translated whole in
+the shop; the merchant's alerts (`templates/merchant/`) are letters of their own.
+Every sentence is a `{% trans %}` block, translated whole in
 `translations/<language>/LC_MESSAGES/messages.po`, so each language is written as
 its speakers write it rather than word for word.
 """
@@ -32,7 +33,11 @@ LAYOUT = "_layout.html.j2"
 
 def builtin_letter(kind: str, stage: str, language: str, variables: dict[str, str]) -> Letter:
     """Render the built-in message of `kind` at `stage` in `language`."""
-    name = f"{kind}/{stage}.j2"
+    return template_letter(f"{kind}/{stage}.j2", language, variables)
+
+
+def template_letter(name: str, language: str, variables: dict[str, str]) -> Letter:
+    """Render the template called `name` as a letter: its subject, its text, its HTML."""
     text_template = _environment(language, html=False).get_template(name)
     html_template = _environment(language, html=True).get_template(name)
     return Letter(

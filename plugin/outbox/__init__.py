@@ -1,9 +1,10 @@
 """The outbox: side effects decided inside a transaction, carried out after it commits.
 
 A row is written in the same transaction as the decision that calls for it (an
-incident opens: tell the customer), under an idempotency key derived from the
-incident and the action, so a decision taken twice stores one row. The worker then
-carries each row out (plugin.outbox.runner) and records the result on it.
+incident opens: tell the customer; a service target is missed: tell the merchant),
+under an idempotency key derived from the incident and the action, so a decision
+taken twice stores one row. The worker then carries each row out
+(plugin.outbox.runner) and records the result on it.
 
 queued -> sending -> sent, or back to queued (retried with backoff), or failed
 (parked after the last attempt, or at once when retrying cannot help).
@@ -15,5 +16,6 @@ SENT = "sent"
 FAILED = "failed"
 STATUSES = (QUEUED, SENDING, SENT, FAILED)
 
-EMAIL = "email"  # compensation kinds join it later
-KINDS = (EMAIL,)
+EMAIL = "email"  # to the customer; compensation kinds join it later
+MERCHANT_EMAIL = "merchant_email"  # an alert to the merchant, through the same mail server
+KINDS = (EMAIL, MERCHANT_EMAIL)

@@ -228,16 +228,21 @@ class OutboxRunner:
         if self._warned or not self.missing:
             return
         with self.database.reading() as session:
-            waiting = session.scalar(
-                select(OutboxEntry.id)
-                .where(OutboxEntry.status == QUEUED, OutboxEntry.kind.in_(list(self.missing)))
-                .limit(1)
-            )
-        if waiting is None:
+            waiting = [
+                kind
+                for kind in self.missing
+                if session.scalar(
+                    select(OutboxEntry.id)
+                    .where(OutboxEntry.status == QUEUED, OutboxEntry.kind == kind)
+                    .limit(1)
+                )
+                is not None
+            ]
+        if not waiting:
             return
         self._warned = True
-        for kind, needs in self.missing.items():
-            log.warning("outbox.not-configured", extra={"kind": kind, "needs": needs})
+        for kind in waiting:
+            log.warning("outbox.not-configured", extra={"kind": kind, "needs": self.missing[kind]})
 
 
 def _permanent(error: BaseException) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.errors import InvalidInput, NotFound
-from plugin.outbox import FAILED, KINDS, QUEUED, SENDING, SENT
+from plugin.outbox import EMAIL, FAILED, KINDS, QUEUED, SENDING, SENT
 from plugin.queue import Queue
 from plugin.storage.models import OutboxEntry
 from plugin.storage.upsert import insert_new
@@ -68,10 +68,12 @@ def count_keyed(session: Session, incident_id: int, prefix: str) -> int:
     )
 
 
-def has_unsent(session: Session, incident_id: int) -> bool:
-    """Tell whether one of the incident's rows is still waiting to be carried out."""
+def has_unsent(session: Session, incident_id: int, kind: str = EMAIL) -> bool:
+    """Tell whether one of the incident's rows of `kind` is still waiting to be carried out."""
     waiting = select(OutboxEntry.id).where(
-        OutboxEntry.incident_id == incident_id, OutboxEntry.status.in_((QUEUED, SENDING))
+        OutboxEntry.incident_id == incident_id,
+        OutboxEntry.kind == kind,
+        OutboxEntry.status.in_((QUEUED, SENDING)),
     )
     return session.scalar(waiting.limit(1)) is not None
 

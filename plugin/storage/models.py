@@ -159,6 +159,7 @@ class Incident(Base):
         Index("ix_incidents_shop_order", "shop_id", "platform_order_id"),
         # The panel's inbox: one shop's incidents, newest first, paged by id.
         Index("ix_incidents_shop_id_id", "shop_id", "id"),
+        Index("ix_incidents_sla_due_at", "sla_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,6 +172,9 @@ class Incident(Base):
     customer_email: Mapped[str | None] = mapped_column(String(320))
     locale: Mapped[str | None] = mapped_column(String(16))
     next_due_at: Mapped[datetime | None]
+    # When the shop's next service target falls due (the first message to the customer,
+    # the resolution); None once every target is met, missed or no longer owed.
+    sla_due_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
 

@@ -1,0 +1,80 @@
+"""The merchant's alerts from the outbox: the same mail server as the customers' messages.
+
+The row holds the facts of the breach (which target, when the incident opened, what
+became of its acknowledgement); the words are written when it is sent, in the
+language and under the shop's name the row and the shop's settings give.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from plugin.incidents.timeline import add_timeline
+from plugin.messaging import build_message
+from plugin.messaging.alerts import SlaAlert, render_alert
+from plugin.messaging.voice import ShopVoice
+from plugin.outbox import MERCHANT_EMAIL
+from plugin.outbox.email import EmailCourier
+from plugin.outbox.runner import Claim
+from plugin.storage.models import OutboxEntry
+
+SENDER_NAME = "Amends"  # the alert comes from Amends, about the shop named in its subject
+
+
+class MerchantAlertCourier(EmailCourier):
+    """Send the outbox's alerts to merchants through the customers' SMTP server."""
+
+    def compose(self, claim: Claim) -> EmailMessage:
+        """Write the alert the row describes, in the shop's language."""
+        payload = claim.payload
+        zone = ZoneInfo(payload["timezone"])
+        acknowledged = payload.get("acknowledged_at")
+        alert = SlaAlert(
+            breach=payload["breach"],
+            shop_name=ShopVoice.of(claim.shop_domain, claim.shop_settings).name,
+            order_name=payload["order_name"],
+            incident_id=payload["incident_id"],
+            incident_kind=payload["incident_kind"],
+            opened_at=datetime.fromisoformat(payload["opened_at"]).astimezone(zone),
+            target_hours=payload.get("target_hours"),
+            target_days=payload.get("target_days"),
+            acknowledgement=payload.get("acknowledgement"),
+            acknowledged_at=datetime.fromisoformat(acknowledged).astimezone(zone)
+            if acknowledged
+            else None,
+        )
+        return build_message(
+            render_alert(alert, payload["locale"]),
+            recipient=payload["to"],
+            shop_name=SENDER_NAME,
+            sender=self.from_address,
+            reply_to=None,
+            message_key=claim.key,
+            sent_at=self.now(),
+        )
+
+    def succeeded(self, session: Session, entry: OutboxEntry) -> None:
+        """Note on the incident that its merchant was told."""
+        if entry.incident_id is not None:
+            detail = _detail(entry) | {"message_id": entry.message_id}
+            add_timeline(session, entry.incident_id, "message_sent", detail)
+
+    def failed(self, session: Session, entry: OutboxEntry) -> None:
+        """Note on the incident that the alert could not be sent, and why."""
+        if entry.incident_id is not None:
+            detail = _detail(entry) | {"attempts": entry.attempts, "error": entry.last_error}
+            add_timeline(session, entry.incident_id, "message_failed", detail)
+
+
+def _detail(entry: OutboxEntry) -> dict[str, object]:
+    return {
+        "to": "merchant",
+        "breach": entry.payload.get("breach"),
+        "channel": MERCHANT_EMAIL,
+        "locale": entry.payload.get("locale"),
+        "key": entry.idempotency_key,
+    }
