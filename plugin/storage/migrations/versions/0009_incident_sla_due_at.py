@@ -3,8 +3,8 @@
 Incidents opened before this revision have none: they are not checked against the
 targets, so upgrading sends no alerts about the past.
 
-Revision ID: 0011_incident_sla_due_at
-Revises: 0010_customer_first_name
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-09 14:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import plugin.storage.models
 
-revision = "0011_incident_sla_due_at"
-down_revision = "0010_customer_first_name"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """orders.customer_first_name: the name customer messages greet with
 
-Revision ID: 0010_customer_first_name
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-09 10:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_customer_first_name"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
