@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from plugin import compliance
 from plugin.events import (
+    Backfilled,
     CustomerDataRequested,
     CustomerRedactionRequested,
     Event,
@@ -37,7 +38,9 @@ from plugin.incidents.resolution import (
     resolve_shipped,
 )
 from plugin.incidents.sources import incidents_of_source
+from plugin.orders.lines import record_order_lines, uncount_order
 from plugin.orders.snapshot import record_order_state, record_order_trashed
+from plugin.returns.record import mark_received, record_refund, record_return
 
 Handler = Callable[[Session, int, Any], object]
 
@@ -45,6 +48,7 @@ Handler = Callable[[Session, int, Any], object]
 def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> None:
     """Keep the order snapshot current, complete incidents waiting for it, check its parcels."""
     if record_order_state(session, shop_id, event):
+        record_order_lines(session, shop_id, event)
         fill_from_order(session, shop_id, event)
         detect_parcel_problems(session, shop_id, event)
         schedule_shipping_check(session, shop_id, event.order_id)
@@ -64,13 +68,32 @@ def on_return_status_changed(session: Session, shop_id: int, event: ReturnStatus
         )
 
 
+def on_order_trashed(session: Session, shop_id: int, event: OrderTrashed) -> None:
+    """Mark the order trashed, and its lines no longer sold."""
+    if record_order_trashed(session, shop_id, event):
+        uncount_order(session, shop_id, event.order_id)
+
+
+def on_backfilled(session: Session, shop_id: int, backfilled: Backfilled) -> None:
+    """Keep a past order, return or refund for the reports, and act on none of it."""
+    event = backfilled.event
+    if isinstance(event, OrderChanged):
+        if record_order_state(session, shop_id, event):
+            record_order_lines(session, shop_id, event)
+    elif isinstance(event, ReturnRequested):
+        record_return(session, shop_id, event)
+    else:
+        record_refund(session, shop_id, event)
+
+
 HANDLERS: dict[type, tuple[Handler, ...]] = {
     OrderChanged: (on_order_changed,),
-    OrderTrashed: (record_order_trashed,),
-    ReturnRequested: (detect_item_problems,),
-    RefundRecorded: (detect_refund_problems, resolve_refunded),
+    OrderTrashed: (on_order_trashed,),
+    ReturnRequested: (record_return, detect_item_problems),
+    RefundRecorded: (record_refund, detect_refund_problems, resolve_refunded),
     ShipmentUpdated: (detect_shipment_problems, on_shipment_updated, resolve_delivered),
-    ReturnStatusChanged: (on_return_status_changed, resolve_return_closed),
+    ReturnStatusChanged: (on_return_status_changed, resolve_return_closed, mark_received),
+    Backfilled: (on_backfilled,),
     ShopUninstalled: (compliance.on_shop_uninstalled,),
     CustomerRedactionRequested: (compliance.on_customer_redaction,),
     ShopRedactionRequested: (compliance.on_shop_redaction,),

@@ -60,6 +60,7 @@ def test_orders_create_reads_the_order_state_with_ids_as_strings_and_times_in_ut
             sku="TAZA-OLIVAR-350",
             title='Taza de cerámica "Olivar"',
             quantity=2,
+            price="12.50",
         ),
         LineItem(
             line_item_id="14620193767481",
@@ -68,6 +69,7 @@ def test_orders_create_reads_the_order_state_with_ids_as_strings_and_times_in_ut
             sku="MANTEL-LINO-AZ",
             title="Mantel de lino",
             quantity=1,
+            price="23.90",
         ),
     )
 
@@ -162,7 +164,7 @@ def test_the_thin_returns_payload_reads_its_reason_from_the_enum_not_the_words()
             ReturnLine(
                 line_item_id="14620193767481",
                 quantity=1,
-                reason="size",
+                reason="size_too_small",
                 reason_text="No está roto, sólo es pequeño",
             ),
         ),
@@ -187,14 +189,17 @@ def test_a_return_reason_definition_handle_wins_over_the_enum():
     [
         ("other", "arrived-damaged", "Arrived damaged", "damaged_in_transit"),
         ("other", "wrong-item-sent", "Wrong item sent", "wrong_item"),
-        ("other", "too-tight", "Too tight", "size"),
+        ("other", "too-tight", "Too tight", "size_too_small"),
+        ("other", "too-long", "Too long", "size_too_large"),
         ("other", "not-as-described", "Not as described", "not_as_described"),
         ("other", "changed-mind", "Changed my mind", "unwanted"),
         ("defective", "arrived-late", "Arrived late", "defective"),  # unknown handle: the enum
-        ("color", "color-too-bright", "Color too bright", "unwanted"),  # colour, not size
-        ("other", "wrong-size", "Wrong size", "size"),
+        ("color", "color-too-bright", "Color too bright", "colour"),  # colour, not size
+        ("other", "wrong-size", "Wrong size", "other"),  # which way, unsaid
+        ("size_too_large", "wrong-size", "Wrong size", "size_too_large"),  # the enum says
         ("other", "too-expensive", "Too expensive", "other"),
-        ("style", "outfit-mismatch", "Outfit mismatch", "unwanted"),
+        ("style", "outfit-mismatch", "Outfit mismatch", "style"),
+        ("other", "quality", "Quality", "not_as_described"),
     ],
 )
 def test_return_reason_definition_handles_map_to_canonical_reasons(
@@ -217,14 +222,14 @@ def test_return_reason_definition_handles_map_to_canonical_reasons(
 @pytest.mark.parametrize(
     ("enum_value", "reason"),
     [
-        ("color", "unwanted"),
+        ("color", "colour"),
         ("defective", "defective"),
         ("not_as_described", "not_as_described"),
         ("other", "other"),
-        ("size_too_large", "size"),
-        ("size_too_small", "size"),
-        ("style", "unwanted"),
-        ("unknown", "other"),
+        ("size_too_large", "size_too_large"),
+        ("size_too_small", "size_too_small"),
+        ("style", "style"),
+        ("unknown", "unknown"),
         ("unwanted", "unwanted"),
         ("wrong_item", "wrong_item"),
     ],
@@ -246,12 +251,14 @@ def test_the_reason_table_covers_exactly_shopifys_enum():
     assert set(consts.RETURN_REASONS.values()) <= CANONICAL_REASONS
 
 
-@pytest.mark.parametrize("value", [None, "", "reason_added_in_2027"])
-def test_a_missing_or_unknown_return_reason_is_other(value):
+@pytest.mark.parametrize(
+    ("value", "reason"), [(None, "unknown"), ("", "unknown"), ("reason_added_in_2027", "other")]
+)
+def test_a_missing_return_reason_is_unknown_and_a_new_one_other(value, reason):
     silent = {"return_reason_note": None, "customer_note": None}
     (event,) = parse("returns/request", return_with_line(return_reason=value, **silent))
 
-    assert event.lines[0].reason == "other"
+    assert event.lines[0].reason == reason
 
 
 @pytest.mark.parametrize("topic", ["products/update", "orders/edited", "inventory_levels/update"])

@@ -54,6 +54,7 @@ def test_the_observed_order_reads_as_its_state_with_gmt_times_in_utc():
             sku=None,  # sku ""
             title='Taza de cerámica "Olivar" 350ml',
             quantity=2,
+            price="12.5",  # a number in WooCommerce's JSON: one unit, net
         ),
         LineItem(
             line_item_id="2",
@@ -62,6 +63,7 @@ def test_the_observed_order_reads_as_its_state_with_gmt_times_in_utc():
             sku=None,
             title="Fuente de horno",
             quantity=1,
+            price="30",
         ),
     )
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
+from connectors.reasons import reason_of
+from connectors.woocommerce import normalize
 from connectors.woocommerce.connector import WooCommerceConnector
 from plugin.events import OrderChanged, RefundRecorded, ReturnRequested
 from tests.conftest import fixture_bytes
@@ -92,16 +95,65 @@ def test_a_return_requested_status_is_a_return_with_the_plugin_request_lines():
         1,
         "La taza tiene una grieta",
     )
+    assert line.product_id == "10"
+    # the request's own key names the return: the order's later updates repeat it
+    assert requested.return_id == "12:rma:1763900000"
+    assert requested.requested_at == datetime.fromtimestamp(1763900000, UTC)
 
 
-def test_a_return_without_plugin_details_is_a_whole_order_return_for_another_reason():
+def test_a_plugin_request_line_without_its_quantity_is_unknown_not_zero():
+    order = with_meta(
+        ORDER | {"status": "return-requested"},
+        "wps_rma_return_product",
+        {"1763900000": {"products": [{"item_id": 1, "product_id": 10}], "reason": "Talla"}},
+    )
+
+    (_, requested) = parse(order)
+
+    assert requested.lines[0].quantity is None
+
+
+def test_a_return_without_plugin_details_is_a_whole_order_return_for_a_reason_unknown():
     (_, requested) = parse(ORDER | {"status": "return-requested"})
+    (_, again) = parse(
+        ORDER | {"status": "return-requested", "date_modified_gmt": "2026-12-01T10:00:00"}
+    )
 
     (line,) = requested.lines
-    assert (line.line_item_id, line.reason, line.reason_text) == (None, "other", None)
+    assert (line.line_item_id, line.quantity, line.reason, line.reason_text) == (
+        None,
+        None,  # how many came back is unknown, not 0
+        "unknown",
+        None,
+    )
+    assert requested.return_id == again.return_id == "12:return-requested"
 
 
 def test_the_order_language_comes_from_a_multilingual_plugin():
     (state,) = parse(with_meta(ORDER, "wpml_language", "es"))
 
     assert state.customer_locale == "es"
+
+
+def test_a_refund_read_with_its_lines_names_each_order_line_and_how_many_came_back():
+    recorded = json.loads(fixture_bytes("woocommerce/rest/POST-orders-refunds-line-no-amount.json"))
+    refund = json.loads(recorded["body_text"]) | {"reason": "Llegó rota"}
+
+    event = normalize.refund_recorded("12", refund, reason_of)
+
+    (line,) = event.lines
+    assert (line.line_item_id, line.quantity, line.product_id, line.reason) == (
+        "1",  # the order line, from `_refunded_item_id`; 9 is the refund's own line
+        1,  # -1 in the refund
+        "10",
+        "damaged_in_transit",
+    )
+    assert event.refunded_at == datetime(2026, 11, 23, 12, 43, 37, tzinfo=UTC)
+
+
+def test_an_orders_refund_entry_says_not_which_lines_it_gave_back():
+    order = ORDER | {"refunds": [{"id": 14, "reason": "", "total": "-7.14"}]}
+
+    (_, refund) = parse(order)
+
+    assert (refund.lines, refund.reason) == (None, "unknown")

@@ -6,22 +6,28 @@ English (woocommerce.md §3.2-3.3); Shopify return lines carry a customer note.
 words. Each language is a table of patterns in its own module (`en`, `es`, `it`,
 `ru`, `de`, `fr`), written against `normalize`'s output and compiled once here.
 
-Besides the canonical reasons, a pattern may be of two cue kinds:
+Besides the canonical reasons, a pattern may be of three cue kinds:
 
 - `damage`: the item is physically damaged ("broken", "roto", "kaputt"). Alone
   it counts as `defective`; near a `transit` cue in the same clause it is
   `damaged_in_transit` ("arrived broken", "caja aplastada").
 - `transit`: arrival, carrier or packaging ("arrived", "box", "посылка"). It
   decides nothing alone.
+- `fit`: the size is off, which way unsaid ("doesn't fit", "wrong size",
+  "Taglia", "passt nicht"). The taxonomy has a size too small and a size too
+  large, no size in general; a fit without its direction decides nothing, so the
+  text is `other` (its words kept) unless another phrase says more.
 
 Deliberate readings:
 
-- "wrong size" alone is `size`, the customer's fit; "wrong size *sent*" (the
-  store shipped another variant than ordered) is `wrong_item`. The same for
-  "talla equivocada", "taglia sbagliata", "не тот размер", "falsche Größe",
-  "mauvaise taille".
-- "ordered the wrong item/colour" and "ordered by mistake" are `unwanted`: the
-  customer's own error, not the store's.
+- "too small", "runs small", "need a bigger size", "size up" are
+  `size_too_small`; "too big", "too long", "size down" `size_too_large`.
+- "wrong size *sent*" (the store shipped another variant than ordered) is
+  `wrong_item`. The same for "talla equivocada" sent, "не тот размер" sent...
+- "ordered the wrong colour", "don't like the colour" are `colour`; "not my
+  style", "don't like the design", "not to my taste" are `style`: the customer's
+  taste, as Shopify's COLOR and STYLE reasons. "Ordered by mistake", "ordered the
+  wrong item" are `unwanted`: the customer's own error, not the store's.
 - "poor quality", "fake" are `not_as_described`; "broke after a week",
   "se rompió", "сломался" (it broke in use) are `defective`.
 - When patterns overlap, the longest wins, so a specific phrase ("ordered the
@@ -42,6 +48,7 @@ __all__ = ["PRECEDENCE", "ReasonMatch", "classify_reason", "normalize", "reason_
 
 DAMAGE = "damage"
 TRANSIT = "transit"
+FIT = "fit"
 
 # Store faults first, the customer's own last; see `classify_reason`.
 PRECEDENCE = (
@@ -49,10 +56,20 @@ PRECEDENCE = (
     "defective",
     "wrong_item",
     "not_as_described",
-    "size",
+    "size_too_small",
+    "size_too_large",
+    "colour",
+    "style",
     "unwanted",
     "other",
+    "unknown",
 )
+# Reasons of one rank: among them the earliest phrase wins ("too tight at the
+# shoulders, too long in the sleeves" is too small).
+_RANK = {reason: index for index, reason in enumerate(PRECEDENCE)} | {
+    "size_too_large": PRECEDENCE.index("size_too_small"),
+    "style": PRECEDENCE.index("colour"),
+}
 # Faults can be denied ("not broken"); a fit or a change of mind is never
 # negated away ("no es mi talla", "не тот размер" still speak of size).
 NEGATABLE = frozenset({DAMAGE, "defective", "damaged_in_transit", "wrong_item", "not_as_described"})
@@ -60,7 +77,7 @@ NEGATION_WINDOW = 3  # words before a keyword where a negator cancels it
 TRANSIT_WINDOW = 5  # words allowed between a damage word and a transit word
 
 _LANGUAGES = (en, es, it, ru, de, fr)
-_KINDS = (CANONICAL_REASONS - {"other"}) | {DAMAGE, TRANSIT}
+_KINDS = (CANONICAL_REASONS - {"other", "unknown"}) | {DAMAGE, TRANSIT, FIT}
 _SENTENCE_MARKS = frozenset(".!?;…/|¡¿\n\r\t\v\f")
 _CLAUSE_MARKS = frozenset(',:()[]{}"«»„“”‹›—–')
 _SEPARATOR_RANK = {"": 0, " ": 1, ", ": 2, ". ": 3}
@@ -246,13 +263,13 @@ def _read_damage(folded: str, damage: _Hit, transits: list[_Hit]) -> _Hit:
 
 
 def _decide(folded: str, hits: list[_Hit]) -> list[_Hit]:
-    """Turn cues into reasons: damage words become one, transit words none."""
+    """Turn cues into reasons: damage words become one, transit and fit words none."""
     transits = [hit for hit in hits if hit.kind == TRANSIT]
     decided = []
     for hit in hits:
         if hit.kind == DAMAGE:
             decided.append(_read_damage(folded, hit, transits))
-        elif hit.kind != TRANSIT:
+        elif hit.kind not in (TRANSIT, FIT):
             decided.append(hit)
     return decided
 
@@ -274,12 +291,13 @@ def classify_reason(text: str | None) -> ReasonMatch:
     defect, then the store's picking error, then a misleading listing; size
     and a change of mind are the customer's side and rank last, because a
     customer who mentions a fault alongside them ("too big and broken")
-    returns for the fault. Among equals the earliest phrase wins.
-    A fault preceded by a negator ("not broken", "no está roto") does not
-    count. Empty or unmatched text is "other".
+    returns for the fault. Among equals (the two sizes; colour and style)
+    the earliest phrase wins. A fault preceded by a negator ("not broken", "no
+    está roto") does not count. No text at all is "unknown" (no reason was
+    given); text that says none of the reasons is "other".
     """
     if not text or not text.strip():
-        return ReasonMatch("other", text)
+        return ReasonMatch("unknown", text)
     source = unicodedata.normalize("NFC", text)
     folded, origins = _fold(source)
     found = _find(folded)
@@ -288,7 +306,7 @@ def classify_reason(text: str | None) -> ReasonMatch:
     decided = _decide(folded, _merge(live))
     if not decided:
         return ReasonMatch("other", text, _language(folded, found, None))
-    winner = min(decided, key=lambda hit: (PRECEDENCE.index(hit.kind), hit.start))
+    winner = min(decided, key=lambda hit: (_RANK[hit.kind], hit.start))
     evidence = source[origins[winner.start] : origins[winner.end - 1] + 1]
     return ReasonMatch(winner.kind, text, _language(folded, found, winner), evidence)
 

@@ -79,20 +79,32 @@ PATTERNS = (
                          rf"|entt{_A}uschend)|minderwertig\w*"),
     ("not_as_described", rf"f{_A}lschung|gef{_A}lscht\w*|fake|plagiat|nicht original"
                          rf"|irref{_U}hrend\w*"),
-    # size
-    ("size", rf"zu (?:klein|{_BIG}|eng|weit|lang|kurz|breit|schmal|locker|knapp)"
-             r"(?:e|en|er|es)?"),
-    ("size", r"(?:passt|passen|passte|passten|sitzt) (?:nicht|schlecht)"),
-    ("size", rf"(?:f{_A}llt|fallen|fiel|fielen) (?:sehr |zu |etwas |eher )?(?:klein|{_BIG}|eng"
-             r"|weit)(?: aus)?"),
-    ("size", rf"(?:falsche|andere|passende|richtige|kleinere|gr{_O}ssere) {_SIZE}"
-             rf"|{_SIZE} (?:passt|stimmt|war|ist|falsch|nicht)"),
-    ("size", rf"{_SIZE}n?(?:tabelle|problem|angabe)\w*|(?:kleider|schuh|konfektions){_SIZE}"),
-    ("size", rf"(?:in|bei) der {_SIZE} (?:vertan|geirrt|vergriffen)"
-             rf"|(?:falsche|andere) {_SIZE} bestellt"),
-    ("size", rf"nummer (?:zu )?(?:klein|{_BIG})(?:er)?"),
+    # size: which way the fit is off
+    ("size_too_small", r"zu (?:klein|eng|kurz|schmal|knapp)(?:e|en|er|es)?"),
+    ("size_too_small", rf"(?:f{_A}llt|fallen|fiel|fielen) (?:sehr |zu |etwas |eher )?"
+                       r"(?:klein|eng)(?: aus)?"),
+    ("size_too_small", rf"nummer zu klein|nummer gr{_O}sser|(?:brauche|ben{_O}tige) (?:eine )?"
+                       rf"gr{_O}ssere {_SIZE}"),
+    ("size_too_large", rf"zu (?:{_BIG}|weit|lang|breit|locker)(?:e|en|er|es)?"),
+    ("size_too_large", rf"(?:f{_A}llt|fallen|fiel|fielen) (?:sehr |zu |etwas |eher )?"
+                       rf"(?:{_BIG}|weit)(?: aus)?"),
+    ("size_too_large", rf"nummer zu {_BIG}|nummer kleiner|(?:brauche|ben{_O}tige) (?:eine )?"
+                       rf"kleinere {_SIZE}"),
+    ("fit", r"(?:passt|passen|passte|passten|sitzt) (?:nicht|schlecht)"),
+    ("fit", rf"(?:falsche|andere|passende|richtige|kleinere|gr{_O}ssere) {_SIZE}"
+            rf"|{_SIZE} (?:passt|stimmt|war|ist|falsch|nicht)"),
+    ("fit", rf"{_SIZE}n?(?:tabelle|problem|angabe)\w*|(?:kleider|schuh|konfektions){_SIZE}"),
+    ("fit", rf"(?:in|bei) der {_SIZE} (?:vertan|geirrt|vergriffen)"
+            rf"|(?:falsche|andere) {_SIZE} bestellt"),
     # "große" (big) folds like "Größe" (size): read the noun only where it must be one
-    ("size", rf"(?:meine|meiner|ihre|ihrer|unsere) {_SIZE}|{_SIZE} (?:xs|s|m|l|xl|xxl|\d+)"),
+    ("fit", rf"(?:meine|meiner|ihre|ihrer|unsere) {_SIZE}|{_SIZE} (?:xs|s|m|l|xl|xxl|\d+)"),
+    # colour and style
+    ("colour", rf"(?:die )?farbe gef{_A}llt (?:mir |uns )?nicht|gef{_A}llt (?:mir |uns )?"
+               rf"(?:die )?farbe nicht|farbe (?:ist |war )?(?:zu )?(?:grell|dunkel|hell|blass"
+               rf"|knallig|h{_A}sslich)|(?:falsche|andere) farbe bestellt"),
+    ("style", rf"nicht (?:mein|meinen|unser) (?:stil|geschmack)|(?:der )?(?:stil|schnitt|look"
+              rf"|design) gef{_A}llt (?:mir |uns )?nicht|gef{_A}llt (?:mir |uns )?(?:der )?"
+              r"(?:stil|schnitt|look) nicht"),
     # unwanted
     ("unwanted", rf"nicht mehr (?:ben{_O}tigt|gebraucht|erforderlich|notwendig|gew{_U}nscht)"
                  r"|kein bedarf(?: mehr)?"),
@@ -103,6 +115,6 @@ PATTERNS = (
     ("unwanted", rf"(?:versehentlich|aus versehen|irrt{_U}mlich|f{_A}lschlich|doppelt)"
                  rf" (?:bestellt|gekauft)|fehlkauf|widerruf\w*"),
     ("unwanted", rf"falsche[rsn]? (?:{_THING}) bestellt"),
-    ("unwanted", rf"woanders (?:g{_U}nstiger|billiger)|nicht (?:mein|meinen) geschmack"),
+    ("unwanted", rf"woanders (?:g{_U}nstiger|billiger)"),
     ("unwanted", r"(?:hat )?zu lange gedauert|lieferzeit zu lang"),
 )  # fmt: skip

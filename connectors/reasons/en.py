@@ -83,18 +83,38 @@ PATTERNS = (
     ("not_as_described", r"(?:smaller|bigger|larger|thinner|different) than (?:described"
                          rf"|advertised|pictured|shown|stated|it looks|in {_PHOTO})"),
     ("not_as_described", r"not what (?:i|we) expected"),
-    # size: the customer's fit
-    ("size", r"(?:too|way too|much too) (?:small|big|large|tight|loose|long|short|wide"
-             r"|narrow|baggy|snug|tall)"),
-    ("size", r"(?:is|are|was|were|s|runs?|ran|fits?|fitted|bit|little|very|quite|rather"
-             r"|slightly) (?:small|big|large|tight|loose|baggy|snug)"),
-    ("size", rf"(?:does|do|did){_NT} fit|{_WONT} fit|not (?:fit|fitting)|(?:poor|bad) fit"),
-    ("size", r"(?:bigger|smaller|larger|tighter|looser|shorter|longer) than expected"),
-    ("size", rf"(?:wrong|incorrect) size|(?:{_ISNT}) (?:the )?right size"),
-    ("size", rf"{_BOUGHT} (?:the |a |an )?(?:wrong|incorrect) size"),
-    ("size", r"(?:need|needs|needed|want|wanted|exchange for|swap for) (?:a |the )?(?:bigger"
-             r"|smaller|larger|different) size|size (?:up|down)"),
-    ("size", r"sizes?|sizing|fit (?:issue|problem)s?"),
+    # size: the customer's fit, which way it is off
+    ("size_too_small", r"(?:too|way too|much too|a bit too|slightly too|a little too) (?:small"
+                       r"|tight|short|narrow|snug)"),
+    ("size_too_small", r"(?:is|are|was|were|s|runs?|ran|fits?|fitted|bit|little|very|quite"
+                       r"|rather|slightly) (?:small|tight|snug)"),
+    ("size_too_small", r"(?:smaller|tighter|shorter|narrower) than expected"),
+    ("size_too_small", r"(?:need|needs|needed|want|wanted|exchange for|swap for) (?:a |the )?"
+                       r"(?:bigger|larger) size|size up"),
+    ("size_too_large", r"(?:too|way too|much too|a bit too|slightly too|a little too) (?:big"
+                       r"|large|loose|long|wide|baggy|tall)"),
+    ("size_too_large", r"(?:is|are|was|were|s|runs?|ran|fits?|fitted|bit|little|very|quite"
+                       r"|rather|slightly) (?:big|large|loose|baggy)"),
+    ("size_too_large", r"(?:bigger|larger|looser|longer|wider) than expected"),
+    ("size_too_large", r"(?:need|needs|needed|want|wanted|exchange for|swap for) (?:a |the )?"
+                       r"smaller size|size down"),
+    # a fit without its direction decides nothing alone ("doesn't fit")
+    ("fit", rf"(?:does|do|did){_NT} fit|{_WONT} fit|not (?:fit|fitting)|(?:poor|bad) fit"),
+    ("fit", rf"(?:wrong|incorrect) size|(?:{_ISNT}) (?:the )?right size|not my size"),
+    ("fit", rf"{_BOUGHT} (?:the |a |an )?(?:wrong|incorrect) size"),
+    ("fit", r"(?:need|needs|needed|want|wanted|exchange for|swap for) (?:a |the )?different size"
+            r"|sizes?|sizing|fit (?:issue|problem)s?"),
+    # colour and style: the customer's taste, said of the colour or of the look
+    ("colour", rf"(?:(?:does|do|did){_NT}|not) (?:like|love) (?:the |its |this |that |their )?"
+               r"colou?rs?"),
+    ("colour", r"colou?rs? (?:is |was |are |were )?(?:too |a bit |very |rather )?(?:bright"
+               r"|dark|light|dull|pale|loud|garish|ugly)|(?:ugly|awful|horrible) colou?rs?"),
+    ("colour", rf"{_BOUGHT} (?:the |a |an )?wrong colou?rs?|(?:prefer|want|wanted|exchange for"
+               r"|swap for) (?:a |the )?(?:different|another) colou?r"),
+    ("style", rf"not (?:my|our) style|(?:(?:does|do|did){_NT}|not) (?:like|love) (?:the |its "
+              r"|this |that )?(?:style|design|look|cut|pattern|shape)"),
+    ("style", rf"{_BOUGHT} (?:the |a |an )?wrong (?:style|design|pattern)|not (?:to )?my taste"
+              rf"|(?:does|do|did){_NT} suit (?:me|us)|unflattering|old fashioned"),
     # unwanted: the customer's own choice
     ("unwanted", r"changed (?:my|our|her|his) minds?|change of (?:heart|mind)"),
     ("unwanted", r"no longer (?:need(?:ed|s)?|want(?:ed|s)?|required|necessary|useful)"
@@ -107,8 +127,7 @@ PATTERNS = (
     ("unwanted", rf"{_BOUGHT} (?:the |a |an )?wrong {_THING}"),
     ("unwanted", r"(?:found|saw) (?:it |a |one )?(?:cheaper|better (?:price|deal|one))"
                  r"|cheaper elsewhere"),
-    ("unwanted", r"not (?:for me|my style|my taste|to my taste)"
-                 rf"|(?:does|do|did){_NT} suit (?:me|us)"),
+    ("unwanted", r"not for me"),
     ("unwanted", r"(?:took|takes|taking) (?:too|way too) long"
                  r"|(?:(?:arrived|came|delivered) )?too late"),
 )  # fmt: skip

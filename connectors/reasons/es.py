@@ -21,10 +21,8 @@ _LOOK = (
     r"(?:la |las |el |lo |los )?(?:descripcion|descrito|fotos?|imagen(?:es)?|anuncio"
     r"|anunciado|publicacion|ficha)"
 )
-_SMALL_BIG = (
-    r"(?:pequen[oa]s?|grandes?|chic[oa]s?|ajustad[oa]s?|apretad[oa]s?|holgad[oa]s?"
-    r"|estrech[oa]s?|anch[oa]s?|larg[oa]s?|cort[oa]s?)"
-)
+_SMALL = r"(?:pequen[oa]s?|chic[oa]s?|ajustad[oa]s?|apretad[oa]s?|estrech[oa]s?|cort[oa]s?)"
+_LARGE = r"(?:grandes?|holgad[oa]s?|anch[oa]s?|larg[oa]s?|ampli[oa]s?)"
 _ORDERED = r"(?:pedi|compre|ordene|encargue|solicite|elegi|pedimos|compramos)"
 
 PATTERNS = (
@@ -73,16 +71,32 @@ PATTERNS = (
                          r"(?:mala|baja|pesima|horrible)"),
     ("not_as_described", r"publicidad enganosa|descripcion (?:enganosa|incorrecta|erronea"
                          r"|falsa)|falsificad[oa]|imitacion|replica|no es original"),
-    # size
-    ("size", r"tallas?|tamanos?"),
-    ("size", rf"(?:muy|demasiado|bastante|un poco|algo|mas) {_SMALL_BIG}"),
-    ("size", r"(?:es|son|era|eran|queda|quedan|quedo|quedaba|resulto|viene|vino) (?:pequen[oa]s?"
-             r"|grandes?|chic[oa]s?|ajustad[oa]s?|apretad[oa]s?|holgad[oa]s?)"),
-    ("size", rf"me (?:queda|quedan|quedo|quedaba|va|viene) (?:{_SMALL_BIG}|mal)"),
-    ("size", r"no me (?:queda|quedan|quedo|quedaba|entra|entran|cabe|caben|va|vale|valen)"),
-    ("size", r"(?:talla|numero|tamano|horma) (?:pequen[oa]|grande|chic[oa]|justa"
-             rf"|{_WRONG})"),
-    ("size", rf"{_ORDERED} (?:mal )?(?:la |una )?talla(?: {_WRONG}| mal)?"),
+    # size: which way the fit is off
+    ("size_too_small", rf"(?:muy|demasiado|bastante|un poco|algo|mas) {_SMALL}"),
+    ("size_too_small", r"(?:es|son|era|eran|queda|quedan|quedo|quedaba|resulto|viene|vino)"
+                       rf" {_SMALL}"),
+    ("size_too_small", rf"me (?:queda|quedan|quedo|quedaba|va|viene) {_SMALL}"),
+    ("size_too_small", r"(?:talla|numero|tamano|horma) (?:pequen[oa]|chic[oa]|justa)"
+                       r"|no me (?:entra|entran|cabe|caben)"
+                       r"|(?:necesito|quiero|cambiar por) (?:una |la )?talla (?:mas grande|mayor)"),
+    ("size_too_large", rf"(?:muy|demasiado|bastante|un poco|algo|mas) {_LARGE}"),
+    ("size_too_large", r"(?:es|son|era|eran|queda|quedan|quedo|quedaba|resulto|viene|vino)"
+                       rf" {_LARGE}"),
+    ("size_too_large", rf"me (?:queda|quedan|quedo|quedaba|va|viene) {_LARGE}"),
+    ("size_too_large", r"(?:talla|numero|tamano|horma) grande"
+                       r"|(?:necesito|quiero|cambiar por) (?:una |la )?talla (?:mas pequena"
+                       r"|menor)"),
+    ("fit", r"tallas?|tamanos?|no me (?:queda|quedan|quedo|quedaba|va|vale|valen)"
+            r"|me (?:queda|quedan|quedo|quedaba|va|viene) mal"),
+    ("fit", rf"(?:talla|numero|tamano|horma) {_WRONG}"
+            rf"|{_ORDERED} (?:mal )?(?:la |una )?talla(?: {_WRONG}| mal)?"),
+    # colour and style
+    ("colour", r"no me (?:gusta|gustan|gusto|convence) el color|el color no me (?:gusta|convence)"
+               r"|color (?:es |era )?(?:muy |demasiado )?(?:chillon|oscuro|claro|feo|apagado"
+               rf"|palido)|{_ORDERED} (?:el |un )?color {_WRONG}"
+               r"|(?:prefiero|quiero|cambiar por) (?:otro|un) color(?: distinto| diferente)?"),
+    ("style", r"no (?:es|era) (?:de )?mi estilo|no me (?:gusta|gustan|gusto|convence) el (?:estilo"
+              r"|diseno|corte|estampado)|el (?:estilo|diseno) no me (?:gusta|convence)"),
     # unwanted
     ("unwanted", r"(?:ya )?no (?:lo |la |los |las )?(?:quiero|necesito|uso|queremos"
                  r"|necesitamos|usare)|ya no (?:hace falta|es necesari[oa])"),

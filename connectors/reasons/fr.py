@@ -67,12 +67,22 @@ PATTERNS = (
                          r"(?:mediocre|decevante|mauvaise|bas de gamme)"),
     ("not_as_described", r"(?:description|publicite|annonce) (?:mensongere|trompeuse|erronee)"
                          r"|contrefacon|faux produit|pas d origine|pas original(?:e)?"),
-    # size
-    ("size", r"tailles?|pointures?"),
-    ("size", r"(?:trop|tres|un peu|vraiment|assez|beaucoup trop) (?:petit|grand|serre|large"
-             r"|long|court|ample|etroit|juste|moulant)" + _E),
-    ("size", r"ne (?:me |nous )?(?:va|vont) pas|me va mal|pas (?:a )?ma (?:taille|pointure)"),
-    ("size", r"(?:trompe|trompee) de (?:taille|pointure)|pas la bonne (?:taille|pointure)"),
+    # size: which way the fit is off
+    ("size_too_small", r"(?:trop|tres|un peu|vraiment|assez|beaucoup trop) (?:petit|serre"
+                       r"|court|etroit|juste|moulant)" + _E),
+    ("size_too_small", r"taille (?:trop )?petite|(?:la |une )?taille au dessus"),
+    ("size_too_large", r"(?:trop|tres|un peu|vraiment|assez|beaucoup trop) (?:grand|large"
+                       r"|long|ample)" + _E),
+    ("size_too_large", r"taille (?:trop )?grande|(?:la |une )?taille en dessous"),
+    ("fit", r"tailles?|pointures?"),
+    ("fit", r"ne (?:me |nous )?(?:va|vont) pas|me va mal|pas (?:a )?ma (?:taille|pointure)"),
+    ("fit", r"(?:trompe|trompee) de (?:taille|pointure)|pas la bonne (?:taille|pointure)"),
+    # colour and style
+    ("colour", r"(?:la )?couleur ne (?:me |nous )?(?:plait|convient) pas|(?:n )?aime pas"
+               r" (?:la )?couleur|couleur (?:trop )?(?:vive|foncee|claire|terne|criarde|fade)"
+               rf"|{_ORDERED} (?:la |une )?mauvaise couleur"),
+    ("style", r"pas (?:a )?mon (?:style|gout)|(?:le )?style ne (?:me |nous )?(?:plait|convient)"
+              r" pas|(?:n )?aime pas (?:le )?(?:style|modele|design|motif|coupe)"),
     # unwanted
     ("unwanted", r"change(?:r)? d avis|changement d avis"),
     ("unwanted", r"(?:plus|pas) besoin|n en (?:ai|avons|a) plus besoin"),
@@ -82,7 +92,7 @@ PATTERNS = (
                  r"|(?:commande en double|double commande)"),
     ("unwanted", rf"(?:{_ORDERED}) (?:le |la |l |un |une )?(?:mauvais|mauvaise) (?:{_THING}"
                  r"|couleur|reference)|trompee? d (?:article|produit|modele|objet)"),
-    ("unwanted", r"moins cher ailleurs|(?:droit de )?retractation|pas (?:a )?mon gout"
+    ("unwanted", r"moins cher ailleurs|(?:droit de )?retractation"
                  r"|plus envie|ne (?:le |la |les )?veux plus"),
     ("unwanted", r"delais? (?:de livraison )?(?:trop|tres) longs?|(?:arrive|livre)(?:e|s|es)?"
                  r" trop tard"),

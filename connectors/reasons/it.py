@@ -60,15 +60,28 @@ PATTERNS = (
                          r"|cattiva) qualita"),
     ("not_as_described", r"descrizione (?:errata|sbagliata|ingannevole|fuorviante|non corretta)"
                          r"|contraffatt[oaie]|non originale|imitazione"),
-    # size
-    ("size", rf"tagli[ae]|troppo (?:{_SMALL}|{_BIG})"),
-    ("size", rf"(?:un po|molto|piuttosto|leggermente) (?:{_SMALL}|{_BIG})"),
-    ("size", rf"(?:misura|numero|numerazione) (?:{_WRONG}|piccol[oa]|grande|non (?:giusta"
-             r"|corretta|adatta))"),
-    ("size", rf"(?:veste|vestono|calza|calzano) (?:{_SMALL}|grand[ei])"),
-    ("size", r"non mi (?:sta|stanno|va|vanno|entra|entrano|calza|calzano)(?: bene)?"),
-    ("size", r"ho sbagliato (?:la )?(?:taglia|misura|numero)|cambio (?:taglia|misura|numero)"),
-    ("size", rf"(?:ordinato|scelto|preso) (?:la )?(?:taglia|misura|numero) {_WRONG}"),
+    # size: which way the fit is off
+    ("size_too_small", rf"troppo {_SMALL}|(?:un po|molto|piuttosto|leggermente) {_SMALL}"),
+    ("size_too_small", r"(?:misura|numero|numerazione|taglia) (?:piccol[oa]|strett[oa])"
+                       rf"|(?:veste|vestono|calza|calzano) {_SMALL}"
+                       r"|non mi (?:entra|entrano)|(?:serve|servirebbe|vorrei) (?:una )?taglia"
+                       r" (?:piu grande|in piu)"),
+    ("size_too_large", rf"troppo {_BIG}|(?:un po|molto|piuttosto|leggermente) {_BIG}"),
+    ("size_too_large", r"(?:misura|numero|numerazione|taglia) grande"
+                       r"|(?:veste|vestono|calza|calzano) grand[ei]"
+                       r"|(?:serve|servirebbe|vorrei) (?:una )?taglia (?:piu piccola|in meno)"),
+    ("fit", rf"tagli[ae]|(?:misura|numero|numerazione) (?:{_WRONG}|non (?:giusta|corretta"
+            r"|adatta))"),
+    ("fit", r"non mi (?:sta|stanno|va|vanno|calza|calzano)(?: bene)?"),
+    ("fit", r"ho sbagliato (?:la )?(?:taglia|misura|numero)|cambio (?:taglia|misura|numero)"),
+    ("fit", rf"(?:ordinato|scelto|preso) (?:la )?(?:taglia|misura|numero) {_WRONG}"),
+    # colour and style
+    ("colour", r"(?:il )?colore non mi (?:piace|convince)|non mi (?:piace|convince|e piaciuto)"
+               r" (?:il )?colore|colore (?:troppo )?(?:acceso|scuro|chiaro|brutto|spento"
+               rf"|sbiadito)|(?:ordinato|scelto|preso) (?:il )?colore {_WRONG}"),
+    ("style", r"non (?:e )?(?:il )?mio stile|non mi (?:piace|convince|e piaciuto)"
+              r" (?:lo stile|il design|il modello|la fantasia|il taglio)"
+              r"|(?:lo )?stile non mi (?:piace|convince)"),
     # unwanted
     ("unwanted", r"(?:ho )?cambiato idea|cambio (?:di )?idea|ripensamento"),
     ("unwanted", r"non (?:mi |ci )?serv(?:e|ono) piu|non (?:ne )?(?:ho|abbiamo) piu bisogno"

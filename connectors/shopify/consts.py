@@ -45,15 +45,16 @@ SUBSCRIBED_TOPICS = (
 )
 
 # GraphQL ReturnReason values, lowercased as in webhooks, to the canonical reasons.
+# DEFECTIVE "Damaged or defective" says not which: the customer's words may (normalize).
 RETURN_REASONS = {
     "defective": "defective",
     "wrong_item": "wrong_item",
     "not_as_described": "not_as_described",
-    "size_too_large": "size",
-    "size_too_small": "size",
+    "size_too_large": "size_too_large",
+    "size_too_small": "size_too_small",
     "unwanted": "unwanted",
-    "style": "unwanted",
-    "color": "unwanted",
+    "style": "style",
+    "color": "colour",
     "other": "other",
-    "unknown": "other",
+    "unknown": "unknown",
 }

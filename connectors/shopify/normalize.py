@@ -98,6 +98,7 @@ def _line_item(line: dict[str, Any]) -> LineItem:
         sku=line.get("sku") or None,
         title=line.get("title") or line.get("name"),
         quantity=int(line.get("quantity") or 0),
+        price=_id(line.get("price")),
     )
 
 
@@ -112,6 +113,7 @@ def return_requested(
         lines=tuple(
             _return_line(line, classify) for line in payload.get("return_line_items") or ()
         ),
+        requested_at=parse_timestamp(payload.get("created_at")),
     )
 
 
@@ -130,35 +132,44 @@ def _return_line(line: dict[str, Any], classify: Callable[[str | None], str]) ->
     if reason in _UNSPECIFIC and text:
         said = classify(text)
         reason = reason if said in _UNSPECIFIC else said
+    quantity = line.get("quantity")
     return ReturnLine(
         line_item_id=_id(order_line.get("id")),
-        quantity=int(line.get("quantity") or 0),
+        quantity=int(quantity) if quantity is not None else None,
         reason=reason,
         reason_text=text,
+        product_id=_id(order_line.get("product_id")),
+        variant_id=_id(order_line.get("variant_id")),
+        sku=order_line.get("sku") or None,
+        title=order_line.get("title") or order_line.get("name"),
     )
 
 
 # Return reason definitions (2026-01+) are merchant-visible handles such as
 # "arrived-damaged", "too-tight" or "color-too-bright". Read them word by word,
-# colour and style first (a "color-too-bright" is unwanted, not a size problem),
-# then fall back to the enum.
+# colour and style first (a "color-too-bright" is the colour, not a size problem),
+# then the fit's direction; a handle saying neither ("wrong-size", "arrived-late")
+# falls back to the enum.
 _HANDLE_RULES = (
     ({"not", "as", "described"}, "not_as_described"),
-    ({"color"}, "unwanted"),
-    ({"colour"}, "unwanted"),
-    ({"style"}, "unwanted"),
+    ({"quality"}, "not_as_described"),
+    ({"color"}, "colour"),
+    ({"colour"}, "colour"),
+    ({"style"}, "style"),
     ({"damaged"}, "damaged_in_transit"),
     ({"defective"}, "defective"),
     ({"broken"}, "defective"),
     ({"faulty"}, "defective"),
-    ({"size"}, "size"),
-    ({"small"}, "size"),
-    ({"large"}, "size"),
-    ({"big"}, "size"),
-    ({"tight"}, "size"),
-    ({"loose"}, "size"),
-    ({"short"}, "size"),
-    ({"long"}, "size"),
+    ({"small"}, "size_too_small"),
+    ({"tight"}, "size_too_small"),
+    ({"short"}, "size_too_small"),
+    ({"narrow"}, "size_too_small"),
+    ({"large"}, "size_too_large"),
+    ({"big"}, "size_too_large"),
+    ({"loose"}, "size_too_large"),
+    ({"long"}, "size_too_large"),
+    ({"wide"}, "size_too_large"),
+    ({"wrong", "size"}, None),
     ({"wrong"}, "wrong_item"),
     ({"unwanted"}, "unwanted"),
     ({"changed", "mind"}, "unwanted"),
@@ -170,8 +181,10 @@ def canonical_reason(enum_value: str | None, definition_handle: str | None = Non
     words = set((definition_handle or "").lower().replace("_", "-").split("-"))
     for needed, reason in _HANDLE_RULES:
         if needed <= words:
+            if reason is None:
+                break  # the handle names the matter, not which way: the enum may say
             return reason
-    return RETURN_REASONS.get((enum_value or "").lower(), "other")
+    return RETURN_REASONS.get((enum_value or "").lower(), "unknown" if not enum_value else "other")
 
 
 # Carrier statuses (FulfillmentEventStatus, REST shipment_status) to canonical ones;
@@ -245,14 +258,35 @@ def refund_created(
         Decimal(0),
     )
     note = payload.get("note") or None
+    reason = classify(note)
     return RefundRecorded(
         order_id=str(payload["order_id"]),
         refund_id=str(payload["id"]),
         amount=str(refunded),
-        reason=classify(note),
+        reason=reason,
         reason_text=note,
         shipping_amount=str(shipping) if shipping else None,
         by_staff=payload.get("user_id") is not None,
+        lines=tuple(
+            _refunded_line(item, reason, note) for item in payload.get("refund_line_items") or ()
+        ),
+        return_id=_id((payload.get("return") or {}).get("id")),
+        refunded_at=parse_timestamp(payload.get("processed_at") or payload.get("created_at")),
+    )
+
+
+def _refunded_line(item: dict[str, Any], reason: str, note: str | None) -> ReturnLine:
+    """Read one line a refund gave back; its reason is the refund's note."""
+    line = item.get("line_item") or {}
+    return ReturnLine(
+        line_item_id=_id(item.get("line_item_id") or line.get("id")),
+        quantity=int(item["quantity"]) if item.get("quantity") is not None else None,
+        reason=reason,
+        reason_text=note,
+        product_id=_id(line.get("product_id")),
+        variant_id=_id(line.get("variant_id")),
+        sku=line.get("sku") or None,
+        title=line.get("title") or line.get("name"),
     )
 
 

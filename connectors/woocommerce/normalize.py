@@ -59,19 +59,54 @@ def order_events(payload: dict[str, Any], classify: Classify, marker: str) -> li
         reason = refund.get("reason") or ""
         if marker in reason:
             continue
-        events.append(
-            RefundRecorded(
-                order_id=str(payload["id"]),
-                refund_id=str(refund["id"]),
-                amount=str(refund.get("total") or "").lstrip("-") or None,
-                reason=classify(reason),
-                reason_text=reason or None,
-                by_staff=True,
-            )
-        )
+        events.append(refund_recorded(str(payload["id"]), refund, classify))
     if payload.get("status") in RETURN_STATUSES:
         events.append(return_requested(payload, classify))
     return events
+
+
+def refund_recorded(order_id: str, refund: dict[str, Any], classify: Classify) -> RefundRecorded:
+    """Read a refund, from an order's `refunds[]` or from `GET /orders/{id}/refunds`.
+
+    An order's `refunds[]` entry has only id, reason and total: which lines it gave
+    back is unknown. The refund itself has its `line_items`; their quantities are
+    negative, and each line names the order line it gave back in its
+    `_refunded_item_id` meta (woocommerce.md §2.4).
+    """
+    reason = refund.get("reason") or ""
+    canonical = classify(reason)
+    items = refund.get("line_items")
+    lines = None
+    if items is not None:
+        lines = tuple(
+            _refunded_line(item, canonical, reason or None)
+            for item in items
+            if _meta(item, "_refunded_item_id") is not None
+        )
+    return RefundRecorded(
+        order_id=order_id,
+        refund_id=str(refund["id"]),
+        amount=str(refund.get("total") or refund.get("amount") or "").lstrip("-") or None,
+        reason=canonical,
+        reason_text=reason or None,
+        by_staff=True,
+        lines=lines,
+        refunded_at=parse_timestamp(refund.get("date_created_gmt")),
+    )
+
+
+def _refunded_line(item: dict[str, Any], reason: str, text: str | None) -> ReturnLine:
+    quantity = item.get("quantity")
+    return ReturnLine(
+        line_item_id=_id(_meta(item, "_refunded_item_id")),
+        quantity=abs(int(quantity)) if quantity not in (None, "", 0) else None,
+        reason=reason,
+        reason_text=text,
+        product_id=_id(item.get("product_id")),
+        variant_id=_id(item.get("variation_id")),
+        sku=item.get("sku") or None,
+        title=item.get("name"),
+    )
 
 
 def order_trashed(payload: dict[str, Any]) -> OrderTrashed:
@@ -119,6 +154,7 @@ def _line_item(line: dict[str, Any]) -> LineItem:
         sku=line.get("sku") or None,
         title=line.get("name"),
         quantity=int(line.get("quantity") or 0),
+        price=_id(line.get("price")),
     )
 
 
@@ -158,39 +194,39 @@ def _shipments(payload: dict[str, Any]) -> list[Shipment]:
 def return_requested(payload: dict[str, Any], classify: Classify) -> ReturnRequested:
     """Read a return a plugin recorded as order status `return-requested`.
 
-    The WP Swings plugin keeps the request in `wps_rma_return_product`; without
-    it the whole order is taken as returned, for a reason unknown ("other").
+    The WP Swings plugin keeps each request in `wps_rma_return_product`, keyed by
+    the unix time it was made: that key names the return, so the order's later
+    updates repeat it rather than add one. Without it, the order's return is one
+    return of lines unknown, quantity unknown (not 0), for a reason unknown.
     """
-    request = _latest_rma_request(payload)
+    key, request = _latest_rma_request(payload)
     reason_text = (request.get("reason") or request.get("subject") or "") if request else ""
+    reason = classify(reason_text)
     lines = [
         ReturnLine(
             line_item_id=_id(product.get("item_id")),
-            quantity=int(product.get("qty") or 0),
-            reason=classify(reason_text),
+            quantity=int(product["qty"]) if str(product.get("qty") or "").isdigit() else None,
+            reason=reason,
             reason_text=reason_text or None,
+            product_id=_id(product.get("product_id")),
+            variant_id=_id(product.get("variation_id")),
         )
         for product in (request.get("products") or [])
-        if request
-    ] or [
-        ReturnLine(
-            line_item_id=None,
-            quantity=0,
-            reason=classify(reason_text),
-            reason_text=reason_text or None,
-        )
-    ]
+        if isinstance(product, dict)
+    ] or [ReturnLine(None, None, reason, reason_text or None)]
+    made = datetime.fromtimestamp(int(key), UTC) if key and key.isdigit() else None
     return ReturnRequested(
         order_id=str(payload["id"]),
-        return_id=f"{payload['id']}:{payload.get('date_modified_gmt') or ''}",
+        return_id=f"{payload['id']}:rma:{key}" if key else f"{payload['id']}:return-requested",
         lines=tuple(lines),
-        requested_at=parse_timestamp(payload.get("date_modified_gmt")),
+        requested_at=made or parse_timestamp(payload.get("date_modified_gmt")),
     )
 
 
-def _latest_rma_request(payload: dict[str, Any]) -> dict[str, Any]:
+def _latest_rma_request(payload: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     requests = _meta(payload, "wps_rma_return_product")
     if not isinstance(requests, dict) or not requests:
-        return {}
-    latest = requests[max(requests, key=lambda key: str(key))]
-    return latest if isinstance(latest, dict) else {}
+        return None, {}
+    key = max(requests, key=lambda key: str(key))
+    latest = requests[key]
+    return (str(key), latest) if isinstance(latest, dict) else (None, {})

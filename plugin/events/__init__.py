@@ -3,6 +3,7 @@
 from plugin.events.model import (
     CANONICAL_REASONS,
     SHIPMENT_STATUSES,
+    Backfilled,
     CustomerDataRequested,
     CustomerRedactionRequested,
     Event,
@@ -22,6 +23,7 @@ from plugin.events.model import (
 __all__ = [
     "CANONICAL_REASONS",
     "SHIPMENT_STATUSES",
+    "Backfilled",
     "CustomerDataRequested",
     "CustomerRedactionRequested",
     "Event",

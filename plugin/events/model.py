@@ -9,16 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# Why an item came back, whatever words the platform or the customer used.
+# Why an item came back, whatever words the platform or the customer used: one set
+# across platforms (Shopify's ReturnReason enum and reason definitions, WooCommerce's
+# free-text refund and return-plugin reasons). "unknown" is a return whose reason was
+# never given; "other" one given in words that say none of the rest.
 CANONICAL_REASONS = frozenset(
     {
         "defective",
+        "damaged_in_transit",
         "wrong_item",
         "not_as_described",
-        "damaged_in_transit",
-        "size",
+        "size_too_small",
+        "size_too_large",
+        "colour",
+        "style",
         "unwanted",
         "other",
+        "unknown",
     }
 )
 
@@ -33,6 +40,7 @@ class LineItem:
     sku: str | None
     title: str | None
     quantity: int
+    price: str | None = None  # one unit, in the order's currency, as the platform wrote it
 
 
 @dataclass(frozen=True)
@@ -85,12 +93,22 @@ class OrderTrashed:
 
 @dataclass(frozen=True)
 class ReturnLine:
-    """A returned quantity of one order line, with why it came back."""
+    """A returned quantity of one order line, with why it came back.
+
+    `quantity` is None when the platform did not say how many came back (a
+    WooCommerce refund or return-plugin request without its lines): unknown, not 0.
+    The product fields are set when the platform named them with the return;
+    otherwise they are read from the order's own line.
+    """
 
     line_item_id: str | None
-    quantity: int
+    quantity: int | None
     reason: str  # one of CANONICAL_REASONS
     reason_text: str | None = None  # the platform's or customer's own words
+    product_id: str | None = None
+    variant_id: str | None = None
+    sku: str | None = None
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,11 @@ class RefundRecorded:
     reason_text: str | None = None
     shipping_amount: str | None = None  # the part of `amount` that refunds shipping
     by_staff: bool = False  # issued by the merchant's staff, not by an app
+    # The order lines it gave back: None when the platform did not say (a WooCommerce
+    # order's `refunds[]`), () when it gave back none (shipping or an amount only).
+    lines: tuple[ReturnLine, ...] | None = None
+    return_id: str | None = None  # the return it settles, whose own lines say why
+    refunded_at: datetime | None = None
 
 
 # Carrier statuses of a parcel, whatever the platform calls them.
@@ -183,6 +206,17 @@ class CustomerDataRequested:
     order_ids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Backfilled:
+    """A past state read from a store's history: kept for reports, acted on by nothing.
+
+    A backfill brings months of orders, returns and refunds; as live deliveries
+    they would open incidents and write to customers about matters long settled.
+    """
+
+    event: OrderChanged | ReturnRequested | RefundRecorded
+
+
 Event = (
     OrderChanged
     | OrderTrashed
@@ -194,4 +228,5 @@ Event = (
     | CustomerRedactionRequested
     | ShopRedactionRequested
     | CustomerDataRequested
+    | Backfilled
 )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     JSON,
     DateTime,
     ForeignKey,
@@ -334,6 +335,111 @@ class LoginFailure(Base):
     email: Mapped[str] = mapped_column(String(320))
     address: Mapped[str] = mapped_column(String(64))  # the client's IP address
     at: Mapped[datetime] = mapped_column()
+
+
+# Columns stamped from the session's clock: set when a row is first added (unless
+# the code set them), and `updated_at` again whenever the ORM writes a change.
+_STAMPED_ON_INSERT = ("created_at", "updated_at", "received_at", "next_attempt_at", "at")
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_times(session: Session, _context: object, _instances: object) -> None:
+    """Fill a row's times from the clock its database runs on, never the wall clock."""
+    now = clock_of(session).now()
+    for row in session.new:
+        for column in _STAMPED_ON_INSERT:
+            if hasattr(type(row), column) and getattr(row, column) is None:
+                setattr(row, column, now)
+    for row in session.dirty:
+        if hasattr(type(row), "updated_at") and session.is_modified(row, include_collections=False):
+            row.updated_at = now
+
+
+class OrderLine(Base):
+    """One line of an order: what was sold, so that reports can count sold units in SQL.
+
+    Kept from the newest order state; `counted` is False while the order is not a
+    sale (cancelled, failed, in the trash).
+    """
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "platform_order_id", "line_item_id"),
+        Index("ix_order_lines_shop_ordered_at", "shop_id", "ordered_at"),
+        Index("ix_order_lines_shop_product", "shop_id", "product_id", "sku"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_order_id: Mapped[str] = mapped_column(String(64))
+    line_item_id: Mapped[str] = mapped_column(String(64))
+    product_id: Mapped[str | None] = mapped_column(String(64))
+    variant_id: Mapped[str | None] = mapped_column(String(64))
+    sku: Mapped[str | None] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(500))
+    quantity: Mapped[int] = mapped_column(Integer)
+    price: Mapped[str | None] = mapped_column(String(32))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    ordered_at: Mapped[datetime] = mapped_column()
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class ReturnedLine(Base):
+    """One order line that came back (a return's line, or a refund's), and why.
+
+    `source_type`/`source_id` name the platform record (a return or a refund), and
+    `line_key` the order line in it, or "*" when the platform did not say which
+    lines (the whole record, quantity unknown). `quantity` is None when unknown,
+    never 0. Product, variant, SKU and title come with the return when the
+    platform names them, else from the order line once its order is known.
+    """
+
+    __tablename__ = "return_lines"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "source_type", "source_id", "line_key"),
+        Index("ix_return_lines_shop_requested_at", "shop_id", "requested_at"),
+        Index("ix_return_lines_shop_sku_reason", "shop_id", "sku", "reason", "requested_at"),
+        Index("ix_return_lines_shop_order", "shop_id", "platform_order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_order_id: Mapped[str] = mapped_column(String(64))
+    source_type: Mapped[str] = mapped_column(String(16))  # "return" or "refund"
+    source_id: Mapped[str] = mapped_column(String(128))
+    line_key: Mapped[str] = mapped_column(String(64))
+    line_item_id: Mapped[str | None] = mapped_column(String(64))
+    product_id: Mapped[str | None] = mapped_column(String(64))
+    variant_id: Mapped[str | None] = mapped_column(String(64))
+    sku: Mapped[str | None] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(32))
+    reason_text: Mapped[str | None] = mapped_column(Text)
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    requested_at: Mapped[datetime] = mapped_column()
+    received_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class BackfillRun(Base):
+    """How far `amends backfill` got through one shop's history: where to resume."""
+
+    __tablename__ = "backfills"
+    __table_args__ = (UniqueConstraint("shop_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    since: Mapped[datetime] = mapped_column()
+    cursor: Mapped[str | None] = mapped_column(Text)  # the connector's, opaque here
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
 
 
 # Columns stamped from the session's clock: set when a row is first added (unless

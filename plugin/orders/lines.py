@@ -1,0 +1,82 @@
+"""Keep each order's lines in their own table, so sold units are a SQL sum.
+
+The lines are written from the newest order state only (the caller has stored it
+and knows it was newer), and a line the order no longer has is dropped. A field
+a later state leaves out (the reconcile query reads no prices) keeps what an
+earlier state said. Returns that arrived before their order are completed here,
+once the order says which product each returned line was.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.orm import Session
+
+from plugin.clock import clock_of
+from plugin.events import OrderChanged
+from plugin.returns.record import complete_from_order
+from plugin.storage.models import OrderLine, Shop
+from plugin.storage.upsert import conflict_insert
+
+# Order statuses that are no sale: their lines are kept, and not counted as sold.
+NOT_SOLD = frozenset({"cancelled", "trash", "failed", "checkout-draft"})
+_KEY = ("shop_id", "platform_order_id", "line_item_id")
+_KEPT_WHEN_MISSING = ("product_id", "variant_id", "sku", "title", "price", "currency")
+
+
+def record_order_lines(session: Session, shop_id: int, event: OrderChanged) -> int:
+    """Write the order's lines as `event` shows them; return how many it has."""
+    if not event.line_items:
+        return 0  # a state without lines says nothing about them
+    shop = session.get(Shop, shop_id)
+    platform = shop.platform if shop else "unknown"
+    now = clock_of(session).now()
+    rows = [
+        {
+            "shop_id": shop_id,
+            "platform": platform,
+            "platform_order_id": event.order_id,
+            "line_item_id": line.line_item_id,
+            "product_id": line.product_id,
+            "variant_id": line.variant_id,
+            "sku": line.sku,
+            "title": line.title,
+            "quantity": line.quantity,
+            "price": line.price,
+            "currency": event.currency,
+            "ordered_at": event.placed_at or event.updated_at or now,
+            "counted": (event.status or "") not in NOT_SOLD,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for line in event.line_items
+    ]
+    statement = conflict_insert(session.get_bind().dialect.name, OrderLine).values(rows)
+    stored = OrderLine.__table__.c
+    changes = {
+        name: func.coalesce(getattr(statement.excluded, name), stored[name])
+        if name in _KEPT_WHEN_MISSING
+        else getattr(statement.excluded, name)
+        for name in rows[0]
+        if name not in (*_KEY, "created_at")
+    }
+    session.execute(statement.on_conflict_do_update(index_elements=list(_KEY), set_=changes))
+    kept = [line.line_item_id for line in event.line_items]
+    session.execute(
+        delete(OrderLine).where(
+            OrderLine.shop_id == shop_id,
+            OrderLine.platform_order_id == event.order_id,
+            OrderLine.line_item_id.not_in(kept),
+        )
+    )
+    complete_from_order(session, shop_id, event.order_id)
+    return len(rows)
+
+
+def uncount_order(session: Session, shop_id: int, order_id: str) -> None:
+    """Stop counting an order's lines as sold (it went to the trash)."""
+    session.execute(
+        update(OrderLine)
+        .where(OrderLine.shop_id == shop_id, OrderLine.platform_order_id == order_id)
+        .values(counted=False, updated_at=clock_of(session).now())
+    )

@@ -1,0 +1,178 @@
+"""Record what came back, line by line, from returns and refunds of both platforms.
+
+Every return is kept, whatever its reason: a size or a change of mind opens no
+incident, and is still what a merchant's return report is made of. Writes are
+upserts on (shop, record, line), so a retried or repeated delivery changes
+nothing; a record first seen without its lines ("*", quantity unknown) is
+replaced once its lines are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from plugin.clock import clock_of
+from plugin.events import RefundRecorded, ReturnLine, ReturnRequested, ReturnStatusChanged
+from plugin.returns import REFUND, RETURN, WHOLE
+from plugin.storage.models import OrderLine, ReturnedLine, Shop
+from plugin.storage.upsert import conflict_insert
+
+_KEY = ("shop_id", "source_type", "source_id", "line_key")
+_PRODUCT = ("product_id", "variant_id", "sku", "title")
+
+
+def record_return(session: Session, shop_id: int, event: ReturnRequested) -> int:
+    """Keep every line of a return; return how many rows it has."""
+    when = event.requested_at or clock_of(session).now()
+    source = (RETURN, event.return_id)
+    return _record(session, shop_id, event.order_id, source, event.lines, when, None)
+
+
+def record_refund(session: Session, shop_id: int, event: RefundRecorded) -> int:
+    """Keep the lines a refund gave back; nothing for a refund of a return or of no goods.
+
+    A refund settling a return repeats the return's lines (the return says why);
+    one that names no lines (a WooCommerce order's `refunds[]`) is kept whole, its
+    quantity unknown; one of shipping or an amount only gave no goods back.
+    """
+    if event.return_id is not None or event.lines == ():
+        return 0
+    lines = event.lines or (ReturnLine(None, None, event.reason, event.reason_text),)
+    when = event.refunded_at or clock_of(session).now()
+    source = (REFUND, event.refund_id)
+    return _record(session, shop_id, event.order_id, source, lines, when, when)
+
+
+def mark_received(session: Session, shop_id: int, event: ReturnStatusChanged) -> None:
+    """Note when a closed return's goods were taken back."""
+    if event.status != "closed":
+        return
+    session.execute(
+        update(ReturnedLine)
+        .where(
+            ReturnedLine.shop_id == shop_id,
+            ReturnedLine.source_type == RETURN,
+            ReturnedLine.source_id == event.return_id,
+            ReturnedLine.received_at.is_(None),
+        )
+        .values(received_at=clock_of(session).now())
+    )
+
+
+def complete_from_order(session: Session, shop_id: int, order_id: str) -> None:
+    """Fill the product of returned lines from their order's lines, where it was unknown."""
+    stored = ReturnedLine.__table__.c
+    line = OrderLine.__table__.c
+
+    def from_order(column: str) -> Any:
+        return (
+            select(line[column])
+            .where(
+                line.shop_id == stored.shop_id,
+                line.platform_order_id == stored.platform_order_id,
+                line.line_item_id == stored.line_item_id,
+            )
+            .scalar_subquery()
+        )
+
+    known = and_(*(stored[column].is_not(None) for column in _PRODUCT))
+    session.execute(
+        update(ReturnedLine)
+        .where(
+            stored.shop_id == shop_id,
+            stored.platform_order_id == order_id,
+            stored.line_item_id.is_not(None),
+            ~known,
+        )
+        .values({column: func.coalesce(stored[column], from_order(column)) for column in _PRODUCT})
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _merged(lines: Sequence[ReturnLine]) -> dict[str, ReturnLine]:
+    """Join lines naming the same order line (their quantities add up; unknown stays unknown)."""
+    merged: dict[str, ReturnLine] = {}
+    for line in lines:
+        key = line.line_item_id or WHOLE
+        first = merged.get(key)
+        if first is None:
+            merged[key] = line
+        else:
+            merged[key] = replace(first, quantity=_sum(first.quantity, line.quantity))
+    return merged
+
+
+def _sum(one: int | None, other: int | None) -> int | None:
+    return None if one is None or other is None else one + other
+
+
+def _record(
+    session: Session,
+    shop_id: int,
+    order_id: str,
+    source: tuple[str, str],
+    lines: Sequence[ReturnLine],
+    requested_at: datetime,
+    received_at: datetime | None,
+) -> int:
+    merged = _merged(lines)
+    source_type, source_id = source
+    named = [key for key in merged if key != WHOLE]
+    same_record = (
+        ReturnedLine.shop_id == shop_id,
+        ReturnedLine.source_type == source_type,
+        ReturnedLine.source_id == source_id,
+    )
+    if named:
+        merged.pop(WHOLE, None)
+        session.execute(delete(ReturnedLine).where(*same_record, ReturnedLine.line_key == WHOLE))
+    elif session.scalar(select(exists().where(*same_record, ReturnedLine.line_key != WHOLE))):
+        return 0  # its lines are known already: a repeat without them adds nothing
+    shop = session.get(Shop, shop_id)
+    now = clock_of(session).now()
+    rows = [
+        {
+            "shop_id": shop_id,
+            "platform": shop.platform if shop else "unknown",
+            "platform_order_id": order_id,
+            "source_type": source_type,
+            "source_id": source_id,
+            "line_key": key,
+            "line_item_id": line.line_item_id,
+            "product_id": line.product_id,
+            "variant_id": line.variant_id,
+            "sku": line.sku,
+            "title": line.title,
+            "reason": line.reason,
+            "reason_text": line.reason_text,
+            "quantity": line.quantity,
+            "requested_at": requested_at,
+            "received_at": received_at,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for key, line in merged.items()
+    ]
+    _upsert(session, rows)
+    complete_from_order(session, shop_id, order_id)
+    return len(rows)
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
+    statement = conflict_insert(session.get_bind().dialect.name, ReturnedLine).values(rows)
+    stored = ReturnedLine.__table__.c
+    kept_first = ("requested_at", "created_at")
+    changes = {
+        name: func.coalesce(getattr(statement.excluded, name), stored[name])
+        if name in (*_PRODUCT, "received_at")
+        else getattr(statement.excluded, name)
+        for name in rows[0]
+        if name not in (*_KEY, *kept_first)
+    }
+    session.execute(statement.on_conflict_do_update(index_elements=list(_KEY), set_=changes))
