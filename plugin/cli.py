@@ -14,6 +14,7 @@ from plugin.commands import (
     outbox,
     policy,
     processes,
+    reports,
     sandbox,
     shops,
     users,
@@ -41,5 +42,5 @@ def main() -> None:
     """Amends: incident handling for Shopify and WooCommerce stores."""
 
 
-for _module in (processes, shops, incidents, policy, inbox, outbox, db, sandbox, users):
+for _module in (processes, shops, incidents, policy, inbox, outbox, reports, db, sandbox, users):
     _module.register(main)

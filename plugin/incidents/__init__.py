@@ -8,8 +8,13 @@ KINDS = frozenset(
         "wrong_item",
         "not_as_described",
         "manual",
+        "quality",
     }
 )
+# Kinds about the shop's products, not one customer's order: the merchant hears of
+# them, no customer does (a `quality` incident is a defect spike of one SKU).
+MERCHANT_KINDS = frozenset({"quality"})
+CUSTOMER_KINDS = KINDS - MERCHANT_KINDS
 # The lifecycle's statuses; plugin.incidents.states says which moves join them.
 STATUSES = frozenset(
     {"open", "acknowledged", "in_progress", "awaiting_customer", "resolved", "closed"}

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
+from plugin.incidents import MERCHANT_KINDS
 from plugin.incidents.care import CareSettings
 from plugin.incidents.timeline import add_timeline
 from plugin.messaging.locale import resolve_locale
@@ -122,6 +123,8 @@ def on_reopened(session: Session, incident: Incident) -> None:
 
 def _audience(session: Session, incident: Incident, stage: str) -> Audience | None:
     """Return whom to write to, or None when no message may go (noted when it matters)."""
+    if incident.kind in MERCHANT_KINDS:
+        return None  # about a product, not an order: no customer to write to
     shop = session.get(Shop, incident.shop_id)
     if shop is None or shop.status != ACTIVE:
         return None  # an uninstalled shop's customers hear nothing more from Amends

@@ -14,10 +14,11 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from plugin.incidents import KINDS as INCIDENT_KINDS
+from plugin.incidents import CUSTOMER_KINDS
 
-# Every incident kind has its messages; sorted, so listings read the same each time.
-KINDS = tuple(sorted(INCIDENT_KINDS))
+# Every kind of incident a customer hears of has its messages; sorted, so listings
+# read the same each time.
+KINDS = tuple(sorted(CUSTOMER_KINDS))
 STAGES = ("acknowledgement", "update", "resolution")
 TEXT_WIDTH = 76
 LINKABLE_SCHEMES = frozenset({"http", "https", "mailto"})
