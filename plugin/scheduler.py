@@ -15,6 +15,7 @@ from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin import sync
@@ -23,8 +24,13 @@ from plugin.incidents.cadence import queue_due_updates
 from plugin.incidents.overdue import check_due_orders
 from plugin.incidents.parcels import check_due_parcels
 from plugin.incidents.sla import check_due_targets
+from plugin.quality.alerts import raise_alert
+from plugin.quality.spikes import find_spikes
 from plugin.runtime import Runtime
+from plugin.scope import ShopScope
+from plugin.shops import ACTIVE
 from plugin.storage.leadership import Leadership
+from plugin.storage.models import Shop
 from plugin.sync import JobResult, ShopFailure
 
 log = logging.getLogger("amends.scheduler")
@@ -124,6 +130,15 @@ def alert_missed_targets(runtime: Runtime, now: datetime) -> JobResult:
     return _in_batches(runtime, batch)
 
 
+def alert_on_defect_spikes(runtime: Runtime, now: datetime) -> JobResult:
+    """Open a quality incident, and tell the merchant, for each SKU whose returns spiked."""
+    with runtime.database.transaction() as session:
+        active = set(session.scalars(select(Shop.id).where(Shop.status == ACTIVE)))
+        spikes = [s for s in find_spikes(session, ShopScope.every(), now) if s.shop_id in active]
+        opened = [raise_alert(session, spike, now) for spike in spikes]
+    return JobResult(sum(incident is not None for incident in opened))
+
+
 JOBS: tuple[Job, ...] = (
     Job("inbox.prune", timedelta(hours=1), prune_inbox),
     Job("incidents.overdue-shipments", timedelta(minutes=5), open_overdue_shipments),
@@ -132,6 +147,7 @@ JOBS: tuple[Job, ...] = (
     Job("incidents.sla-alerts", timedelta(minutes=5), alert_missed_targets),
     Job("webhooks.upkeep", timedelta(minutes=15), sync.keep_webhooks_alive),
     Job("orders.reconcile", timedelta(minutes=10), sync.reconcile_orders),
+    Job("quality.defect-spikes", timedelta(hours=1), alert_on_defect_spikes),
 )
 
 

@@ -184,6 +184,7 @@ def test_scheduler_once_runs_every_job_as_of_now(cli):
             "incidents.sla-alerts": 0,
             "webhooks.upkeep": 0,
             "orders.reconcile": 0,
+            "quality.defect-spikes": 0,
         },
         "failures": [],
     }

@@ -42,6 +42,7 @@ def test_a_run_that_cannot_reach_a_store_exits_1_with_a_line_for_it(cli, unreach
         "incidents.sla-alerts: 0",
         "webhooks.upkeep: 0",
         "orders.reconcile: 0",
+        "quality.defect-spikes: 0",
     ]
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert line.startswith(
@@ -63,6 +64,7 @@ def test_the_json_of_such_a_run_lists_the_failures(cli, unreachable_store):
         "incidents.sla-alerts": 0,
         "webhooks.upkeep": 0,
         "orders.reconcile": 0,
+        "quality.defect-spikes": 0,
     }
     assert [(f["job"], f["shop"], f["domain"]) for f in printed["failures"]] == [
         ("webhooks.upkeep", int(unreachable_store), DOWN),

@@ -98,6 +98,7 @@ def test_the_jobs_reach_every_connector_that_plays_their_role(runtime, store, sh
         "incidents.sla-alerts": 0,
         "webhooks.upkeep": 0,
         "orders.reconcile": 1,
+        "quality.defect-spikes": 0,
     }
     assert store.calls[0] == ("ensure", f"http://127.0.0.1:8000/webhooks/teststore/{shop_id}")
     with runtime.database.transaction() as session:

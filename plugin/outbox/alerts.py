@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 from plugin.incidents.timeline import add_timeline
 from plugin.messaging import build_message
 from plugin.messaging.alerts import SlaAlert, render_alert
+from plugin.messaging.merchant import merchant_message
+from plugin.messaging.render import RenderedMessage
 from plugin.messaging.voice import ShopVoice
-from plugin.outbox import MERCHANT_EMAIL
+from plugin.outbox import DEFECT_SPIKE, MERCHANT_EMAIL
 from plugin.outbox.email import EmailCourier
 from plugin.outbox.runner import Claim
 from plugin.storage.models import OutboxEntry
@@ -31,6 +33,8 @@ class MerchantAlertCourier(EmailCourier):
     def compose(self, claim: Claim) -> EmailMessage:
         """Write the alert the row describes, in the shop's language."""
         payload = claim.payload
+        if payload.get("alert") == DEFECT_SPIKE:
+            return self._send(claim, merchant_message(payload["subject"], payload["text"]))
         zone = ZoneInfo(payload["timezone"])
         acknowledged = payload.get("acknowledged_at")
         alert = SlaAlert(
@@ -47,9 +51,12 @@ class MerchantAlertCourier(EmailCourier):
             if acknowledged
             else None,
         )
+        return self._send(claim, render_alert(alert, payload["locale"]))
+
+    def _send(self, claim: Claim, rendered: RenderedMessage) -> EmailMessage:
         return build_message(
-            render_alert(alert, payload["locale"]),
-            recipient=payload["to"],
+            rendered,
+            recipient=claim.payload["to"],
             shop_name=SENDER_NAME,
             sender=self.from_address,
             reply_to=None,
@@ -74,6 +81,7 @@ def _detail(entry: OutboxEntry) -> dict[str, object]:
     return {
         "to": "merchant",
         "breach": entry.payload.get("breach"),
+        "alert": entry.payload.get("alert", "sla"),
         "channel": MERCHANT_EMAIL,
         "locale": entry.payload.get("locale"),
         "key": entry.idempotency_key,
