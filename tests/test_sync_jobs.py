@@ -203,6 +203,7 @@ def test_a_store_once_registered_then_lost_says_why(runtime, store, shop_id, err
         "incidents.sla-alerts": [],
         "webhooks.upkeep": [str(error)],
         "orders.reconcile": [str(error)],
+        "quality.defect-spikes": [],
     }
 
 
