@@ -37,14 +37,15 @@ screenshots: install
 demo: install
 	$(BIN)/python demo/play.py
 
-# The worker, scheduler and admin benchmarks run on SQLite and on PostgreSQL (as `make test`
-# does); each prints its figures and records them in bench/results.json.
+# The worker, scheduler, admin and reports benchmarks run on SQLite and on PostgreSQL
+# (as `make test` does); each prints its figures and records them in bench/results.json.
 bench: install
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/shopify_actions.py
 	$(BIN)/python bench/worker.py
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/admin.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from plugin.incidents import KINDS
+from plugin.incidents import CUSTOMER_KINDS as KINDS  # a quality incident earns no one anything
 
 OUTCOME_KINDS = ("shipping_refund", "percent_coupon", "fixed_coupon", "free_shipping", "gift")
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from plugin.errors import InvalidInput
 from plugin.reports.period import Period
-from plugin.reports.rows import ReasonRow, rate
+from plugin.reports.rows import ReasonRow
 from plugin.scope import ShopScope
 from plugin.storage.models import OrderLine, ReturnedLine
 
@@ -42,7 +42,7 @@ def return_reasons(
     statement = report_statement(scope, period, by, reasons)
     if limit is not None:
         statement = statement.limit(limit)
-    return [_row(row, by) for row in session.execute(statement)]
+    return [_row(row) for row in session.execute(statement).all()]
 
 
 def top_defective(
@@ -68,7 +68,13 @@ def sold_units(
 def report_statement(
     scope: ShopScope, period: Period, by: str, reasons: Collection[str] | None = None
 ) -> Select[Any]:
-    """Build the report's SELECT: returned units per key, left-joined to sold units per key."""
+    """Build the report's SELECT: returned units per key, left-joined to sold units per key.
+
+    Its columns are always shop, platform, reason, product id, SKU, title, returned
+    units, sold units, lines without quantity (None where `by` does not group).
+    The join is on plain columns (a NULL product is keyed ""), so SQLite can build
+    an index for it as PostgreSQL hashes it.
+    """
     keys = _KEYS[by]
     returned = _returned(scope, period, keys, reasons).subquery("returned")
     sold = _sold(scope, period, keys).subquery("sold")
@@ -76,21 +82,20 @@ def report_statement(
         sold,
         and_(
             sold.c.shop_id == returned.c.shop_id,
-            *(func.coalesce(sold.c[k], "") == func.coalesce(returned.c[k], "") for k in keys),
+            *(sold.c[f"{k}_key"] == returned.c[f"{k}_key"] for k in keys),
         ),
     )
-    product_columns = [returned.c[k] for k in keys]
+    nothing = literal(None)
     return (
         select(
             returned.c.shop_id,
             returned.c.platform,
             returned.c.reason,
-            *product_columns,
-            (func.coalesce(returned.c.title, sold.c.title) if keys else literal(None)).label(
-                "title"
-            ),
+            returned.c.product_id if "product_id" in keys else nothing,
+            returned.c.sku if "sku" in keys else nothing,
+            func.coalesce(returned.c.title, sold.c.title) if keys else nothing,
             returned.c.returned_units,
-            func.coalesce(sold.c.sold_units, 0).label("sold_units"),
+            func.coalesce(sold.c.sold_units, literal_column("0")),
             returned.c.without_quantity,
         )
         .select_from(joined)
@@ -98,9 +103,14 @@ def report_statement(
             returned.c.shop_id,
             returned.c.returned_units.desc(),
             returned.c.reason,
-            *product_columns,
+            *(returned.c[k] for k in keys),
         )
     )
+
+
+def _key_columns(table: Any, keys: tuple[str, ...]) -> list[Any]:
+    # constants written into the SQL, not bound: SQLite plans the join on them
+    return [func.coalesce(table[k], literal_column("''")).label(f"{k}_key") for k in keys]
 
 
 def _returned(
@@ -110,9 +120,12 @@ def _returned(
     grouped = [table.shop_id, table.platform, table.reason, *(table[k] for k in keys)]
     query = select(
         *grouped,
+        *_key_columns(table, keys),
         *([func.max(table.title).label("title")] if keys else []),
-        func.coalesce(func.sum(table.quantity), 0).label("returned_units"),
-        func.sum(case((table.quantity.is_(None), 1), else_=0)).label("without_quantity"),
+        func.coalesce(func.sum(table.quantity), literal_column("0")).label("returned_units"),
+        func.sum(
+            case((table.quantity.is_(None), literal_column("1")), else_=literal_column("0"))
+        ).label("without_quantity"),
     ).where(table.requested_at >= period.since, table.requested_at < period.until)
     if reasons is not None:
         query = query.where(table.reason.in_(list(reasons)))
@@ -124,6 +137,7 @@ def _sold(scope: ShopScope, period: Period, keys: tuple[str, ...]) -> Select[Any
     grouped = [table.shop_id, *(table[k] for k in keys)]
     query = select(
         *grouped,
+        *_key_columns(table, keys),
         *([func.max(table.title).label("title")] if keys else []),
         func.sum(table.quantity).label("sold_units"),
     ).where(
@@ -134,18 +148,10 @@ def _sold(scope: ShopScope, period: Period, keys: tuple[str, ...]) -> Select[Any
     return scope.filter(query, table.shop_id).group_by(*grouped)
 
 
-def _row(row: Any, by: str) -> ReasonRow:
-    values = row._mapping
-    returned, sold = int(values["returned_units"]), int(values["sold_units"])
+def _row(row: Any) -> ReasonRow:
+    shop, platform, reason, product_id, sku, title, returned, sold, without = row
+    returned, sold = int(returned), int(sold)
+    share = round(returned / sold, 4) if sold else None  # rows.rate, inline: rows are many
     return ReasonRow(
-        shop=values["shop_id"],
-        platform=values["platform"],
-        reason=values["reason"],
-        product_id=values.get("product_id"),
-        sku=values.get("sku"),
-        title=values["title"],
-        returned_units=returned,
-        sold_units=sold,
-        return_rate=rate(returned, sold),
-        returns_without_quantity=int(values["without_quantity"] or 0),
+        shop, platform, reason, product_id, sku, title, returned, sold, share, int(without or 0)
     )
