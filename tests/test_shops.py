@@ -358,7 +358,8 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
     assert (result.exit_code, result.output) == (
         0,
         f"removed shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, orders: 1, parcels: 0, request_nonces: 0, incident_sources: 0, "
+        "(inbox: 1, incidents: 1, order_lines: 0, orders: 1, parcels: 0, request_nonces: 0, "
+        "return_lines: 0, incident_sources: 0, "
         "incident_timeline: 2, "
         "outbox: 1)\n",
     )
@@ -367,9 +368,11 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
         assert shop_belongings(session, removed) == {
             "inbox": 0,
             "incidents": 0,
+            "order_lines": 0,
             "orders": 0,
             "parcels": 0,
             "request_nonces": 0,
+            "return_lines": 0,
             "incident_sources": 0,
             "incident_timeline": 0,
             "outbox": 0,
@@ -377,9 +380,11 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
         assert shop_belongings(session, kept) == {
             "inbox": 1,
             "incidents": 1,
+            "order_lines": 0,
             "orders": 1,
             "parcels": 0,
             "request_nonces": 0,
+            "return_lines": 0,
             "incident_sources": 0,
             "incident_timeline": 3,
             "outbox": 1,
@@ -395,7 +400,8 @@ def test_remove_asks_first_and_a_no_keeps_everything(cli, runtime, make_shop):
 
     question = (
         f"Remove shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, orders: 1, parcels: 0, request_nonces: 0, incident_sources: 0, "
+        "(inbox: 1, incidents: 1, order_lines: 0, orders: 1, parcels: 0, request_nonces: 0, "
+        "return_lines: 0, incident_sources: 0, "
         "incident_timeline: 1, "
         "outbox: 1)? [y/N]: "
     )

@@ -426,22 +426,6 @@ class ReturnedLine(Base):
     updated_at: Mapped[datetime] = mapped_column()
 
 
-class BackfillRun(Base):
-    """How far `amends backfill` got through one shop's history: where to resume."""
-
-    __tablename__ = "backfills"
-    __table_args__ = (UniqueConstraint("shop_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    since: Mapped[datetime] = mapped_column()
-    cursor: Mapped[str | None] = mapped_column(Text)  # the connector's, opaque here
-    orders: Mapped[int] = mapped_column(Integer, default=0)
-    finished_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column()
-    updated_at: Mapped[datetime] = mapped_column()
-
-
 # Columns stamped from the session's clock: set when a row is first added (unless
 # the code set them), and `updated_at` again whenever the ORM writes a change.
 _STAMPED_ON_INSERT = ("created_at", "updated_at", "received_at", "next_attempt_at", "at")

@@ -1,4 +1,4 @@
-"""order_lines, return_lines and backfills: what reports count, and where a backfill resumes
+"""order_lines and return_lines: what the return-reason reports count
 
 Revision ID: 0007_order_and_return_lines
 Revises: 0005
@@ -110,24 +110,9 @@ def upgrade() -> None:
         ["shop_id", "platform_order_id"],
         unique=False,
     )
-    op.create_table(
-        "backfills",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("shop_id", sa.Integer(), nullable=False),
-        sa.Column("since", UTC_TIME, nullable=False),
-        sa.Column("cursor", sa.Text(), nullable=True),
-        sa.Column("orders", sa.Integer(), nullable=False),
-        sa.Column("finished_at", UTC_TIME, nullable=True),
-        sa.Column("created_at", UTC_TIME, nullable=False),
-        sa.Column("updated_at", UTC_TIME, nullable=False),
-        _shop_key("backfills"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_backfills")),
-        sa.UniqueConstraint("shop_id", name=op.f("uq_backfills_shop_id")),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("backfills")
     op.drop_index("ix_return_lines_shop_order", table_name="return_lines")
     op.drop_index("ix_return_lines_shop_sku_reason", table_name="return_lines")
     op.drop_index("ix_return_lines_shop_requested_at", table_name="return_lines")
