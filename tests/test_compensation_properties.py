@@ -25,7 +25,7 @@ from plugin.compensation.documents import read_policy
 from plugin.compensation.facts import CustomerHistory, Given, IncidentFacts, PastCompensation
 from plugin.compensation.money import Money
 from plugin.compensation.policy import OUTCOME_KINDS, Policy
-from plugin.incidents import KINDS
+from plugin.incidents import CUSTOMER_KINDS as KINDS  # the kinds a policy may name
 from tests.conftest import TEST_NOW
 
 
