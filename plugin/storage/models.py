@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -305,6 +305,7 @@ class RequestNonce(Base):
     # After this moment the request's timestamp is refused anyway: the row can go.
     expires_at: Mapped[datetime] = mapped_column()
     created_at: Mapped[datetime] = mapped_column()
+
 
 class AdminUser(Base):
     """A local admin of the standalone panel: an operator who signs in with a password.

@@ -1,7 +1,7 @@
 """order_lines and return_lines: what the return-reason reports count
 
-Revision ID: 0007_order_and_return_lines
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-09 10:00:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import plugin.storage.models
 
-revision = "0007_order_and_return_lines"
-down_revision = "0005"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
