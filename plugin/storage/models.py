@@ -425,21 +425,3 @@ class ReturnedLine(Base):
     received_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
-
-
-# Columns stamped from the session's clock: set when a row is first added (unless
-# the code set them), and `updated_at` again whenever the ORM writes a change.
-_STAMPED_ON_INSERT = ("created_at", "updated_at", "received_at", "next_attempt_at", "at")
-
-
-@event.listens_for(Session, "before_flush")
-def _stamp_times(session: Session, _context: object, _instances: object) -> None:
-    """Fill a row's times from the clock its database runs on, never the wall clock."""
-    now = clock_of(session).now()
-    for row in session.new:
-        for column in _STAMPED_ON_INSERT:
-            if hasattr(type(row), column) and getattr(row, column) is None:
-                setattr(row, column, now)
-    for row in session.dirty:
-        if hasattr(type(row), "updated_at") and session.is_modified(row, include_collections=False):
-            row.updated_at = now
