@@ -24,8 +24,8 @@ from plugin.inbox.processing import process_due
 from plugin.incidents.care import CareSettings
 from plugin.messaging.email import message_id
 from plugin.storage.models import Incident, OutboxEntry, Shop
+from sandboxes.mail import Mailbox
 from tests.conftest import TEST_NOW, fixture_bytes
-from tests.mailserver import Mailbox
 from tests.test_messaging_templates import LANGUAGES, NEIGHBOURS
 
 SENDER = "care@amends.example"
