@@ -1,6 +1,6 @@
 """request_nonces: the nonces of signed requests, so that none is accepted twice
 
-Revision ID: 0009
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-06 20:00:00
 """

@@ -1,7 +1,7 @@
 """admin_users: local admins of the standalone panel, failed sign-ins, the inbox's keyset index
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06 20:00:00
 """
 
