@@ -7,7 +7,9 @@ Shopify's CDN (App Bridge, Polaris), never inline.
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, request
 
 from admin_ui.callers import current_caller
 from admin_ui.session_tokens import is_shop_domain
@@ -23,9 +25,15 @@ def frame_shop_from_query() -> None:
         g.frame_shop = shop
 
 
-def content_security_policy(shop: str | None) -> str:
-    """Return the page's policy; `shop` is the shop whose admin may frame it."""
-    ancestors = f"https://{shop} {SHOPIFY_ADMIN}" if shop else "'none'"
+def content_security_policy(shop: str | None, admin_origin: str | None = None) -> str:
+    """Return the page's policy; `shop` is the shop whose admin may frame it.
+
+    `admin_origin` is where the shop's admin is served instead of Shopify's, when
+    Amends is pointed at a sandbox store (AMENDS_SHOPIFY_ADMIN_URL): its admin page
+    frames the app as Shopify's does, and may.
+    """
+    framers = [f"https://{shop}", SHOPIFY_ADMIN, *([admin_origin] if admin_origin else [])]
+    ancestors = " ".join(framers) if shop else "'none'"
     return "; ".join(
         (
             "default-src 'self'",
@@ -47,11 +55,19 @@ def _panel_headers(response: Response) -> Response:
     if not request.path.startswith("/admin") or response.mimetype != "text/html":
         return response
     shop = current_caller().shop_domain or g.get("frame_shop")
-    response.headers["Content-Security-Policy"] = content_security_policy(shop)
+    admin_url = current_app.extensions["amends"].settings.shopify_admin_url
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        shop, _origin(admin_url) if admin_url else None
+    )
     response.headers["Referrer-Policy"] = "same-origin"  # a page's links carry its pass
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -90,6 +91,22 @@ def test_the_page_may_be_framed_only_by_its_shop_and_shopify_admin(loaded):
     )
     assert policy["frame-ancestors"] == f"https://{SHOPIFY_DOMAIN} https://admin.shopify.com"
     assert policy["script-src"] == "'self' https://cdn.shopify.com"
+
+
+def test_a_sandbox_stores_admin_may_frame_the_page_too(runtime, shopify_shop, make_incident):
+    runtime.settings = dataclasses.replace(
+        runtime.settings, shopify_admin_url="http://127.0.0.1:8001/"
+    )
+    client = create_app(runtime=runtime).test_client()
+
+    page = client.get(f"{APP_URL}&id_token={session_token()}")
+
+    policy = dict(
+        part.strip().split(" ", 1) for part in page.headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["frame-ancestors"] == (
+        f"https://{SHOPIFY_DOMAIN} https://admin.shopify.com http://127.0.0.1:8001"
+    )
 
 
 def test_the_inbox_shows_none_of_another_shops_incidents(client, make_shop, make_incident):
