@@ -11,8 +11,10 @@ Ctrl-C, SIGINT or SIGTERM, which stop every process it started.
 from __future__ import annotations
 
 import argparse
+import html
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -33,6 +35,7 @@ from demo.world import (  # noqa: E402
     SHOPIFY_API_KEY,
     SHOPIFY_DOMAIN,
     SHOPIFY_SECRET,
+    SHOPIFY_STORE,
     SHOPIFY_TOKEN,
     WOO_KEY,
     WOO_SECRET,
@@ -47,13 +50,25 @@ from plugin.storage.models import Shop  # noqa: E402
 
 AMENDS = str(Path(sys.executable).with_name("amends"))
 SENDER = "care@amends.example"
+MERCHANTS = ("@casa-olivar.example", "@olivar.example")  # the shops' own addresses
+ADMIN_EMAIL, ADMIN_PASSWORD = "demo@amends.example", "olivar-demo-2026"  # a local admin
 SHOP_SETTINGS = {
     "shopify": {
-        "care": {"handling_days": 2, "timezone": "Europe/Madrid", "update_every_days": 3},
+        "care": {
+            "handling_days": 2,
+            "timezone": "Europe/Madrid",
+            "update_every_days": 3,
+            "merchant_email": "ana@casa-olivar.example",  # missed targets, defect spikes
+        },
         "messages": {"shop_name": "Casa Olivar", "contact_email": "hola@casa-olivar.example"},
     },
     "woocommerce": {
-        "care": {"handling_days": 2, "timezone": "Europe/Rome", "update_every_days": 3},
+        "care": {
+            "handling_days": 2,
+            "timezone": "Europe/Rome",
+            "update_every_days": 3,
+            "merchant_email": "marta@olivar.example",
+        },
         "messages": {"shop_name": "Bottega Olivar", "contact_email": "ciao@olivar.example"},
     },
 }
@@ -89,6 +104,17 @@ def environment(instance: Path, amends_url: str, world: World) -> dict[str, str]
     return env
 
 
+def add_local_admin(env: dict[str, str]) -> None:
+    """Add the demo's local admin for the standalone panel, as an operator does."""
+    typed = f"{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n"
+    result = subprocess.run(
+        [AMENDS, "users", "add", ADMIN_EMAIL], env=env, input=typed, text=True,
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        sys.exit(f"amends users add failed: {result.stderr.strip()}")
+
+
 def connect_shops(world: World, env: dict[str, str]) -> dict[str, int]:
     """Add both stores as an operator does; return their ids by platform."""
     shopify = amends(
@@ -119,7 +145,7 @@ def prepare(runtime, shops: dict[str, int]) -> None:  # noqa: ANN001
 
 def live_through(world: World, instance: Path, port: int, start: datetime) -> None:
     """Play the story with Amends in this process, on the stores' clock."""
-    runtime = build_runtime(instance, overrides={"log_level": "WARNING"}, clock=world.clock)
+    runtime = build_runtime(instance, overrides={"log_level": "ERROR"}, clock=world.clock)
     web = Serving(create_app(runtime=runtime), port)
     try:
         print(f"Playing {DAYS} days of two shops, from {start:%A %d %B %Y}:")
@@ -152,19 +178,38 @@ def summary(world: World, env: dict[str, str]) -> None:
     """Print the incidents Amends handled and the mail the customers received."""
     print()
     print(amends("incidents", "list", env=env))
-    languages = Counter(str(m["Content-Language"]) for m in world.mailbox.messages())
+    print(amends("reports", "returns", "--by", "reason", env=env))
+    messages = world.mailbox.messages()
+    customers = [m for m in messages if not str(m["To"]).endswith(MERCHANTS)]
+    languages = Counter(str(m["Content-Language"]) for m in customers)
     spoken = ", ".join(f"{count} in {lang}" for lang, count in sorted(languages.items()))
     print(f"The customers received {sum(languages.values())} messages: {spoken}.")
+    print(f"The merchants received {len(messages) - len(customers)} alert(s).")
 
 
 def where_to_look(world: World, amends_url: str) -> dict[str, str]:
     """Return what to open, by what it shows."""
+    admin = f"{world.shopify_url}/store/{SHOPIFY_STORE}/apps/amends"
     return {
+        "The panel inside Casa Olivar's Shopify admin": f"{admin}?locale=es",
+        f"The panel on its own (sign in as {ADMIN_EMAIL}, password {ADMIN_PASSWORD})": (
+            f"{amends_url}/admin/login"
+        ),
         "Amends (health)": f"{amends_url}/healthz",
         "The customers' mailbox": world.mailbox_url + "/",
         "Sandbox Shopify (scripting index)": f"{world.shopify_url}/_sandbox/",
         "Sandbox WooCommerce (REST index)": f"{world.woocommerce_url}/wp-json/",
     }
+
+
+def framed_panel(places: dict[str, str]) -> str:
+    """Return the App URL the sandbox admin frames, session token and all."""
+    admin = next(address for what, address in places.items() if "Shopify admin" in what)
+    page = requests.get(admin, timeout=10).text
+    found = re.search(r'<iframe[^>]* src="([^"]+)"', page)
+    if found is None:
+        sys.exit(f"the sandbox admin at {admin} frames no app")
+    return html.unescape(found[1])
 
 
 def main() -> None:
@@ -198,15 +243,16 @@ def main() -> None:
             env = environment(instance, amends_url, world)
             os.environ.update(env)  # the in-process Amends reads the same settings
             amends("db", "upgrade", env=env)
+            add_local_admin(env)
             prepare_runtime = build_runtime(
-                instance, overrides={"log_level": "WARNING"}, clock=world.clock
+                instance, overrides={"log_level": "ERROR"}, clock=world.clock
             )
             try:
                 prepare(prepare_runtime, connect_shops(world, env))
             finally:
                 prepare_runtime.database.dispose()
             live_through(world, instance, port, start)
-            world.run_in_real_time()
+            world.run_in_real_time(datetime.now(UTC))
             serve(world, stack, env, amends_url, port, once=options.once)
     except Stopped as signal_name:
         print(f"\nStopping ({signal_name}): every process the demo started.")
@@ -224,6 +270,7 @@ def serve(world: World, stack: Stack, env: dict[str, str], url: str, port: int, 
     for what, address in where_to_look(world, url).items():
         wait_until_answering(address, stack)
         print(f"  {what}: {address}")
+    wait_until_answering(framed_panel(where_to_look(world, url)), stack)
     print(f"Amends is serving at {url} (logs in {stack.logs}).")
     if once:
         return

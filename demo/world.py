@@ -26,6 +26,7 @@ from sandboxes.woocommerce.app import create_app as create_woocommerce_app
 from sandboxes.woocommerce.store import SandboxStore
 
 SHOPIFY_DOMAIN = "casa-olivar.myshopify.com"
+SHOPIFY_STORE = "casa-olivar"  # its handle in the admin's URLs
 SHOPIFY_SECRET = "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"
 SHOPIFY_API_KEY = "8d1f2a7c3e9b4d6f0a5c8e2b7d1f3a9c"
 SHOPIFY_TOKEN = "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"
@@ -82,8 +83,13 @@ class World:
             self.clock.advance(seconds)
         self.woocommerce.clock.freeze(self.now())
 
-    def run_in_real_time(self) -> None:
-        """Let both stores' clocks tick again, from where the scenario left them."""
+    def run_in_real_time(self, present: datetime) -> None:
+        """Bring both stores to `present` (the real time) and let their clocks tick again.
+
+        Served, Amends lives on the real clock: the stores must agree with it (a
+        session token the admin signs is checked against Amends' own time).
+        """
+        self.advance_to(present)
         self.clock.resume()
         self.woocommerce.clock.set(self.now())
 
@@ -111,6 +117,7 @@ def running_world(start: datetime, amends_url: str) -> Iterator[World]:
             "api_key": SHOPIFY_API_KEY,
             "access_token": SHOPIFY_TOKEN,
             "webhook_uri": f"{amends_url}/webhooks/shopify",
+            "app_url": f"{amends_url}/admin",  # framed by its admin page, with a session token
             "time_scale": 0.0,
             "clock_start": start.isoformat(),
         }
