@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+
 ROOT = Path(__file__).parent.parent
 UNTIL = "2026-11-30T09:00:00+00:00"
 AMENDS = str(Path(sys.executable).with_name("amends"))
@@ -87,16 +89,20 @@ def test_the_customers_hear_in_their_languages_and_everything_answers(played):
 @pytest.mark.slow
 def test_a_signal_to_its_process_group_stops_every_process_it_started(tmp_path):
     with run_demo(tmp_path, "--until", UNTIL, start_new_session=True) as demo:
-        url = None
+        url, places = None, {}
         for line in demo.stdout:
             if found := re.search(r"Amends is serving at (http://\S+) ", line):
                 url = found[1]
+            if found := re.match(r"  (.+): (http://\S+)$", line):
+                places[found[1]] = found[2]
             if "keeps serving until Ctrl-C" in line:
                 break
         assert url is not None
         assert requests.get(f"{url}/healthz", timeout=5).status_code == 200
         children = _descendants(demo.pid)
         assert len(children) >= 3  # web, worker, scheduler
+        if Path(CHROMIUM).exists():
+            _screenshots(places)
 
         os.killpg(demo.pid, signal.SIGINT)  # as Ctrl-C does
         demo.communicate(timeout=60)
@@ -105,6 +111,28 @@ def test_a_signal_to_its_process_group_stops_every_process_it_started(tmp_path):
     assert [pid for pid in children if _alive(pid)] == []
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{url}/healthz", timeout=2)
+
+
+def _screenshots(places: dict[str, str]) -> None:
+    """Look at the served demo in Chromium: the panel inside the admin, and the mail."""
+    from playwright.sync_api import sync_playwright
+
+    admin = next(url for what, url in places.items() if "Shopify admin" in what)
+    mailbox = next(url for what, url in places.items() if "mailbox" in what)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page.goto(admin)
+        panel = page.frame_locator("iframe")
+        panel.locator("text=#2016").first.wait_for(timeout=15000)  # Camille's late order
+        page.screenshot(path=str(SCREENSHOTS / "demo-panel-in-shopify-admin.png"))
+        page.goto(mailbox)
+        page.screenshot(path=str(SCREENSHOTS / "demo-mailbox.png"))
+        page.locator("a", has_text="#2015").first.click()  # a message to Lucía
+        page.set_viewport_size({"width": 1000, "height": 360})
+        page.screenshot(path=str(SCREENSHOTS / "demo-message.png"))
+        browser.close()
 
 
 def _descendants(pid: int) -> list[int]:

@@ -88,7 +88,7 @@ def embedded_app(store: str, app: str) -> Response:
     separator = "&" if urlsplit(app_url).query else "?"
     page = PAGE.format(
         locale=html.escape(locale),
-        app=html.escape(app),
+        app=html.escape(app.replace("-", " ").title()),
         shop_name=html.escape(state.config.shop_name),
         here=html.escape(request.path),
         src=html.escape(f"{app_url}{separator}{urlencode(query)}"),
