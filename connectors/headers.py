@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from plugin.clock import as_utc
+from plugin.events import Event
+from plugin.events.shape import shape_problem
 from plugin.platforms import LoweredHeaders, MalformedDelivery
 
 
@@ -39,9 +43,12 @@ def parse_timestamp(value: str | None) -> datetime | None:
     """Parse an ISO-8601 time as platforms send it; None when absent or unreadable."""
     if not value:
         return None
+    if not isinstance(value, str):
+        return None
     try:
         return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except ValueError:
+    # A time at the edge of the calendar with an offset has no UTC equivalent.
+    except (ValueError, OverflowError):
         return None
 
 
@@ -64,6 +71,61 @@ def json_object(topic: str, body: bytes) -> dict:
         payload = json.loads(body)
     except ValueError as error:
         raise MalformedDelivery(f"{topic} body is not JSON: {error}") from error
+    except RecursionError as error:  # nested deeper than the reader goes
+        raise MalformedDelivery(f"{topic} body is JSON nested too deep to read") from error
     if not isinstance(payload, dict):
         raise MalformedDelivery(f"{topic} body is JSON but not an object")
-    return payload
+    return _mended(payload)
+
+
+# JSON escapes a character beyond the BMP as a surrogate pair (\ud83d\ude00); one half
+# alone (a truncated emoji) reads as a character no text can hold or store. The
+# standard reader also lets one through unescaped, encoded as if it were UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _mended(value: Any) -> Any:
+    """Return `value` with every half surrogate pair read as U+FFFD, as a browser shows it."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if not value.isascii() else value
+    if isinstance(value, dict):
+        return {_mended(key): _mended(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mended(item) for item in value]
+    return value
+
+
+# What reading a payload of the wrong shape raises: a key missing (KeyError), a
+# list where an object belongs (AttributeError, TypeError), text where a number
+# belongs (ValueError, InvalidOperation), a number beyond any count (OverflowError).
+_SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError, ArithmeticError)
+
+
+def read_events(
+    topic: str, body: bytes, parser: Callable[[dict[str, Any]], list[Event]]
+) -> list[Event]:
+    """Read a delivery's body with its topic's parser; MalformedDelivery if it cannot be read.
+
+    Platforms send what their documentation shows, but a delivery is read long after
+    it was accepted: a body of another shape (a key missing, an object where a list
+    belongs, an event field of the wrong type) will read no better on a later attempt,
+    so it is reported as malformed, and the worker parks it at once with the reason.
+    """
+    payload = json_object(topic, body)
+    try:
+        events = parser(payload)
+    except MalformedDelivery:
+        raise
+    except _SHAPE_ERRORS as error:
+        raise MalformedDelivery(f"{topic} body cannot be read: {_what(error)}") from error
+    for event in events:
+        problem = shape_problem(event)
+        if problem is not None:
+            raise MalformedDelivery(f"{topic} body cannot be read: {problem}")
+    return events
+
+
+def _what(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"no {error.args[0]!r} where the platform always sends one"
+    return f"{type(error).__name__}: {error}"[:300]

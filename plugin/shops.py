@@ -115,6 +115,8 @@ def find_shop(
     session: Session, platform: str, *, domain: str | None = None, shop_id: int | None = None
 ) -> Shop | None:
     """Return the shop of `platform` with that domain or id, if any."""
+    if shop_id is not None and not _storable(shop_id):
+        return None  # a number from a URL the database cannot even compare
     query = select(Shop).where(Shop.platform == platform)
     if shop_id is not None:
         query = query.where(Shop.id == shop_id)
@@ -123,9 +125,18 @@ def find_shop(
     return session.scalars(query).first()
 
 
+# Shop ids are INTEGER columns: 32 bits on PostgreSQL. A larger number is no shop's
+# id, and asking for it would fail in the driver rather than find nothing.
+LARGEST_ID = 2**31 - 1
+
+
+def _storable(shop_id: int) -> bool:
+    return 0 < shop_id <= LARGEST_ID
+
+
 def get_shop(session: Session, shop_id: int) -> Shop:
     """Return the shop with `shop_id`, or say there is none."""
-    shop = session.get(Shop, shop_id)
+    shop = session.get(Shop, shop_id) if _storable(shop_id) else None
     if shop is None:
         raise NotFound(f"no shop with id {shop_id}")
     return shop

@@ -115,7 +115,8 @@ def readable_json(body: bytes) -> bool:
     try:
         json.loads(body)
         return True
-    except ValueError:
+    # Nested deeper than the standard reader recurses: the worker could not read it.
+    except (ValueError, RecursionError):
         return False
 
 

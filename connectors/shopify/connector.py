@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from connectors import signing
-from connectors.headers import header, json_object, lowered, parse_timestamp
+from connectors.headers import header, lowered, parse_timestamp, read_events
 from connectors.reasons import reason_of
 from connectors.shopify import actions, consts, normalize, oauth, reconcile, subscriptions
 from connectors.shopify.client import ShopifyClient
@@ -318,5 +318,4 @@ class ShopifyConnector:
         parser = self._classified.get(topic) or _PARSERS.get(topic)
         if parser is None:
             return None
-        payload = json_object(topic, body)
-        return parser(payload)
+        return read_events(topic, body, parser)

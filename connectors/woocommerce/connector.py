@@ -12,7 +12,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from connectors import signing
-from connectors.headers import header, json_object, lowered, parse_timestamp, required_header
+from connectors.headers import (
+    header,
+    lowered,
+    parse_timestamp,
+    read_events,
+    required_header,
+)
 from connectors.reasons import reason_of
 from connectors.woocommerce import actions, consts, install, normalize, reach, subscriptions
 from connectors.woocommerce.client import WooClient
@@ -46,16 +52,25 @@ def order_state_key(body: bytes) -> str | None:
     """
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
-    if not isinstance(payload, dict) or not payload.get("id"):
+    if not isinstance(payload, dict):
         return None
-    modified = payload.get("date_modified_gmt")
-    if not modified:
+    order_id, modified = payload.get("id"), payload.get("date_modified_gmt")
+    # Anything but a WooCommerce id and time (a number, a short text) is keyed by digest.
+    if not _short_scalar(order_id) or not _short_scalar(modified):
         return None
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(canonical.encode()).hexdigest()[:16]
-    return f"order:{payload['id']}:{modified}:{digest}"
+    # JSON may escape half a surrogate pair, which UTF-8 cannot encode: pass it through.
+    digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"order:{order_id}:{modified}:{digest}"
+
+
+def _short_scalar(value: object) -> bool:
+    """Tell whether `value` is a non-empty id or time that fits an inbox key (128 characters)."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or not value:
+        return False
+    return len(str(value)) <= 40
 
 
 class WooCommerceConnector:
@@ -232,10 +247,12 @@ class WooCommerceConnector:
     def parse(self, topic: str, body: bytes) -> list[Event] | None:
         """Turn a stored delivery into events; None when no parser handles the topic yet."""
         if topic == consts.DELETED_TOPIC:
-            return [normalize.order_trashed(json_object(topic, body))]
+            return read_events(topic, body, lambda payload: [normalize.order_trashed(payload)])
         if topic not in consts.ORDER_TOPICS:
             return None
-        payload = json_object(topic, body)
+        return read_events(topic, body, self._order_events)
+
+    def _order_events(self, payload: dict[str, Any]) -> list[Event]:
         if normalize.is_error_body(payload):
             log.warning("connectors.woocommerce.error-body", extra={"code": payload.get("code")})
             return []

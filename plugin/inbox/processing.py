@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from plugin.compliance import REDACTED_BODY, erases_personal_data
@@ -58,8 +59,10 @@ def process_next(
         # recorded on it (and retried), not allowed to stop the queue.
         except Exception as error:  # noqa: BLE001
             delivery.attempts += 1
-            # A payload that cannot be read will not read better later: park it at once.
-            permanent = isinstance(error, MalformedDelivery)
+            # A payload that cannot be read will not read better later, nor a value the
+            # database refuses for its type or size (an id longer than any platform's):
+            # park it at once.
+            permanent = isinstance(error, MalformedDelivery | DataError)
             INBOX.record_failure(delivery, error, policy, now, permanent=permanent)
         else:
             delivery.attempts += 1
