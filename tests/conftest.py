@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 from sqlalchemy import text
 
 from connectors.signing import sign
@@ -309,3 +310,11 @@ def make_incident(runtime: Runtime) -> Callable[..., int]:
             return incident.id
 
     return make
+
+# Property-based tests draw the same examples on every run (CI is reproducible), keep
+# no example database, and wait on no deadline (the machine is shared).
+# AMENDS_HYPOTHESIS_PROFILE=explore draws new ones, for hunting rather than checking.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, database=None, deadline=None)
+settings.load_profile(os.environ.get("AMENDS_HYPOTHESIS_PROFILE", "ci"))
+
