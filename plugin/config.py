@@ -158,11 +158,17 @@ def _default_database_url(instance_path: Path) -> str:
 def _instance_secret_key(instance_path: Path) -> str:
     """Read the instance's secret key, creating it on first use (zero-setup default)."""
     path = instance_path / SECRET_KEY_FILE
-    instance_path.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    except OSError as error:
+        raise ConfigurationError(
+            f"cannot keep a secret key in {instance_path} ({error.strerror}): make the "
+            "instance folder writable (AMENDS_INSTANCE_PATH), or set AMENDS_SECRET_KEY"
+        ) from error

@@ -14,6 +14,7 @@ from plugin.clock import SYSTEM_CLOCK, as_utc
 from plugin.logs import configure_logging
 from plugin.runtime import Runtime, build_runtime
 from plugin.storage import migrate
+from plugin.storage.db import check_folder_writable
 
 console = Console()
 
@@ -32,6 +33,7 @@ def runtime(migrate_sqlite: bool = True) -> Runtime:
         ctx.meta["runtime"] = built = build_runtime(clock=clock)
         ctx.call_on_close(built.database.dispose)
         configure_logging(built.settings.log_level)
+        check_folder_writable(built.database)
         if migrate_sqlite and migrate.pending(built.database):
             if built.database.dialect != "sqlite":
                 raise click.ClickException("the database schema is behind; run `amends db upgrade`")

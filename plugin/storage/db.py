@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import tempfile
 import threading
 import time
 import weakref
@@ -224,6 +225,31 @@ def _afresh(own: _OwnConnection | None) -> None:
     """Start a forked child's copy of `own` afresh, if it still exists."""
     if own is not None:
         own._start_afresh()  # noqa: SLF001 - the fork hook is the connection's own
+
+
+def check_folder_writable(database: Database) -> None:
+    """Refuse a SQLite file whose folder cannot take new files; ConfigurationError says so.
+
+    SQLite in WAL mode keeps its log and shared-memory files beside the database, and
+    the writers' lock file is there too: in a read-only folder (or one that cannot be
+    made) even reading fails, with "unable to open database file". Said at start-up,
+    with the folder's name, the operator knows what to change. PostgreSQL and an
+    in-memory database need no folder.
+    """
+    if database.file is None:
+        return
+    folder = database.file.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe, name = tempfile.mkstemp(prefix=".amends-probe-", dir=folder)
+        os.close(probe)
+        os.unlink(name)
+    except OSError as error:
+        raise ConfigurationError(
+            f"cannot write in {folder} ({error.strerror}), where the SQLite database keeps "
+            "its log and lock files: make the folder writable, or set AMENDS_DATABASE_URL "
+            "(or AMENDS_INSTANCE_PATH) to a place that is"
+        ) from error
 
 
 def _busy(error: sqlite3.OperationalError) -> bool:
