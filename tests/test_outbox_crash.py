@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -36,6 +31,7 @@ from plugin.storage.db import connect
 from plugin.storage.models import OutboxEntry
 from sandboxes.mail import Mailbox
 from tests.conftest import fixture_bytes
+from tests.processes import start_worker, wait_until
 
 SENDER = "care@amends.example"
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json")) | {
@@ -227,26 +223,6 @@ def test_a_worker_whose_lease_ran_out_cannot_record_over_the_one_that_took_its_r
 # A real `amends worker`, killed with SIGKILL while the mail server holds a message.
 
 EARLY = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)  # before any day this test may run on
-
-
-def start_worker(tmp_path: Path, settings: dict, log_name: str) -> subprocess.Popen:
-    env = os.environ | {f"AMENDS_{k.upper()}": str(v) for k, v in settings.items()}
-    env |= {
-        "AMENDS_INSTANCE_PATH": str(tmp_path / "instance"),
-        "AMENDS_OUTBOX_LEASE_SECONDS": "1",
-        "AMENDS_WORKER_POLL_SECONDS": "0.05",
-    }
-    amends = str(Path(sys.executable).with_name("amends"))
-    with (tmp_path / log_name).open("w") as log:  # the worker keeps its own copy
-        return subprocess.Popen([amends, "worker"], env=env, stdout=log, stderr=log)
-
-
-def wait_until(condition, process: subprocess.Popen, what: str, seconds: float = 60) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert process.poll() is None, f"the worker exited while waiting until {what}"
-        assert time.monotonic() < deadline, f"gave up waiting until {what}"
-        time.sleep(0.05)
 
 
 @pytest.mark.slow
