@@ -4,7 +4,9 @@ and factories for shops and signed deliveries."""
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -22,6 +24,7 @@ from plugin.app import create_app
 from plugin.cli import main
 from plugin.clock import FixedClock
 from plugin.incidents.lifecycle import open_incident
+from plugin.logs import KeyValueFormatter
 from plugin.runtime import Runtime, build_runtime
 from plugin.shops import add_shop
 from plugin.storage import migrate
@@ -318,3 +321,43 @@ settings.register_profile("ci", derandomize=True, database=None, deadline=None, 
 settings.register_profile("explore", derandomize=False, database=None, deadline=None)
 settings.load_profile(os.environ.get("AMENDS_HYPOTHESIS_PROFILE", "ci"))
 
+
+# --- secrets never logged ---------------------------------------------------------------
+
+# Credentials as the platforms shape them (an access token, an app secret, a consumer
+# secret), whoever issued them (a sandbox's OAuth too), and the webhook secrets and
+# keys the tests use, which have no shape of their own.
+SECRET_SHAPES = re.compile(r"\bshp(?:at|ua|ca|pa|ss)_[A-Za-z0-9_]{8,}|\bcs_[A-Za-z0-9]{8,}")
+KNOWN_SECRETS = (
+    WOO_SECRET,
+    "Zr4Tq8Wm2Xp6Ls0Kd3Fh7Jb1Nc5Vg9Ya",  # tests/test_shops.py's new webhook secret
+    "test-secret-key-not-for-production",
+)
+
+
+class SecretWatch(logging.Handler):
+    """Keep every record of Amends' own loggers that shows a credential, as the line it makes."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(KeyValueFormatter("%(levelname)s %(name)s %(message)s"))
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = self.format(record)
+        if SECRET_SHAPES.search(line) or any(secret in line for secret in KNOWN_SECRETS):
+            self.leaks.append(line)
+
+
+@pytest.fixture(autouse=True)
+def no_secret_logged() -> Iterator[SecretWatch]:
+    """Fail any test during which Amends logged a credential (message, context or traceback)."""
+    watch = SecretWatch()
+    logger = logging.getLogger("amends")
+    level = logger.level
+    logger.setLevel(logging.DEBUG)  # debug lines too: an operator may turn them on
+    logger.addHandler(watch)
+    yield watch
+    logger.removeHandler(watch)
+    logger.setLevel(level)
+    assert watch.leaks == [], "a credential reached the logs"
