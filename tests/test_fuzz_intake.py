@@ -159,6 +159,7 @@ def examples(runtime) -> int:
     return EXAMPLES[runtime.database.dialect]
 
 
+@pytest.mark.slow
 def test_the_shopify_endpoint_never_answers_500_and_writes_only_what_it_accepts(
     shopify_shop, client, runtime, examples
 ):
@@ -179,6 +180,7 @@ def test_the_shopify_endpoint_never_answers_500_and_writes_only_what_it_accepts(
     assert {"refused 400", "refused 401", "refused 404", "ignored"} <= set(outcomes), outcomes
 
 
+@pytest.mark.slow
 def test_the_woocommerce_endpoint_never_answers_500_and_writes_only_what_it_accepts(
     woo_shop, client, runtime, examples
 ):

@@ -12,6 +12,7 @@ import dataclasses
 import typing
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,12 +53,14 @@ def parse_or_refuse(connector, topic: str, body: bytes) -> None:  # noqa: ANN001
     outcomes[connector.platform, "events"] += 1
 
 
+@pytest.mark.slow
 @settings(max_examples=3000)
 @given(payload_for(SHOPIFY_SEEDS))
 def test_shopify_parsers_give_events_or_say_the_delivery_is_malformed(delivery):
     parse_or_refuse(SHOPIFY, *delivery)
 
 
+@pytest.mark.slow
 @settings(max_examples=1500)
 @given(payload_for(WOOCOMMERCE_SEEDS))
 def test_woocommerce_parsers_give_events_or_say_the_delivery_is_malformed(delivery):

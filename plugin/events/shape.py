@@ -18,7 +18,8 @@ from typing import Any
 
 def shape_problem(event: object) -> str | None:
     """Return what in `event` is not of its declared type (the first found), or None."""
-    for name, expected in _field_types(type(event)):
+    kind: type = type(event)
+    for name, expected in _field_types(kind):
         problem = _problem(getattr(event, name), expected)
         if problem is not None:
             return f"{type(event).__name__}.{name} {problem}"
@@ -48,7 +49,7 @@ def _problem(value: object, expected: Any) -> str | None:
         return None
     if expected is type(None):
         return None if value is None else f"is {_kind(value)}, not empty"
-    if dataclasses.is_dataclass(expected):
+    if isinstance(expected, type) and dataclasses.is_dataclass(expected):
         if not isinstance(value, expected):
             return f"is {_kind(value)}, not {expected.__name__}"
         return shape_problem(value)
