@@ -314,6 +314,7 @@ def make_incident(runtime: Runtime) -> Callable[..., int]:
 
     return make
 
+
 # Property-based tests draw the same examples on every run (CI is reproducible), keep
 # no example database, and wait on no deadline (the machine is shared).
 # AMENDS_HYPOTHESIS_PROFILE=explore draws new ones, for hunting rather than checking.
