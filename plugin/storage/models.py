@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -57,6 +58,29 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         """Mark values read back as UTC."""
         return as_utc(value)
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """An exact decimal amount, kept as its text on every backend and read back as a Decimal.
+
+    SQLite has no exact numeric type (NUMERIC columns hold floats), so amounts of
+    money are written as `54.80` and never pass through a float on either backend.
+    """
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        """Write the amount as plain text (`54.80`, never `5.48E+1`); refuse floats."""
+        if value is None:
+            return None
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            raise TypeError(f"an exact amount is a Decimal, got {type(value).__name__}")
+        return f"{Decimal(value):f}"
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        """Read the text back as the Decimal it was."""
+        return None if value is None else Decimal(value)
 
 
 class Base(DeclarativeBase):
@@ -273,7 +297,7 @@ class OutboxEntry(Base):
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
     idempotency_key: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32))  # "email"; compensations later
+    kind: Mapped[str] = mapped_column(String(32))  # see plugin.outbox.KINDS
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -423,5 +447,62 @@ class ReturnedLine(Base):
     quantity: Mapped[int | None] = mapped_column(Integer)
     requested_at: Mapped[datetime] = mapped_column()
     received_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class CompensationRecord(Base):
+    """One compensation of an incident: decided, offered, approved, executed, or given by staff.
+
+    `amount` is what it counts as against the caps and the budget, exact, in
+    `currency` (the order's). The idempotency key (`incident:12:compensation:3`:
+    the incident, the action, its number) names the outbox row that executes it and
+    is what the platforms see, so a decision taken twice stores one row and an
+    action carried out twice makes one coupon or refund. Options of one offer share
+    a `decision` number; `choose_by` (indexed) is when the policy's default applies.
+    """
+
+    __tablename__ = "compensations"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key"),
+        Index("ix_compensations_shop_status", "shop_id", "status"),
+        Index("ix_compensations_choose_by", "choose_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[int] = mapped_column(Integer)  # the incident's n-th decision
+    option: Mapped[int | None] = mapped_column(Integer)  # its place in an offer, from 1
+    is_default: Mapped[bool] = mapped_column(default=False)
+    proposed: Mapped[str | None] = mapped_column(String(16))  # grant or offer, once approved
+    kind: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal())
+    currency: Mapped[str] = mapped_column(String(3))
+    percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    expires_in_days: Mapped[int | None] = mapped_column(Integer)
+    expires_on: Mapped[date | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(24))
+    rule: Mapped[str | None] = mapped_column(String(80))
+    caps: Mapped[list[str]] = mapped_column(JSON, default=list)  # the caps that bound it
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    code: Mapped[str | None] = mapped_column(String(64))
+    platform_ref: Mapped[str | None] = mapped_column(String(255))
+    source_ref: Mapped[str | None] = mapped_column(String(128))  # a staff refund's platform id
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)  # what the platform warned
+    error: Mapped[str | None] = mapped_column(Text)
+    choose_by: Mapped[datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(64), default="system")
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None]
+    denied_by: Mapped[str | None] = mapped_column(String(64))
+    denied_at: Mapped[datetime | None]
+    chosen_by: Mapped[str | None] = mapped_column(String(64))
+    chosen_at: Mapped[datetime | None]
+    issued_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
