@@ -72,7 +72,7 @@ from werkzeug.serving import make_server
 
 from connectors.shopify import actions
 from connectors.shopify.client import ShopifyClient
-from plugin.platforms import ActionResult, CouponSpec, NoteSpec, ShippingRefundSpec
+from plugin.platforms import ActionResult, CouponSpec, NoteSpec, ShippingRefundSpec, own_write_tag
 from sandboxes.shopify import close_app, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -452,11 +452,11 @@ def orders_read(client: ShopifyClient, order_ids: list[str]) -> dict[str, dict[s
 def copies(action: Action, codes: Counter, orders: dict[str, dict[str, Any]]) -> int:
     """Return how many copies of what `action` makes the store holds."""
     if action.kind == "refund":
-        tag = actions.marker(action.spec.idempotency_key)
+        tag = own_write_tag(action.spec.idempotency_key)
         refunds = orders[action.spec.order_id].get("refunds") or []
         return sum(tag in (refund.get("note") or "") for refund in refunds)
     if action.kind == "note":
-        tag = actions.marker(action.spec.idempotency_key)
+        tag = own_write_tag(action.spec.idempotency_key)
         return (orders[action.spec.order_id].get("note") or "").count(tag)
     return codes[action.spec.code.upper()]
 

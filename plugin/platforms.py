@@ -173,10 +173,29 @@ class Reconcile(Protocol):
 # to repeat: the platform reference of what an earlier attempt made comes back with
 # `created=False` instead of a second coupon, refund or note.
 
+# Amends tags what it writes on a store (a refund's note or reason, an order note)
+# with "[ref <idempotency key>]": a later attempt finds what an earlier one made by
+# it, and the intake knows the echo of Amends' own write in the next webhook.
+OWN_WRITE_MARKER = "[ref "
+
+
+def own_write_tag(key: str) -> str:
+    """Return the tag that marks a write of Amends' own, for the action keyed `key`."""
+    return f"{OWN_WRITE_MARKER}{key}]"
+
+
+def is_own_write(text: str | None) -> bool:
+    """Tell whether a note or reason carries Amends' tag: the echo of its own write."""
+    return OWN_WRITE_MARKER in (text or "")
+
 
 @dataclass(frozen=True)
 class CouponSpec:
-    """A single-use code for one customer."""
+    """A single-use code for one customer, valid from `starts_at` through `expires_on`.
+
+    Both platforms take the same spec: Shopify needs `starts_at` (its discounts
+    require a start), WooCommerce has no start date and creates the code valid at once.
+    """
 
     code: str
     kind: str  # "percent", "fixed_amount" or "free_shipping"

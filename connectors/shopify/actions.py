@@ -15,7 +15,13 @@ from typing import Any
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.operations import document
 from plugin.errors import InvalidInput, PlatformRejected
-from plugin.platforms import ActionResult, CouponSpec, NoteSpec, ShippingRefundSpec
+from plugin.platforms import (
+    ActionResult,
+    CouponSpec,
+    NoteSpec,
+    ShippingRefundSpec,
+    own_write_tag,
+)
 
 TAKEN_CODES = frozenset({"TAKEN", "DUPLICATE"})
 
@@ -23,11 +29,6 @@ TAKEN_CODES = frozenset({"TAKEN", "DUPLICATE"})
 def gid(kind: str, value: str) -> str:
     """Return the global id of a resource, given its numeric id or its gid."""
     return value if value.startswith("gid://") else f"gid://shopify/{kind}/{value}"
-
-
-def marker(key: str) -> str:
-    """Return the tag that lets a later attempt recognise what this action made."""
-    return f"[ref {key}]"
 
 
 def discount_input(spec: CouponSpec) -> dict[str, Any]:
@@ -93,7 +94,7 @@ def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionRe
     they were told exactly when `spec.notify` asked for it.
     """
     order_id = gid("Order", spec.order_id)
-    tag = marker(spec.idempotency_key)
+    tag = own_write_tag(spec.idempotency_key)
     earlier = client.execute(document("AmendsOrderRefunds"), {"id": order_id})["order"]
     if earlier is None:
         raise PlatformRejected(f"order {spec.order_id} not found")
@@ -156,7 +157,7 @@ def add_note(client: ShopifyClient, spec: NoteSpec) -> ActionResult:
     order = client.execute(document("AmendsOrderNote"), {"id": order_id})["order"]
     if order is None:
         raise PlatformRejected(f"order {spec.order_id} not found")
-    tag = marker(spec.idempotency_key)
+    tag = own_write_tag(spec.idempotency_key)
     if tag in (order.get("note") or ""):
         return ActionResult(order_id, created=False)
     note = "\n".join(filter(None, [order.get("note"), f"{spec.text} {tag}"]))

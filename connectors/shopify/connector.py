@@ -27,6 +27,7 @@ from plugin.platforms import (
     ShippingRefundSpec,
     ShopContext,
     SubscriptionReport,
+    is_own_write,
 )
 from plugin.shops import grant_credentials
 
@@ -305,7 +306,7 @@ class ShopifyConnector:
 
     def _refund(self, payload: dict[str, Any]) -> list[Event]:
         # Amends' own refunds carry its reference in the note: their echo is no news.
-        if "[ref " in (payload.get("note") or ""):
+        if is_own_write(payload.get("note")):
             return []
         return [normalize.refund_created(payload, self.classify)]
 

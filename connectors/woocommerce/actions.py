@@ -7,21 +7,24 @@ key) and only then creates; a crash between the two calls is covered the same wa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from connectors.woocommerce.client import WooClient
 from plugin.errors import InvalidInput, PlatformRejected
-from plugin.platforms import ActionResult, CouponSpec, NoteSpec, ShippingRefundSpec
+from plugin.platforms import (
+    ActionResult,
+    CouponSpec,
+    NoteSpec,
+    ShippingRefundSpec,
+    own_write_tag,
+)
 
 DUPLICATE_COUPON = "woocommerce_rest_coupon_code_already_exists"
+CANNOT_CREATE_REFUND = "woocommerce_rest_cannot_create_order_refund"
 CENTS = Decimal("0.01")
-
-
-def marker(key: str) -> str:
-    """Return the tag that lets a later attempt recognise what this action made."""
-    return f"[ref {key}]"
 
 
 def coupon_payload(spec: CouponSpec) -> dict[str, Any]:
@@ -117,10 +120,13 @@ def refund_shipping(client: WooClient, spec: ShippingRefundSpec) -> ActionResult
     `spec.notify` says (woocommerce.md, observed 2026-12-06), so the result says
     they were told.
     """
-    tag = marker(spec.idempotency_key)
+    tag = own_write_tag(spec.idempotency_key)
     refunds = list(client.paginate(f"orders/{spec.order_id}/refunds"))
     for refund in refunds:
         if tag in (refund.get("reason") or ""):
+            if refund.get("refunded_payment") is False:  # the merchant pays it back by hand
+                warning = RECORDED_ONLY.format(amount=refund.get("amount"))
+                return replace(_recorded(client, spec, refund, warning), created=False)
             return ActionResult(str(refund["id"]), created=False, customer_notified=True)
     order = client.get(f"orders/{spec.order_id}").json
     lines = shipping_refund_lines(order, refunds, spec.amount)
@@ -134,17 +140,53 @@ def refund_shipping(client: WooClient, spec: ShippingRefundSpec) -> ActionResult
         ),
         Decimal(0),
     )
-    refund = client.post(
-        f"orders/{spec.order_id}/refunds",
-        {
-            "amount": str(total.quantize(CENTS)),
-            "reason": f"{spec.reason} {tag}",
-            "api_refund": spec.through_gateway,
-            "api_restock": False,
-            "line_items": lines,
-        },
-    ).json
+    body = {
+        "amount": str(total.quantize(CENTS)),
+        "reason": f"{spec.reason} {tag}",
+        "api_restock": False,
+        "line_items": lines,
+    }
+    try:
+        refund = client.post(
+            f"orders/{spec.order_id}/refunds", body | {"api_refund": spec.through_gateway}
+        ).json
+    except PlatformRejected as error:
+        if not (spec.through_gateway and gateway_cannot_refund(error)):
+            raise
+        # Nothing was kept of the refused refund (WooCommerce discards it): record it
+        # instead, once, and tell the merchant to pay it back by hand.
+        refund = client.post(f"orders/{spec.order_id}/refunds", body | {"api_refund": False}).json
+        warning = GATEWAY_REFUSED.format(amount=body["amount"], error=error)
+        return _recorded(client, spec, refund, warning)
+    if not spec.through_gateway:
+        return _recorded(client, spec, refund, RECORDED_ONLY.format(amount=body["amount"]))
     return ActionResult(str(refund["id"]), created=True, customer_notified=True)
+
+
+GATEWAY_REFUSED = (
+    "The order's payment gateway cannot refund automatically ({error}). The shipping refund "
+    "of {amount} is recorded in WooCommerce; pay it back to the customer by hand."
+)
+RECORDED_ONLY = (
+    "The shipping refund of {amount} is recorded in WooCommerce without moving money through "
+    "the payment gateway; pay it back to the customer by hand."
+)
+
+
+def gateway_cannot_refund(error: PlatformRejected) -> bool:
+    """Tell whether WooCommerce refused a refund because the gateway cannot make it."""
+    return error.code == CANNOT_CREATE_REFUND and "gateway" in str(error).lower()
+
+
+def _recorded(
+    client: WooClient, spec: ShippingRefundSpec, refund: dict[str, Any], warning: str
+) -> ActionResult:
+    """Leave the merchant a private note on the order about a refund no gateway made."""
+    note = NoteSpec(spec.order_id, f"{spec.idempotency_key}:pay-by-hand", f"Amends: {warning}")
+    add_note(client, note)
+    return ActionResult(
+        str(refund["id"]), created=True, warnings=(warning,), customer_notified=True
+    )
 
 
 def refunded_shipping(refunds: list[dict[str, Any]]) -> dict[str, Decimal]:
@@ -200,7 +242,7 @@ def shipping_refund_lines(
 
 def add_note(client: WooClient, spec: NoteSpec) -> ActionResult:
     """Add the note once; a customer-facing note is e-mailed by WooCommerce."""
-    tag = marker(spec.idempotency_key)
+    tag = own_write_tag(spec.idempotency_key)
     for note in client.get(f"orders/{spec.order_id}/notes").json:
         if tag in (note.get("note") or ""):
             return ActionResult(

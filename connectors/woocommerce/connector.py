@@ -34,14 +34,10 @@ from plugin.platforms import (
     ShippingRefundSpec,
     ShopContext,
     SubscriptionReport,
+    is_own_write,
 )
 
 log = logging.getLogger("amends.connectors.woocommerce")
-
-# Amends tags what it writes (refund reasons, notes) with "[ref <key>]": the echo of
-# its own write in the next order.updated is not news.
-OWN_WRITE_MARKER = "[ref "
-
 
 def order_state_key(body: bytes) -> str | None:
     """Return `order:<id>:<date_modified_gmt>:<content digest>` for an order payload.
@@ -258,4 +254,4 @@ class WooCommerceConnector:
             return []
         if payload.get("status") in consts.IGNORED_STATUSES:
             return []
-        return normalize.order_events(payload, self.classify, marker=OWN_WRITE_MARKER)
+        return normalize.order_events(payload, self.classify, own_write=is_own_write)

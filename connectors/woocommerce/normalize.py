@@ -49,15 +49,17 @@ def is_error_body(payload: dict[str, Any]) -> bool:
     return "id" not in payload and {"code", "message"} <= payload.keys()
 
 
-def order_events(payload: dict[str, Any], classify: Classify, marker: str) -> list[Event]:
+def order_events(
+    payload: dict[str, Any], classify: Classify, own_write: Callable[[str | None], bool]
+) -> list[Event]:
     """Read an order payload: its state, refunds given for a reason, a requested return.
 
-    Refunds whose reason carries `marker` are Amends' own and are left out.
+    Refunds whose reason `own_write` recognises are Amends' own and are left out.
     """
     events: list[Event] = [order_changed(payload)]
     for refund in payload.get("refunds") or ():
         reason = refund.get("reason") or ""
-        if marker in reason:
+        if own_write(reason):
             continue
         events.append(refund_recorded(str(payload["id"]), refund, classify))
     if payload.get("status") in RETURN_STATUSES:
