@@ -13,6 +13,7 @@ from plugin.compensation.documents import (
     read_policy,
     read_policy_text,
 )
+from plugin.compensation.summary import summary
 
 LATE_PARCELS = """\
 rules:
@@ -182,7 +183,8 @@ def test_a_key_given_twice_is_refused_rather_than_the_last_one_kept():
 def test_a_document_that_is_no_group_of_settings_is_refused(text, said):
     (problem,) = problems(text)
     assert problem.endswith(
-        "a policy is a group of settings (version, currency, vip, caps, approval, rules), " + said
+        "a policy is a group of settings "
+        "(version, currency, vip, caps, approval, refunds, rules), " + said
     )
 
 
@@ -212,3 +214,17 @@ def test_yaml_and_json_give_back_the_same_policy():
     assert read_policy_text(policy_yaml(policy, "a header\nof two lines")) == policy
     assert read_policy_text(policy_json(policy)) == policy
     assert policy_yaml(policy, "a header").startswith("# a header\nversion: 1\n")
+
+
+def test_refunds_go_through_the_gateway_unless_the_policy_says_to_record_them_only():
+    assert read_policy({}).refunds.through_gateway is True
+    recorded = read_policy({"refunds": {"through_gateway": False}})
+
+    assert recorded.refunds.through_gateway is False
+    assert "the shop pays them back by hand" in " ".join(summary(recorded))
+
+
+def test_a_refunds_setting_that_is_not_true_or_false_is_refused():
+    assert problems("refunds:\n  through_gateway: sometimes\n") == [
+        "line 2: refunds.through_gateway must be true or false, got 'sometimes'"
+    ]

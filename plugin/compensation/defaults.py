@@ -25,6 +25,7 @@ DEFAULT_DOCUMENT: dict[str, Any] = {
         "over_cap": "approve",
     },
     "approval": {},
+    "refunds": {"through_gateway": True},
     "rules": [
         {
             "name": "faulty items",

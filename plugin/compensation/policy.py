@@ -262,6 +262,17 @@ class Vip(Part):
         return self
 
 
+class Refunds(Part):
+    """How refunds are made: back through the order's payment gateway, or recorded only.
+
+    Recorded only (`through_gateway: false`) is for gateways that cannot refund (a bank
+    transfer, cash on delivery): the platform records the refund and the merchant
+    pays it back by hand. A refund a gateway refuses is recorded the same way.
+    """
+
+    through_gateway: StrictBool = True
+
+
 class Policy(Part):
     """A shop's whole compensation policy."""
 
@@ -270,6 +281,7 @@ class Policy(Part):
     vip: Vip | None = None
     caps: Caps = Caps()
     approval: Approval = Approval()
+    refunds: Refunds = Refunds()
     rules: Annotated[list[Rule], Field(max_length=50)] = []
 
     def document(self) -> dict[str, Any]:

@@ -17,6 +17,11 @@ def summary(policy: Policy) -> list[str]:
     above = policy.approval.above
     if above is not None:
         lines.append(f"A person approves anything worth more than {_n(above)}.")
+    if not policy.refunds.through_gateway:
+        lines.append(
+            "Refunds are recorded in the store without the payment gateway: "
+            "the shop pays them back by hand."
+        )
     if not policy.rules:
         lines.append("No rules: no incident is compensated on its own.")
         return lines
