@@ -60,7 +60,8 @@ def test_an_unknown_variable_is_named_with_the_variables_there_are():
     assert problem.problems == (
         "the text uses {{ order_number }}, which Amends does not know; you can use "
         "{{ customer_first_name }}, {{ order_name }}, {{ shop_name }}, {{ next_update }}, "
-        "{{ incident_url }}, {{ contact_email }}",
+        "{{ incident_url }}, {{ contact_email }}, {{ compensation_kind }}, {{ code }}, "
+        "{{ discount }}, {{ refund_amount }}, {{ valid_until }}",
     )
 
 

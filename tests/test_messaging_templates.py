@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,14 @@ from lingua import Language, LanguageDetectorBuilder
 
 from plugin.errors import InvalidInput
 from plugin.incidents import KINDS as INCIDENT_KINDS
-from plugin.messaging import KINDS, STAGES, SUPPORTED_LANGUAGES, MessageContext, render
+from plugin.messaging import (
+    KINDS,
+    STAGES,
+    SUPPORTED_LANGUAGES,
+    GivenCompensation,
+    MessageContext,
+    render,
+)
 
 MESSAGING = Path(__file__).parent.parent / "plugin" / "messaging"
 LANGUAGES = {
@@ -48,6 +56,14 @@ CONTEXT = MessageContext(
     customer_first_name="Anna",
     next_update=date(2026, 11, 26),
     incident_url="https://amends.example/case/7?token=a1&b=2",
+    compensation=GivenCompensation(
+        "percent_coupon",
+        Decimal("5.38"),
+        "EUR",
+        percent=Decimal("10"),
+        code="SORRY-7K3F9Q2MXA",
+        valid_until=date(2027, 1, 21),
+    ),
 )
 EVERY_MESSAGE = [
     (language, kind, stage)
@@ -249,3 +265,75 @@ def _paragraphs_of_html(document: str) -> list[str]:
         " ".join(html.unescape(re.sub(r"<[^>]+>", "", p.replace("<br>", " "))).split())
         for p in found
     ]
+
+
+GIVEN = {
+    "percent_coupon": GivenCompensation(
+        "percent_coupon",
+        Decimal("5.38"),
+        "EUR",
+        percent=Decimal("10"),
+        code="SORRY-7K3F9Q2MXA",
+        valid_until=date(2027, 1, 21),
+    ),
+    "fixed_coupon": GivenCompensation(
+        "fixed_coupon", Decimal("5"), "EUR", code="SORRY-7K3F9Q2MXB", valid_until=date(2027, 1, 21)
+    ),
+    "free_shipping": GivenCompensation(
+        "free_shipping",
+        Decimal("4.90"),
+        "EUR",
+        code="SORRY-7K3F9Q2MXC",
+        valid_until=date(2027, 1, 21),
+    ),
+    "shipping_refund": GivenCompensation("shipping_refund", Decimal("4.90"), "EUR"),
+}
+# What each language says of each compensation: the discount, the refund, the last day.
+SAID = {
+    "en": ("10%", "€5.00", "free shipping", "€4.90", "until January 21, 2027"),
+    "es": ("10\xa0%", "5,00\xa0€", "envío gratuito", "4,90\xa0€", "hasta el 21 de enero de 2027"),
+    "it": ("10%", "5,00\xa0€", "spedizione gratuita", "4,90\xa0€", "fino al 21 gennaio 2027"),
+    "ru": ("10\xa0%", "5,00\xa0€", "бесплатную доставку", "4,90\xa0€", "до 21 января 2027\u202fг."),
+    "de": ("10\xa0%", "5,00\xa0€", "kostenlosen Versand", "4,90\xa0€", "bis zum 21. Januar 2027"),
+    "fr": (
+        "10\xa0%",
+        "5,00\xa0€",
+        "livraison offerte",
+        "4,90\xa0€",
+        "jusqu’au 21 janvier 2027",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+@pytest.mark.parametrize("kind", sorted(GIVEN))
+def test_the_customer_is_told_what_they_were_given_in_their_language(detector, language, kind):
+    context = MessageContext(
+        order_name="#1042",
+        shop_name="Lumen & Co",
+        contact_email="help@lumen.example",
+        compensation=GIVEN[kind],
+    )
+
+    message = render("delayed_shipment", "compensation", language, context)
+
+    text = " ".join(message.text.split("\n"))
+    percent, fixed, free, refund, until = SAID[language]
+    expected = {
+        "percent_coupon": [percent, "SORRY-7K3F9Q2MXA", until],
+        "fixed_coupon": [fixed, "SORRY-7K3F9Q2MXB", until],
+        "free_shipping": [free, "SORRY-7K3F9Q2MXC", until],
+        "shipping_refund": [refund],
+    }[kind]
+    for words in expected:
+        assert words in text, (words, text)
+    assert "#1042" in message.subject
+    assert detector.detect_language_of(message.text) == LANGUAGES[language]
+    assert ("SORRY-" in message.text) == (kind != "shipping_refund")
+
+
+def test_a_compensation_message_without_what_was_given_is_refused():
+    context = MessageContext(order_name="#1042", shop_name="Lumen", contact_email="a@b.example")
+
+    with pytest.raises(InvalidInput, match="give compensation"):
+        render("defective_item", "compensation", "en", context)

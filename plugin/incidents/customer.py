@@ -40,6 +40,7 @@ log = logging.getLogger("amends.incidents")
 ACKNOWLEDGEMENT = "acknowledgement"
 UPDATE = "update"
 RESOLUTION = "resolution"
+COMPENSATION = "compensation"  # what the customer was given, with a code and how to use it
 NO_ADDRESS = "no e-mail address is known for the customer"
 
 
@@ -105,6 +106,41 @@ def on_resolved(session: Session, incident: Incident) -> int | None:
     earlier = count_keyed(session, incident.id, prefix)
     key = message_key(incident.id, RESOLUTION, earlier + 1 if earlier else None)
     return _queue(session, incident, audience, RESOLUTION, key, None)
+
+
+def queue_compensation_message(
+    session: Session, incident: Incident, key: str, compensation: dict[str, Any]
+) -> int | None:
+    """Queue the message that tells the customer what they were given; None if not queued.
+
+    `compensation` is what the message says (kind, amount, currency, percent, code,
+    valid_until); `key` names the message after the compensation it tells of. It
+    promises no date: the incident's own updates keep doing that.
+    """
+    audience = _audience(session, incident, COMPENSATION)
+    if audience is None:
+        return None
+    payload: dict[str, Any] = {
+        "to": audience.recipient,
+        "incident_kind": incident.kind,
+        "stage": COMPENSATION,
+        "locale": audience.locale,
+        "order_name": incident.order_name or incident.platform_order_id,
+        "next_update": None,
+        "compensation": compensation,
+    }
+    entry_id = enqueue(
+        session,
+        shop_id=incident.shop_id,
+        incident_id=incident.id,
+        key=key,
+        kind=EMAIL,
+        payload=payload,
+    )
+    if entry_id is not None:
+        detail = {"stage": COMPENSATION, "channel": EMAIL, "locale": audience.locale, "key": key}
+        add_timeline(session, incident.id, "message_queued", detail)
+    return entry_id
 
 
 def on_closed(session: Session, incident: Incident) -> None:

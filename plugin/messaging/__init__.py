@@ -8,7 +8,7 @@
 Framework-free: Jinja2 and Babel for the words, the standard library for the mail.
 """
 
-from plugin.messaging.context import VARIABLES, MessageContext
+from plugin.messaging.context import VARIABLES, GivenCompensation, MessageContext
 from plugin.messaging.email import build_message
 from plugin.messaging.letter import KINDS, STAGES
 from plugin.messaging.locale import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, resolve_locale
@@ -22,6 +22,7 @@ __all__ = [
     "STAGES",
     "SUPPORTED_LANGUAGES",
     "VARIABLES",
+    "GivenCompensation",
     "MessageContext",
     "Overrides",
     "RenderedMessage",

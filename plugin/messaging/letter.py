@@ -19,7 +19,7 @@ from plugin.incidents import CUSTOMER_KINDS
 # Every kind of incident a customer hears of has its messages; sorted, so listings
 # read the same each time.
 KINDS = tuple(sorted(CUSTOMER_KINDS))
-STAGES = ("acknowledgement", "update", "resolution")
+STAGES = ("acknowledgement", "update", "resolution", "compensation")
 TEXT_WIDTH = 76
 LINKABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 

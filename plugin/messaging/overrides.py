@@ -58,6 +58,11 @@ SAMPLE = {
     "next_update": "26 November 2026",
     "incident_url": "https://example.com/case/1042",
     "contact_email": "help@example.com",
+    "compensation_kind": "percent_coupon",
+    "code": "SORRY-7K3F9Q2MXA",
+    "discount": "10%",
+    "refund_amount": "",
+    "valid_until": "21 January 2027",
 }
 
 

@@ -76,6 +76,10 @@ def _check(kind: str, stage: str, locale: str, context: MessageContext) -> None:
             f"no messages in {locale!r}; choose one of {', '.join(SUPPORTED_LANGUAGES)} "
             "with resolve_locale"
         )
+    if stage == "compensation":
+        if context.compensation is None:
+            raise InvalidInput("a compensation message tells what was given: give compensation")
+        return
     if stage != "resolution" and context.next_update is None:
         raise InvalidInput(
             f"an {stage} tells the customer when they hear from the shop next: give next_update"

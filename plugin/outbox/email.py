@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +21,13 @@ from plugin.errors import ConfigurationError
 from plugin.incidents.customer import ACKNOWLEDGEMENT
 from plugin.incidents.states import ACKNOWLEDGED, OPEN, move
 from plugin.incidents.timeline import add_timeline
-from plugin.messaging import MessageContext, SmtpSender, build_message, render
+from plugin.messaging import (
+    GivenCompensation,
+    MessageContext,
+    SmtpSender,
+    build_message,
+    render,
+)
 from plugin.messaging.voice import ShopVoice
 from plugin.outbox import EMAIL
 from plugin.outbox.runner import Claim, Receipt
@@ -57,6 +65,7 @@ class EmailCourier:
             contact_email=voice.contact_email or self.from_address,
             customer_first_name=payload.get("customer_first_name"),
             next_update=date.fromisoformat(promised) if promised else None,
+            compensation=_given(payload.get("compensation")),
         )
         rendered = render(
             payload["incident_kind"], payload["stage"], payload["locale"], context, voice.overrides
@@ -71,7 +80,7 @@ class EmailCourier:
             sent_at=self.now(),
         )
 
-    def succeeded(self, session: Session, entry: OutboxEntry) -> None:
+    def succeeded(self, session: Session, entry: OutboxEntry, receipt: Receipt) -> None:
         """Note the message on the timeline; an acknowledged incident moves on."""
         incident = session.get(Incident, entry.incident_id) if entry.incident_id else None
         if incident is None:
@@ -86,6 +95,21 @@ class EmailCourier:
         if entry.incident_id is not None:
             detail = _detail(entry) | {"attempts": entry.attempts, "error": entry.last_error}
             add_timeline(session, entry.incident_id, "message_failed", detail)
+
+
+def _given(told: dict[str, Any] | None) -> GivenCompensation | None:
+    """Read what a compensation message tells, as the outbox row keeps it."""
+    if not told:
+        return None
+    until = told.get("valid_until")
+    return GivenCompensation(
+        kind=told["kind"],
+        amount=Decimal(told["amount"]),
+        currency=told["currency"],
+        percent=Decimal(told["percent"]) if told.get("percent") else None,
+        code=told.get("code"),
+        valid_until=date.fromisoformat(until) if until else None,
+    )
 
 
 def _detail(entry: OutboxEntry) -> dict[str, object]:
