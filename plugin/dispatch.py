@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from plugin import compliance
+from plugin.compensation.staff import attach_staff_refund
 from plugin.events import (
     Backfilled,
     CustomerDataRequested,
@@ -90,7 +91,7 @@ HANDLERS: dict[type, tuple[Handler, ...]] = {
     OrderChanged: (on_order_changed,),
     OrderTrashed: (on_order_trashed,),
     ReturnRequested: (record_return, detect_item_problems),
-    RefundRecorded: (record_refund, detect_refund_problems, resolve_refunded),
+    RefundRecorded: (record_refund, detect_refund_problems, attach_staff_refund, resolve_refunded),
     ShipmentUpdated: (detect_shipment_problems, on_shipment_updated, resolve_delivered),
     ReturnStatusChanged: (on_return_status_changed, resolve_return_closed, mark_received),
     Backfilled: (on_backfilled,),

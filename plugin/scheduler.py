@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin import sync
+from plugin.compensation.choices import apply_due_defaults
 from plugin.inbox.store import prune_processed
 from plugin.incidents.cadence import queue_due_updates
 from plugin.incidents.overdue import check_due_orders
@@ -130,6 +131,16 @@ def alert_missed_targets(runtime: Runtime, now: datetime) -> JobResult:
     return _in_batches(runtime, batch)
 
 
+def apply_offer_defaults(runtime: Runtime, now: datetime) -> JobResult:
+    """Apply the policy's default option of each offer the customer did not choose in time."""
+
+    def batch(session: Session) -> tuple[int, int]:
+        result = apply_due_defaults(session, now, limit=DUE_BATCH)
+        return result.checked, result.applied
+
+    return _in_batches(runtime, batch)
+
+
 def alert_on_defect_spikes(runtime: Runtime, now: datetime) -> JobResult:
     """Open a quality incident, and tell the merchant, for each SKU whose returns spiked."""
     with runtime.database.transaction() as session:
@@ -145,6 +156,7 @@ JOBS: tuple[Job, ...] = (
     Job("incidents.late-parcels", timedelta(minutes=15), open_late_parcels),
     Job("incidents.customer-updates", timedelta(minutes=5), queue_customer_updates),
     Job("incidents.sla-alerts", timedelta(minutes=5), alert_missed_targets),
+    Job("compensations.offer-defaults", timedelta(minutes=15), apply_offer_defaults),
     Job("webhooks.upkeep", timedelta(minutes=15), sync.keep_webhooks_alive),
     Job("orders.reconcile", timedelta(minutes=10), sync.reconcile_orders),
     Job("quality.defect-spikes", timedelta(hours=1), alert_on_defect_spikes),

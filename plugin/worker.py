@@ -8,14 +8,18 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
-from plugin.errors import StorageUnavailable
+from plugin.compensation.execute import CompensationExecutor
+from plugin.errors import ConfigurationError, StorageUnavailable
 from plugin.inbox.processing import process_due
 from plugin.messaging import SmtpSender
-from plugin.outbox import EMAIL, MERCHANT_EMAIL
+from plugin.outbox import COMPENSATION, EMAIL, MERCHANT_EMAIL
 from plugin.outbox.alerts import MerchantAlertCourier
 from plugin.outbox.email import EmailCourier
 from plugin.outbox.runner import Executor, OutboxRunner
+from plugin.platforms import Actions, ShopContext
 from plugin.runtime import Runtime
+from plugin.storage.models import Shop
+from plugin.sync import shop_context
 
 log = logging.getLogger("amends.worker")
 
@@ -33,13 +37,24 @@ class Drained:
     messages: int
 
 
+def actor_for(runtime: Runtime, shop_id: int) -> tuple[Actions, ShopContext]:
+    """Return the connector that acts on a shop's store, and the shop as it sees it."""
+    with runtime.database.reading() as session:
+        shop = session.get(Shop, shop_id)
+        if shop is None:
+            raise ConfigurationError(f"no shop with id {shop_id}")
+        return runtime.connector_for(shop.platform, Actions), shop_context(runtime, shop)
+
+
 def outbox_runner(runtime: Runtime) -> OutboxRunner:
     """Build this process's outbox runner; e-mail waits, queued, until SMTP is configured.
 
     The merchant's alerts go through the same mail server as the customers' messages.
     """
     settings = runtime.settings
-    executors: dict[str, Executor] = {}
+    executors: dict[str, Executor] = {
+        COMPENSATION: CompensationExecutor(lambda shop_id: actor_for(runtime, shop_id)),
+    }
     missing: dict[str, str] = {}
     if settings.smtp_url and settings.smtp_sender:
         sender = SmtpSender.from_url(settings.smtp_url)

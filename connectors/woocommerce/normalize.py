@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.headers import first_name, parse_timestamp
@@ -143,9 +144,20 @@ def order_changed(payload: dict[str, Any]) -> OrderChanged:
         placed_at=parse_timestamp(payload.get("date_created_gmt")),
         paid_at=parse_timestamp(payload.get("date_paid_gmt")),
         line_items=tuple(_line_item(line) for line in payload.get("line_items") or ()),
-        shipping_total=_id(payload.get("shipping_total")),
+        shipping_total=_shipping_paid(payload),
         shipments=tuple(_shipments(payload)),
     )
+
+
+def _shipping_paid(payload: dict[str, Any]) -> str | None:
+    """Return what the customer paid for shipping: WooCommerce keeps its tax apart."""
+    net, tax = payload.get("shipping_total"), payload.get("shipping_tax")
+    if not net:
+        return None
+    try:
+        return str(Decimal(str(net)) + Decimal(str(tax or 0)))
+    except InvalidOperation:
+        return _id(net)
 
 
 def _line_item(line: dict[str, Any]) -> LineItem:

@@ -32,7 +32,8 @@ def read_policy(document: Any) -> Policy:
     """Validate a policy document (parsed YAML or JSON); raise PolicyInvalid with every problem."""
     if not isinstance(document, dict):
         message = (
-            "a policy is a group of settings (version, currency, vip, caps, approval, refunds, rules), "
+            "a policy is a group of settings "
+            "(version, currency, vip, caps, approval, refunds, rules), "
             + ("but this one is empty" if document is None else f"got {shown(document)}")
         )
         raise PolicyInvalid([Problem((), "", message)])

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
+from plugin.compensation.decisions import decide_for
 from plugin.events import OrderChanged
 from plugin.incidents import KINDS
 from plugin.incidents.customer import acknowledge
@@ -36,8 +37,9 @@ def open_incident(
     """Open an incident of `kind` for an order; return None if one is open already.
 
     The unique open key makes this safe under retries and concurrent workers:
-    the second attempt inserts nothing. The customer's acknowledgement is queued in
-    the same transaction, and the shop's service targets start counting.
+    the second attempt inserts nothing. The customer's acknowledgement and what the
+    incident earns under the shop's compensation policy are written in the same
+    transaction, and the shop's service targets start counting.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown incident kind {kind!r}; known: {', '.join(sorted(KINDS))}")
@@ -66,6 +68,7 @@ def open_incident(
     if incident is not None:
         watch(session, incident)
         acknowledge(session, incident)
+        decide_for(session, incident)
     return incident
 
 
@@ -83,7 +86,8 @@ def fill_from_order(session: Session, shop_id: int, order: OrderChanged) -> int:
 
     Returns deliveries are thin (no customer, no order name), and platforms do not
     order deliveries, so a return can arrive before its order. `order` is the state
-    just stored for it. A customer whose address was not known then is acknowledged now.
+    just stored for it. A customer whose address was not known then is acknowledged now,
+    and an incident that could not be decided without its order is decided now.
     """
     incidents = session.scalars(
         select(Incident).where(
@@ -99,4 +103,5 @@ def fill_from_order(session: Session, shop_id: int, order: OrderChanged) -> int:
         incident.locale = incident.locale or order.customer_locale
         if not addressed and incident.customer_email:
             acknowledge(session, incident)
+        decide_for(session, incident, quiet=True)
     return len(incidents)

@@ -16,9 +16,10 @@ SENT = "sent"
 FAILED = "failed"
 STATUSES = (QUEUED, SENDING, SENT, FAILED)
 
-EMAIL = "email"  # to the customer; compensation kinds join it later
+EMAIL = "email"  # to the customer
 MERCHANT_EMAIL = "merchant_email"  # an alert to the merchant, through the same mail server
 # What an alert to the merchant is about: a missed service target (the default), or
 # one SKU's returns for one reason spiking (its words are written when it is decided).
 DEFECT_SPIKE = "defect_spike"
-KINDS = (EMAIL, MERCHANT_EMAIL)
+COMPENSATION = "compensation"  # a coupon, refund or note on the store (plugin.compensation)
+KINDS = (EMAIL, MERCHANT_EMAIL, COMPENSATION)

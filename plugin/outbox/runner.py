@@ -48,6 +48,7 @@ class Claim:
 
     id: int
     attempt: int
+    shop_id: int
     kind: str
     key: str
     payload: dict[str, Any]
@@ -58,14 +59,20 @@ class Claim:
 
 @dataclass(frozen=True)
 class Receipt:
-    """What the other side gave back: a Message-ID, a platform's id for what it made."""
+    """What the other side gave back: a Message-ID, a platform's id for what it made.
+
+    `warnings` are what a platform said about what it made (a code no shipping
+    method accepts); `customer_notified` that the platform told the customer itself.
+    """
 
     message_id: str | None = None
     platform_ref: str | None = None
+    warnings: tuple[str, ...] = ()
+    customer_notified: bool = False
 
 
 class Executor(Protocol):
-    """Carries out the rows of one kind (e-mail now; compensations later)."""
+    """Carries out the rows of one kind (e-mail, compensation actions)."""
 
     def carry_out(self, claim: Claim, done: Callable[[Receipt], None]) -> None:
         """Do what the row says; call `done` the moment it has happened, or raise.
@@ -74,7 +81,7 @@ class Executor(Protocol):
         slow clean-up, so that a crash during it does not do the thing twice.
         """
 
-    def succeeded(self, session: Session, entry: OutboxEntry) -> None:
+    def succeeded(self, session: Session, entry: OutboxEntry, receipt: Receipt) -> None:
         """Write what follows from a row carried out (in the transaction recording it)."""
 
     def failed(self, session: Session, entry: OutboxEntry) -> None:
@@ -138,6 +145,7 @@ class OutboxRunner:
             return Claim(
                 id=entry.id,
                 attempt=entry.attempts,
+                shop_id=entry.shop_id,
                 kind=entry.kind,
                 key=entry.idempotency_key,
                 payload=dict(entry.payload),
@@ -200,7 +208,7 @@ class OutboxRunner:
             entry.message_id = receipt.message_id
             entry.platform_ref = receipt.platform_ref
             entry.last_error = None
-            self.executors[claim.kind].succeeded(session, entry)
+            self.executors[claim.kind].succeeded(session, entry, receipt)
         log.info("outbox.sent", extra={"entry": claim.id, "key": claim.key})
 
     def _record_failure(self, claim: Claim, error: BaseException) -> None:
