@@ -8,6 +8,7 @@ import click
 from sqlalchemy.exc import OperationalError
 
 from plugin.commands import (
+    compensations,
     db,
     inbox,
     incidents,
@@ -42,5 +43,17 @@ def main() -> None:
     """Amends: incident handling for Shopify and WooCommerce stores."""
 
 
-for _module in (processes, shops, incidents, policy, inbox, outbox, reports, db, sandbox, users):
+for _module in (
+    processes,
+    shops,
+    incidents,
+    policy,
+    compensations,
+    inbox,
+    outbox,
+    reports,
+    db,
+    sandbox,
+    users,
+):
     _module.register(main)

@@ -69,6 +69,9 @@ def show_command(incident_id: int, as_json: bool) -> None:
     )
     columns = ["channel", "stage", "locale", "status", "queued_at", "sent_at"]
     print_table("Messages", columns, [[m[c] for c in columns] for m in incident["messages"]])
+    columns = ["id", "kind", "amount", "currency", "status", "code", "platform_ref", "explanation"]
+    given = incident["compensations"]
+    print_table("Compensations", columns, [[c[name] for name in columns] for c in given])
 
 
 @incidents.command("open")

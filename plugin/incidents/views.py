@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from plugin.compensation.records import compensation_json, of_incident
 from plugin.errors import NotFound
 from plugin.outbox import EMAIL
 from plugin.outbox.store import entries_of
@@ -69,7 +70,7 @@ def show_incident(session: Session, scope: ShopScope, incident_id: int) -> dict[
         "messages": [
             message_json(entry) for entry in entries_of(session, incident.id) if entry.kind == EMAIL
         ],
-        "compensations": [],
+        "compensations": [compensation_json(row) for row in of_incident(session, incident.id)],
     }
 
 
