@@ -47,6 +47,8 @@ FAILED_DELIVERY = "Incidencia en la entrega de su pedido #1042"
 DELIVERY_SOLVED = "La entrega de su pedido #1042 ya está solucionada"
 DEFECT_RECEIVED = "Hemos recibido su aviso sobre el pedido #1042"
 THANKS = "le agradecemos de corazón su paciencia y su confianza"
+# What the shop gives for the trouble (its default compensation policy), told with it.
+APOLOGY = "Un detalle para compensarle por su pedido #1042"
 
 
 @pytest.fixture
@@ -215,8 +217,11 @@ def test_while_the_order_waits_an_update_comes_every_three_days_and_none_between
 
     live_until(store, runtime, SHIP_BY + timedelta(days=10), every=timedelta(hours=6))
 
-    assert received_at(mailbox) == [SHIP_BY + timedelta(days=day) for day in (0, 3, 6, 9)]
-    assert inbox_of(mailbox) == [(LUCIA, LATE)] + [(LUCIA, LATE_NEWS)] * 3
+    assert received_at(mailbox) == [SHIP_BY + timedelta(days=day) for day in (0, 3, 3, 6, 9)]
+    # Three days late, her shipping is refunded, and she is told so after the update.
+    assert inbox_of(mailbox) == [(LUCIA, LATE), (LUCIA, LATE_NEWS), (LUCIA, APOLOGY)] + [
+        (LUCIA, LATE_NEWS)
+    ] * 2
     assert "como muy tarde el 8 de diciembre de 2026" in text_of(mailbox.messages()[-1])
 
 
@@ -295,7 +300,12 @@ def test_a_parcel_the_carrier_delays_is_followed_until_it_is_delivered_then_than
     carrier_says(store, runtime, "delivered")
 
     assert incidents(cli) == [("delayed_shipment", "5001", "resolved")]
-    assert inbox_of(mailbox) == [(LUCIA, LATE), (LUCIA, LATE_NEWS), (LUCIA, DELAY_OVER)]
+    assert inbox_of(mailbox) == [
+        (LUCIA, LATE),
+        (LUCIA, LATE_NEWS),
+        (LUCIA, APOLOGY),  # three days late: the shipping refunded
+        (LUCIA, DELAY_OVER),
+    ]
     assert THANKS in text_of(mailbox.messages()[-1])
 
 
@@ -333,8 +343,9 @@ def test_a_defective_return_opens_defective_item_and_lucia_is_answered_at_once(
     request_return(store, runtime, reason, note)
 
     assert incidents(cli) == [("defective_item", "5001", "acknowledged")]
-    (message,) = mailbox.messages()
+    message, coupon = mailbox.messages()
     assert (message["To"], message["Subject"]) == (LUCIA, DEFECT_RECEIVED)
+    assert (coupon["To"], coupon["Subject"]) == (LUCIA, APOLOGY)
     assert detector.detect_language_of(text_of(message)) == Language.SPANISH
 
 
@@ -386,4 +397,5 @@ def test_every_delivery_sent_twice_changes_nothing_for_the_customer(
         (LUCIA, DELAY_OVER),
         (LUCIA, DELIVERY_SOLVED),
         (LUCIA, DEFECT_RECEIVED),
+        (LUCIA, APOLOGY),  # the coupon for the defective mug, made and told once
     ]

@@ -245,6 +245,11 @@ def watermark(runtime, shop_id: int) -> datetime | None:
         return as_utc(session.get(Shop, shop_id).synced_at)
 
 
+def apology(order: dict) -> str:
+    """Return the subject of the message that tells Giulia what the shop gives her."""
+    return f"Un piccolo pensiero per scusarci dell'ordine #{order['number']}"
+
+
 def store_emails(store: Sandbox) -> list[str]:
     """Return the templates of the e-mails the store itself sent the customer."""
     return [email["template"] for email in store.store.emails]
@@ -369,9 +374,10 @@ def test_a_refund_because_the_item_arrived_broken_opens_defective_item_and_giuli
     refund(store, runtime, order, "12.50", "Arrivata rotta, il manico si è staccato")
 
     assert incidents(cli) == [("defective_item", str(order["id"]), "acknowledged")]
-    (message,) = mailbox.messages()
+    message, coupon = mailbox.messages()
     received = f"Abbiamo ricevuto la sua segnalazione sull'ordine #{order['number']}"
     assert (message["To"], message["Subject"]) == (GIULIA, received)
+    assert (coupon["To"], coupon["Subject"]) == (GIULIA, apology(order))
     assert detector.detect_language_of(text_of(message)) == Language.ITALIAN
 
 
@@ -383,7 +389,7 @@ def test_a_return_requested_as_defective_opens_defective_item(store, shop, runti
 
     assert incidents(cli) == [("defective_item", str(order["id"]), "acknowledged")]
     received = f"Abbiamo ricevuto la sua segnalazione sull'ordine #{order['number']}"
-    assert inbox_of(mailbox) == [(GIULIA, received)]
+    assert inbox_of(mailbox) == [(GIULIA, received), (GIULIA, apology(order))]
 
 
 @pytest.mark.parametrize("by", ["refund", "return"])
@@ -444,6 +450,7 @@ def test_deliveries_received_again_and_orders_read_again_change_nothing_for_the_
         [
             (GIULIA, f"Il suo ordine #{order['number']} è in ritardo"),
             (GIULIA, f"Abbiamo ricevuto la sua segnalazione sull'ordine #{order['number']}"),
+            (GIULIA, apology(order)),  # the coupon the shop's default policy gives
             (GIULIA, f"Il suo ordine #{order['number']}: il ritardo è alle spalle"),
         ],
     )

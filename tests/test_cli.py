@@ -182,6 +182,7 @@ def test_scheduler_once_runs_every_job_as_of_now(cli):
             "incidents.late-parcels": 0,
             "incidents.customer-updates": 0,
             "incidents.sla-alerts": 0,
+            "compensations.offer-defaults": 0,
             "webhooks.upkeep": 0,
             "orders.reconcile": 0,
             "quality.defect-spikes": 0,

@@ -45,6 +45,7 @@ def test_what_the_worker_stores_is_stamped_with_the_runtime_clock(
     assert [(entry["type"], entry["at"]) for entry in shown["timeline"]] == [
         ("incident_opened", later.isoformat()),
         ("message_queued", later.isoformat()),
+        ("compensation_decided", later.isoformat()),
     ]
 
 

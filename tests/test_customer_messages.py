@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from plugin import scheduler, worker
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
 from plugin.inbox.processing import process_due
 from plugin.incidents import customer
 from plugin.messaging.email import message_id
@@ -43,6 +45,18 @@ def settings_overrides(settings_overrides, smtp_server) -> dict:
         "smtp_sender": SENDER,
         "outbox_retry_base_seconds": 60,
     }
+
+
+@pytest.fixture
+def shopify_shop(shopify_shop, runtime) -> int:
+    """A shop that compensates nothing: these tests count e-mail alone.
+
+    What an incident earns, and its execution through the same outbox, is
+    test_compensations.py's.
+    """
+    with runtime.database.transaction() as session:
+        save_policy(session, shopify_shop, read_policy({"rules": []}))
+    return shopify_shop
 
 
 def text_of(message: EmailMessage) -> str:
@@ -94,10 +108,11 @@ def test_a_defective_return_is_acknowledged_at_once_in_the_orders_language(
     assert [(e["type"], e["actor"]) for e in incident["timeline"]] == [
         ("incident_opened", "system"),
         ("message_queued", "system"),
+        ("compensation_decided", "system"),  # nothing: this shop compensates nothing
         ("message_sent", "system"),
         ("status_changed", "system"),
     ]
-    assert incident["timeline"][3]["detail"] == {
+    assert incident["timeline"][4]["detail"] == {
         "from": "open",
         "to": "acknowledged",
         "reason": "acknowledgement sent",
@@ -254,7 +269,11 @@ def test_a_decision_taken_twice_queues_one_message(shopify_shop, post_shopify, r
     incident = shown(cli)
     assert again is None
     assert [m["idempotency_key"] for m in incident["messages"]] == ["incident:1:acknowledgement"]
-    assert [e["type"] for e in incident["timeline"]] == ["incident_opened", "message_queued"]
+    assert [e["type"] for e in incident["timeline"]] == [
+        "incident_opened",
+        "message_queued",
+        "compensation_decided",
+    ]
 
 
 def test_a_mail_server_that_says_later_is_tried_again_when_it_asked_and_sends_once(
@@ -396,7 +415,7 @@ def test_a_customer_without_a_known_address_is_written_to_once_the_order_brings_
     post_shopify("returns/request", RETURN)  # the order is not known yet
     worker.run_once(runtime)
 
-    skipped = shown(cli)["timeline"][-1]
+    (skipped,) = [e for e in shown(cli)["timeline"] if e["type"] == "message_skipped"]
     assert (skipped["type"], skipped["detail"]) == (
         "message_skipped",
         {"stage": "acknowledgement", "reason": "no e-mail address is known for the customer"},

@@ -50,6 +50,7 @@ def test_staff_resolve_and_reopen_from_the_command_line(incident_id, cli):
     assert [(e["type"], e["actor"], e["detail"].get("to")) for e in incident["timeline"]] == [
         ("incident_opened", "system", None),
         ("message_queued", "system", None),  # the acknowledgement
+        ("compensation_decided", "system", None),  # the default policy's coupon
         ("status_changed", "staff", "resolved"),
         ("message_queued", "system", None),  # the resolution
         ("reopened", "staff", "in_progress"),
@@ -92,6 +93,7 @@ def test_a_manual_incident_is_opened_by_staff_with_what_is_known_of_the_order(in
     assert [(e["type"], e["actor"]) for e in incident["timeline"]] == [
         ("incident_opened", "staff"),
         ("message_queued", "system"),
+        ("compensation_decided", "system"),  # no rule of the default policy: nothing
     ]
 
 

@@ -64,9 +64,10 @@ def test_a_second_return_of_the_same_fault_attaches_to_the_open_incident_once(
     assert [(e["type"], e["actor"]) for e in entries] == [
         ("incident_opened", "system"),
         ("message_queued", "system"),
+        ("compensation_decided", "system"),
         ("signal_attached", "platform"),
     ]
-    assert entries[2]["detail"]["return_id"] == "9120235578"
+    assert entries[3]["detail"]["return_id"] == "9120235578"
 
 
 def test_upgrading_links_incidents_opened_before_links_existed(tmp_path: Path):

@@ -22,6 +22,8 @@ from sqlalchemy import select
 
 from plugin import worker
 from plugin.clock import FixedClock
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
 from plugin.inbox.processing import process_due
 from plugin.messaging.email import message_id
 from plugin.outbox import EMAIL
@@ -71,6 +73,18 @@ def settings_overrides(settings_overrides, smtp_server) -> dict:
         "smtp_url": f"smtp://127.0.0.1:{smtp_server.port}",
         "smtp_sender": SENDER,
     }
+
+
+@pytest.fixture
+def shopify_shop(shopify_shop, runtime) -> int:
+    """A shop that compensates nothing: these tests count e-mail alone.
+
+    What an incident earns, and its execution through the same outbox, is
+    test_compensations.py's.
+    """
+    with runtime.database.transaction() as session:
+        save_policy(session, shopify_shop, read_policy({"rules": []}))
+    return shopify_shop
 
 
 def open_incidents(post_shopify, runtime, customers: int) -> None:
@@ -193,7 +207,7 @@ class FakeExecutor:
         self.action()
         done(Receipt(message_id=f"<{claim.key}>"))
 
-    def succeeded(self, session, entry) -> None:  # noqa: ANN001
+    def succeeded(self, session, entry, receipt) -> None:  # noqa: ANN001
         self.succeeded_rows.append(entry.attempts)
 
     def failed(self, session, entry) -> None:  # noqa: ANN001

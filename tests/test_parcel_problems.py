@@ -70,7 +70,11 @@ def test_the_order_and_the_carrier_event_for_one_failed_parcel_open_one_incident
 
     (incident,) = incidents(cli)
     shown = json.loads(cli("incidents", "show", str(incident["id"]), "--json").stdout)
-    assert [entry["type"] for entry in shown["timeline"]] == ["incident_opened", "message_queued"]
+    assert [entry["type"] for entry in shown["timeline"]] == [
+        "incident_opened",
+        "message_queued",
+        "compensation_decided",
+    ]
 
 
 def test_an_older_order_state_arriving_late_opens_nothing(shopify_shop, post_shopify, runtime, cli):

@@ -137,6 +137,7 @@ def test_a_declined_return_is_noted_on_the_incident_it_opened_and_no_other(
     assert [(e["type"], e["actor"]) for e in timelines[("5830194882617", "defective_item")]] == [
         ("incident_opened", "system"),
         ("message_skipped", "system"),  # the order, with the customer's address, never came
+        ("compensation_decided", "system"),  # nor could anything be decided without it
         ("return_declined", "platform"),
     ]
 

@@ -4,13 +4,22 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from plugin.errors import InvalidInput
 from plugin.shops import add_shop, connect_shop, shop_belongings, shop_credentials
-from plugin.storage.models import InboxDelivery, Incident, Order, OutboxEntry, Shop, TimelineEntry
+from plugin.storage.models import (
+    CompensationRecord,
+    InboxDelivery,
+    Incident,
+    Order,
+    OutboxEntry,
+    Shop,
+    TimelineEntry,
+)
 from tests.conftest import (
     SHOPIFY_DOMAIN,
     SHOPIFY_TOKEN,
@@ -336,6 +345,18 @@ def give_history(runtime, shop_id: int, timeline_entries: int) -> None:
         for n in range(timeline_entries):
             session.add(TimelineEntry(incident_id=incident.id, at=TEST_NOW, type=f"note-{n}"))
         session.add(
+            CompensationRecord(
+                shop_id=shop_id,
+                incident_id=incident.id,
+                idempotency_key=f"incident:{incident.id}:compensation:1",
+                decision=1,
+                kind="fixed_coupon",
+                amount=Decimal("5"),
+                currency="EUR",
+                status="issued",
+            )
+        )
+        session.add(
             OutboxEntry(
                 shop_id=shop_id,
                 incident_id=incident.id,
@@ -359,7 +380,7 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
         0,
         f"removed shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
         "(inbox: 1, incidents: 1, order_lines: 0, orders: 1, parcels: 0, request_nonces: 0, "
-        "return_lines: 0, incident_sources: 0, "
+        "return_lines: 0, compensations: 1, incident_sources: 0, "
         "incident_timeline: 2, "
         "outbox: 1)\n",
     )
@@ -373,6 +394,7 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
             "parcels": 0,
             "request_nonces": 0,
             "return_lines": 0,
+            "compensations": 0,
             "incident_sources": 0,
             "incident_timeline": 0,
             "outbox": 0,
@@ -385,6 +407,7 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
             "parcels": 0,
             "request_nonces": 0,
             "return_lines": 0,
+            "compensations": 1,
             "incident_sources": 0,
             "incident_timeline": 3,
             "outbox": 1,
@@ -401,7 +424,7 @@ def test_remove_asks_first_and_a_no_keeps_everything(cli, runtime, make_shop):
     question = (
         f"Remove shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
         "(inbox: 1, incidents: 1, order_lines: 0, orders: 1, parcels: 0, request_nonces: 0, "
-        "return_lines: 0, incident_sources: 0, "
+        "return_lines: 0, compensations: 1, incident_sources: 0, "
         "incident_timeline: 1, "
         "outbox: 1)? [y/N]: "
     )

@@ -17,7 +17,8 @@ def test_a_defective_return_opens_one_defective_item_incident(
     post_shopify("orders/create", ORDER)
     post_shopify("returns/request", RETURN)
 
-    assert worker.run_once(runtime) == 2
+    # The two deliveries, and the coupon the default policy grants (its store is unreachable).
+    assert worker.run_once(runtime) == 3
 
     result = cli("incidents", "list", "--json")
     assert result.exit_code == 0, result.output
@@ -43,9 +44,18 @@ def test_the_incident_timeline_says_why_it_opened(shopify_shop, post_shopify, ru
 
     shown = json.loads(cli("incidents", "show", str(incident["id"]), "--json").stdout)
 
-    opened, queued = shown["timeline"]
+    opened, queued, decided = shown["timeline"]
     assert (opened["type"], opened["actor"]) == ("incident_opened", "system")
     assert (queued["type"], queued["detail"]["stage"]) == ("message_queued", "acknowledgement")
+    assert (decided["type"], decided["detail"]["action"]) == ("compensation_decided", "grant")
+    (coupon,) = shown["compensations"]
+    assert (coupon["kind"], coupon["amount"], coupon["currency"], coupon["status"]) == (
+        "percent_coupon",
+        "5.48",
+        "EUR",
+        "queued",
+    )
+    assert coupon["idempotency_key"] == f"incident:{incident['id']}:compensation:1"
     assert opened["detail"]["return_id"] == "9120235577"
     assert opened["detail"]["lines"] == [
         {
@@ -66,7 +76,6 @@ def test_the_incident_timeline_says_why_it_opened(shopify_shop, post_shopify, ru
             "sent_at": None,
         }
     ]
-    assert shown["compensations"] == []
 
 
 def test_a_return_before_its_order_is_completed_when_the_order_arrives(

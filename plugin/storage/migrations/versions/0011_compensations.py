@@ -1,7 +1,7 @@
 """compensations: what each incident was granted, offered or given, and how it went
 
-Revision ID: 0006_compensations
-Revises: 0005
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 09:00:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import plugin.storage.models
 
-revision = "0006_compensations"
-down_revision = "0005"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
