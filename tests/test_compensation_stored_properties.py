@@ -59,6 +59,8 @@ def capped_policies(draw: st.DrawFn) -> Policy:
     caps["monthly_budget"] = draw(amounts(120, low="1"))
     drawn["caps"] = caps
     return read_policy(_without_nones(drawn))
+
+
 CUSTOMERS = ("ana@example.es", "bruno@example.it", "chiara@example.fr")
 
 
