@@ -200,7 +200,7 @@ def test_the_merchants_alert_is_written_as_decided_and_sent_to_the_shops_contact
         "subject": "Returns of MUG-1 as defective are spiking",
         "text": "MUG-1.\n\n41 of 700 units sold in the last 7 days came back as defective.",
     }
-    claim = Claim(1, 1, "merchant_email", "incident:7:alert", payload, 7, "olivar.example", {})
+    claim = Claim(1, 1, 1, "merchant_email", "incident:7:alert", payload, 7, "olivar.example", {})
     courier = MerchantAlertCourier(
         sender=None, from_address="alerts@amends.example", now=lambda: START
     )

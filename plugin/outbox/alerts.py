@@ -21,7 +21,7 @@ from plugin.messaging.render import RenderedMessage
 from plugin.messaging.voice import ShopVoice
 from plugin.outbox import DEFECT_SPIKE, MERCHANT_EMAIL
 from plugin.outbox.email import EmailCourier
-from plugin.outbox.runner import Claim
+from plugin.outbox.runner import Claim, Receipt
 from plugin.storage.models import OutboxEntry
 
 SENDER_NAME = "Amends"  # the alert comes from Amends, about the shop named in its subject
@@ -64,7 +64,7 @@ class MerchantAlertCourier(EmailCourier):
             sent_at=self.now(),
         )
 
-    def succeeded(self, session: Session, entry: OutboxEntry) -> None:
+    def succeeded(self, session: Session, entry: OutboxEntry, receipt: Receipt) -> None:
         """Note on the incident that its merchant was told."""
         if entry.incident_id is not None:
             detail = _detail(entry) | {"message_id": entry.message_id}
