@@ -251,7 +251,8 @@ def test_without_a_merchant_address_each_breach_is_noted_once_and_nothing_is_sen
         ("resolution", None, reason),
     ]
     with runtime.database.transaction() as session:
-        assert session.scalars(select(OutboxEntry)).all() == []
+        alerts = select(OutboxEntry).where(OutboxEntry.kind == "merchant_email")
+        assert session.scalars(alerts).all() == []
 
 
 def test_an_uninstalled_shop_is_sent_no_alert(shop, post_shopify, runtime, clock, cli, mailbox):

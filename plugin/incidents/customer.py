@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -120,15 +120,8 @@ def queue_compensation_message(
     audience = _audience(session, incident, COMPENSATION)
     if audience is None:
         return None
-    payload: dict[str, Any] = {
-        "to": audience.recipient,
-        "incident_kind": incident.kind,
-        "stage": COMPENSATION,
-        "locale": audience.locale,
-        "order_name": incident.order_name or incident.platform_order_id,
-        "next_update": None,
-        "compensation": compensation,
-    }
+    payload = _payload(session, incident, audience, COMPENSATION, None)
+    payload["compensation"] = compensation
     entry_id = enqueue(
         session,
         shop_id=incident.shop_id,
@@ -172,6 +165,23 @@ def _audience(session: Session, incident: Incident, stage: str) -> Audience | No
     return Audience(incident.customer_email, locale, CareSettings.of(shop.settings))
 
 
+def _payload(
+    session: Session, incident: Incident, audience: Audience, stage: str, next_update: date | None
+) -> dict[str, Any]:
+    """Return what every message's outbox row holds: whom, which, in what language."""
+    order = find_order(session, incident.shop_id, incident.platform_order_id)
+    return {
+        "to": audience.recipient,
+        # As the order names the customer now; a redaction erases it with the address.
+        "customer_first_name": order.customer_first_name if order else None,
+        "incident_kind": incident.kind,
+        "stage": stage,
+        "locale": audience.locale,
+        "order_name": incident.order_name or incident.platform_order_id,
+        "next_update": next_update.isoformat() if next_update else None,
+    }
+
+
 def _queue(
     session: Session,
     incident: Incident,
@@ -182,17 +192,7 @@ def _queue(
 ) -> int | None:
     """Write the message's outbox row and note it; None when `key` was queued before."""
     next_update = audience.care.calendar.local_day(next_due) if next_due else None
-    order = find_order(session, incident.shop_id, incident.platform_order_id)
-    payload: dict[str, Any] = {
-        "to": audience.recipient,
-        # As the order names the customer now; a redaction erases it with the address.
-        "customer_first_name": order.customer_first_name if order else None,
-        "incident_kind": incident.kind,
-        "stage": stage,
-        "locale": audience.locale,
-        "order_name": incident.order_name or incident.platform_order_id,
-        "next_update": next_update.isoformat() if next_update else None,
-    }
+    payload = _payload(session, incident, audience, stage, next_update)
     entry_id = enqueue(
         session,
         shop_id=incident.shop_id,
