@@ -24,6 +24,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
 from plugin.storage.db import connect
 from plugin.storage.models import InboxDelivery, Incident, OutboxEntry
 from tests.conftest import fixture_bytes, shopify_headers
@@ -32,6 +34,14 @@ AMENDS = str(Path(sys.executable).with_name("amends"))
 ORDERS = 120
 RETURN = json.loads(fixture_bytes("shopify/returns_request.json"))
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json"))
+
+
+@pytest.fixture
+def shopify_shop(shopify_shop, runtime) -> int:
+    """A shop that compensates nothing: this test counts deliveries and e-mail alone."""
+    with runtime.database.transaction() as session:
+        save_policy(session, shopify_shop, read_policy({"rules": []}))
+    return shopify_shop
 
 
 @pytest.fixture
