@@ -219,9 +219,10 @@ def test_while_the_order_waits_an_update_comes_every_three_days_and_none_between
 
     assert received_at(mailbox) == [SHIP_BY + timedelta(days=day) for day in (0, 3, 3, 6, 9)]
     # Three days late, her shipping is refunded, and she is told so after the update.
-    assert inbox_of(mailbox) == [(LUCIA, LATE), (LUCIA, LATE_NEWS), (LUCIA, APOLOGY)] + [
-        (LUCIA, LATE_NEWS)
-    ] * 2
+    assert (
+        inbox_of(mailbox)
+        == [(LUCIA, LATE), (LUCIA, LATE_NEWS), (LUCIA, APOLOGY)] + [(LUCIA, LATE_NEWS)] * 2
+    )
     assert "como muy tarde el 8 de diciembre de 2026" in text_of(mailbox.messages()[-1])
 
 

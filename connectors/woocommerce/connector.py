@@ -39,6 +39,7 @@ from plugin.platforms import (
 
 log = logging.getLogger("amends.connectors.woocommerce")
 
+
 def order_state_key(body: bytes) -> str | None:
     """Return `order:<id>:<date_modified_gmt>:<content digest>` for an order payload.
 
