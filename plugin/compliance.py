@@ -20,7 +20,7 @@ from plugin.events import (
 )
 from plugin.inbox import PENDING
 from plugin.incidents.lifecycle import add_timeline
-from plugin.outbox import EMAIL, FAILED, SENT
+from plugin.outbox import COMPENSATION, EMAIL, FAILED, SENT
 from plugin.outbox import KINDS as OUTBOX_KINDS
 from plugin.shops import UNINSTALLED
 from plugin.storage.models import InboxDelivery, Incident, Order, OutboxEntry, Parcel, Shop
@@ -81,7 +81,9 @@ def on_customer_redaction(
             )
         )
     # The merchant's alerts about these orders say nothing of the customer: they stay.
-    _scrub_orders(session, shop_id, order_ids, messages=(EMAIL,))
+    # A compensation not carried out yet names the customer (a coupon only they may
+    # use): it is forgotten with them, and never carried out.
+    _scrub_orders(session, shop_id, order_ids, messages=(EMAIL, COMPENSATION))
     _scrub_payloads(session, shop_id, [event.email, event.phone, *order_ids])
     log.info("compliance.customer-redacted", extra={"shop": shop_id, "orders": len(order_ids)})
 

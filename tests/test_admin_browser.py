@@ -133,7 +133,9 @@ def test_inbox_to_incident_note_and_resolve_inside_the_admin(
     shot(page, "incident-embedded")
     panel.get_by_role("button", name="Add note").click()
     panel.get_by_text("Note added.").wait_for()
-    toasts = page.frame(name="app-iframe").evaluate("window.__appBridgeToasts")
+    app_frame = page.frame(name="app-iframe")
+    app_frame.wait_for_function("(window.__appBridgeToasts || []).length > 0")  # panel.js ran
+    toasts = app_frame.evaluate("window.__appBridgeToasts")
     assert toasts == ["Note added."]
     panel.get_by_role("button", name="Resolve").click()
     panel.get_by_text("Incident resolved.").wait_for()
