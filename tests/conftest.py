@@ -23,6 +23,8 @@ from connectors.signing import sign
 from plugin.app import create_app
 from plugin.cli import main
 from plugin.clock import FixedClock
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
 from plugin.incidents.lifecycle import open_incident
 from plugin.logs import KeyValueFormatter
 from plugin.runtime import Runtime, build_runtime
@@ -214,6 +216,17 @@ def make_shop(runtime: Runtime) -> Callable[..., int]:
 @pytest.fixture
 def shopify_shop(make_shop: Callable[..., int]) -> int:
     return make_shop("shopify")
+
+
+def compensate_nothing(runtime: Runtime, shop_id: int) -> int:
+    """Give a shop a policy without rules, for tests that count e-mail and deliveries alone.
+
+    What an incident earns, and its execution through the same outbox, is
+    test_compensations.py's.
+    """
+    with runtime.database.transaction() as session:
+        save_policy(session, shop_id, read_policy({"rules": []}))
+    return shop_id
 
 
 @pytest.fixture

@@ -17,14 +17,12 @@ import pytest
 from sqlalchemy import select
 
 from plugin import scheduler, worker
-from plugin.compensation.documents import read_policy
-from plugin.compensation.store import save_policy
 from plugin.inbox.processing import process_due
 from plugin.incidents import customer
 from plugin.messaging.email import message_id
 from plugin.storage.models import Incident, OutboxEntry, Shop
 from sandboxes.mail import Mailbox
-from tests.conftest import TEST_NOW, fixture_bytes
+from tests.conftest import TEST_NOW, compensate_nothing, fixture_bytes
 
 # Shipped, so that the only incident the scheduler finds is the return's.
 ORDER = json.dumps(
@@ -54,9 +52,7 @@ def shopify_shop(shopify_shop, runtime) -> int:
     What an incident earns, and its execution through the same outbox, is
     test_compensations.py's.
     """
-    with runtime.database.transaction() as session:
-        save_policy(session, shopify_shop, read_policy({"rules": []}))
-    return shopify_shop
+    return compensate_nothing(runtime, shopify_shop)
 
 
 def text_of(message: EmailMessage) -> str:

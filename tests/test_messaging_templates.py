@@ -192,6 +192,7 @@ def test_the_customer_is_greeted_by_first_name_or_without_one_as_each_language_w
         shop_name="Lumen & Co",
         contact_email="help@lumen.example",
         next_update=date(2026, 11, 26),
+        compensation=CONTEXT.compensation,  # what the compensation stage tells of
     )
     for kind in KINDS:
         for stage in STAGES:

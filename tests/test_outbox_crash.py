@@ -22,8 +22,6 @@ from sqlalchemy import select
 
 from plugin import worker
 from plugin.clock import FixedClock
-from plugin.compensation.documents import read_policy
-from plugin.compensation.store import save_policy
 from plugin.inbox.processing import process_due
 from plugin.messaging.email import message_id
 from plugin.outbox import EMAIL
@@ -32,7 +30,7 @@ from plugin.queue import RetryPolicy
 from plugin.storage.db import connect
 from plugin.storage.models import OutboxEntry
 from sandboxes.mail import Mailbox
-from tests.conftest import fixture_bytes
+from tests.conftest import compensate_nothing, fixture_bytes
 from tests.processes import start_worker, wait_until
 
 SENDER = "care@amends.example"
@@ -82,9 +80,7 @@ def shopify_shop(shopify_shop, runtime) -> int:
     What an incident earns, and its execution through the same outbox, is
     test_compensations.py's.
     """
-    with runtime.database.transaction() as session:
-        save_policy(session, shopify_shop, read_policy({"rules": []}))
-    return shopify_shop
+    return compensate_nothing(runtime, shopify_shop)
 
 
 def open_incidents(post_shopify, runtime, customers: int) -> None:

@@ -24,11 +24,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from plugin.compensation.documents import read_policy
-from plugin.compensation.store import save_policy
 from plugin.storage.db import connect
 from plugin.storage.models import InboxDelivery, Incident, OutboxEntry
-from tests.conftest import fixture_bytes, shopify_headers
+from tests.conftest import compensate_nothing, fixture_bytes, shopify_headers
 
 AMENDS = str(Path(sys.executable).with_name("amends"))
 ORDERS = 120
@@ -39,9 +37,7 @@ ORDER = json.loads(fixture_bytes("shopify/orders_create.json"))
 @pytest.fixture
 def shopify_shop(shopify_shop, runtime) -> int:
     """A shop that compensates nothing: this test counts deliveries and e-mail alone."""
-    with runtime.database.transaction() as session:
-        save_policy(session, shopify_shop, read_policy({"rules": []}))
-    return shopify_shop
+    return compensate_nothing(runtime, shopify_shop)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from plugin.inbox import DONE
 from plugin.messaging.email import message_id
 from plugin.storage.db import connect
 from plugin.storage.models import InboxDelivery, Incident, OutboxEntry
-from tests.conftest import fixture_bytes
+from tests.conftest import compensate_nothing, fixture_bytes
 from tests.processes import start_worker, wait_until
 from tests.test_outbox_crash import EARLY, SENDER
 
@@ -45,6 +45,12 @@ def settings_overrides(settings_overrides, smtp_server) -> dict:
         "smtp_url": f"smtp://127.0.0.1:{smtp_server.port}",
         "smtp_sender": SENDER,
     }
+
+
+@pytest.fixture
+def shopify_shop(shopify_shop, runtime) -> int:
+    """A shop that compensates nothing: this test counts deliveries and e-mail alone."""
+    return compensate_nothing(runtime, shopify_shop)
 
 
 def queue_deliveries(post_shopify, customers: int) -> None:
