@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import logging
 import os
 import re
@@ -159,7 +160,20 @@ def live_through(world: World, instance: Path, port: int, start: datetime) -> No
         runtime.database.dispose()
 
 
-def wait_until_answering(url: str, stack: Stack, seconds: float = 30) -> None:
+def approve_one(env: dict[str, str]) -> None:
+    """Have Casa Olivar's owner approve the first compensation waiting for her, as she would."""
+    pending = json.loads(amends("compensations", "list", "--pending", "--json", env=env))
+    if not pending:
+        return
+    first = min(pending, key=lambda row: row["id"])
+    amends("compensations", "approve", str(first["id"]), "--by", "ana", env=env)
+    print(
+        f"Ana approved compensation {first['id']} ({first['kind'].replace('_', ' ')}, "
+        f"{first['amount']} {first['currency']}): {first['explanation']}"
+    )
+
+
+def wait_until_answering(url: str, stack: Stack, seconds: float = 90) -> None:
     """Poll `url` until it answers 200, or stop the demo with what went wrong."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -179,6 +193,7 @@ def summary(world: World, env: dict[str, str]) -> None:
     print()
     print(amends("incidents", "list", env=env))
     print(amends("reports", "returns", "--by", "reason", env=env))
+    print(amends("compensations", "list", env=env))
     messages = world.mailbox.messages()
     customers = [m for m in messages if not str(m["To"]).endswith(MERCHANTS)]
     languages = Counter(str(m["Content-Language"]) for m in customers)
@@ -262,6 +277,7 @@ def main() -> None:
 
 def serve(world: World, stack: Stack, env: dict[str, str], url: str, port: int, once: bool) -> None:
     """Run Amends' processes, print where to look, and keep serving unless `once`."""
+    approve_one(env)  # the worker carries it out through the store's API
     stack.start("web", [AMENDS, "serve", "--port", str(port), "--workers", "1"], env)
     stack.start("worker", [AMENDS, "worker"], env)
     stack.start("scheduler", [AMENDS, "scheduler"], env)

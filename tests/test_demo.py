@@ -73,6 +73,22 @@ def test_the_story_opens_incidents_on_both_stores_and_resolves_what_cleared(play
 
 
 @pytest.mark.slow
+def test_the_shops_compensate_through_their_stores_and_the_owner_approves_what_waited(played):
+    stdout, instance = played
+    env = {"PATH": os.environ["PATH"], "AMENDS_INSTANCE_PATH": str(instance)}
+    listed = subprocess.run(
+        [AMENDS, "compensations", "list", "--json"], env=env, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    given = Counter((c["shop"], c["kind"], c["status"]) for c in json.loads(listed.stdout))
+
+    assert given[(1, "percent_coupon", "issued")] == 2  # the two broken items on Shopify
+    assert given[(2, "percent_coupon", "issued")] == 1  # the broken mug on WooCommerce
+    assert given[(1, "shipping_refund", "given_by_staff")] == 1  # refunded by hand, counted
+    assert re.search(r"Ana approved compensation \d+ \(shipping refund", stdout)
+
+
+@pytest.mark.slow
 def test_the_customers_hear_in_their_languages_and_everything_answers(played):
     stdout, _ = played
     languages = re.search(r"The customers received (\d+) messages: (.*)\.", stdout)
@@ -125,7 +141,7 @@ def _screenshots(places: dict[str, str]) -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         page.goto(admin)
         panel = page.frame_locator("iframe")
-        panel.locator("text=#2016").first.wait_for(timeout=15000)  # Camille's late order
+        panel.locator("text=#2016").first.wait_for(timeout=60000)  # Camille's late order
         page.screenshot(path=str(SCREENSHOTS / "demo-panel-in-shopify-admin.png"))
         page.goto(mailbox)
         page.screenshot(path=str(SCREENSHOTS / "demo-mailbox.png"))
