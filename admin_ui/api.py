@@ -18,6 +18,8 @@ from werkzeug.exceptions import HTTPException
 from admin_ui import signed
 from admin_ui.auth import API_AUTHENTICATORS, authenticate, current_caller
 from admin_ui.errors import Unauthorized
+from plugin.compensation import approvals
+from plugin.compensation.records import STATUSES
 from plugin.errors import InvalidInput, NotFound
 from plugin.incidents import staff
 from plugin.incidents.inbox import InboxFilter, InvalidFilter, inbox_page, status_counts
@@ -63,6 +65,11 @@ def _bad_filter(problem: InvalidFilter) -> Response:
 
 @bp.errorhandler(InvalidTransition)
 def _conflict(problem: InvalidTransition) -> Response:
+    return error(409, str(problem))
+
+
+@bp.errorhandler(approvals.NotWaiting)
+def _not_waiting(problem: approvals.NotWaiting) -> Response:
     return error(409, str(problem))
 
 
@@ -149,6 +156,59 @@ def _act(incident_id: int, action: Any, status: int = 200) -> ResponseReturnValu
     log.info("admin.api.acted", extra={"incident": incident_id, "path": request.path})
     with runtime.database.reading() as session:
         return jsonify(show_incident(session, g.scope, incident_id)), status
+
+
+@bp.get("/compensations")
+def compensations() -> ResponseReturnValue:
+    """List the shop's compensations, newest first; `pending=1` or `status=` narrows them."""
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise InvalidFilter("status", f"must be one of {', '.join(STATUSES)}, got {status!r}")
+    pending = request.args.get("pending", "0").lower()
+    if pending not in ("0", "1", "true", "false"):
+        raise InvalidFilter("pending", "must be 1 or 0")
+    with signed.runtime().database.reading() as session:
+        found = approvals.list_compensations(
+            session, g.scope, pending_only=pending in ("1", "true"), status=status
+        )
+    return jsonify(found)
+
+
+@bp.post("/compensations/<int:compensation_id>/approve")
+def approve(compensation_id: int) -> ResponseReturnValue:
+    """Approve a compensation waiting for approval: it executes (or is offered) as decided now."""
+    _body()
+    return _decide(
+        compensation_id,
+        lambda session: approvals.approve(session, g.scope, compensation_id, _actor()),
+    )
+
+
+@bp.post("/compensations/<int:compensation_id>/deny")
+def deny(compensation_id: int) -> ResponseReturnValue:
+    """Deny a compensation waiting for approval, with an optional `reason`; nothing executes."""
+    reason = _body().get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise InvalidInput("reason: a reason is text")
+    return _decide(
+        compensation_id,
+        lambda session: approvals.deny(session, g.scope, compensation_id, _actor(), reason),
+    )
+
+
+def _decide(compensation_id: int, decide: Any) -> ResponseReturnValue:
+    """Approve or deny in one transaction; answer what it came to."""
+    with signed.runtime().database.transaction() as session:
+        outcome = decide(session)
+    log.info(
+        "admin.api.compensation-decided",
+        extra={"compensation": compensation_id, "action": outcome.action},
+    )
+    return jsonify(
+        action=outcome.action,
+        explanation=outcome.explanation,
+        compensations=list(outcome.compensations),
+    )
 
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
+
+from plugin.compensation.approvals import list_compensations
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
+from plugin.dispatch import handle_event
+from plugin.events import OrderChanged
+from plugin.incidents.staff import open_by_hand
+from plugin.scope import ShopScope
 
 from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET, TEST_NOW
 
 API_KEY = "test-api-key"  # the settings_overrides fixture's shopify_api_key
 OTHER_DOMAIN = "other-shop.myshopify.com"
+PAID = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
 def session_token(
@@ -41,3 +50,49 @@ def session_token(
 def bearer(token: str | None = None, **options: Any) -> dict[str, str]:
     """Return the Authorization header App Bridge adds to the panel's fetches."""
     return {"Authorization": f"Bearer {token or session_token(**options)}"}
+
+
+NEEDS_APPROVAL = {
+    "rules": [
+        {
+            "name": "faulty items",
+            "when": {"kinds": ["defective_item"]},
+            "grant": {"kind": "fixed_coupon", "amount": "5"},
+            "needs_approval": True,
+        }
+    ]
+}
+
+
+def waiting_compensation(
+    runtime: Any, shop_id: int, order_id: str = "5001", email: str = "lucia@example.es"
+) -> tuple[int, int]:
+    """Have a shop whose policy asks approval see a paid order come back defective.
+
+    Return the incident's id and the id of the compensation waiting for approval.
+    """
+    with runtime.database.transaction() as session:
+        save_policy(session, shop_id, read_policy(NEEDS_APPROVAL))
+        handle_event(
+            session,
+            shop_id,
+            OrderChanged(
+                order_id=order_id,
+                updated_at=PAID,
+                name=f"#{order_id}",
+                financial_status="paid",
+                customer_email=email,
+                customer_locale="es",
+                currency="EUR",
+                total_price="53.80",
+                paid_at=PAID,
+                shipping_total="4.90",
+            ),
+        )
+    with runtime.database.transaction() as session:
+        incident = open_by_hand(session, shop_id, order_id, "defective_item")
+        incident_id = incident.id
+    with runtime.database.reading() as session:
+        listed = list_compensations(session, ShopScope.only(shop_id), pending_only=True)
+    (waiting,) = [row for row in listed if row["incident"] == incident_id]
+    return incident_id, waiting["id"]

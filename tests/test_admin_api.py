@@ -9,7 +9,7 @@ import pytest
 from plugin.incidents.views import show_incident
 from plugin.scope import ShopScope
 from tests.conftest import TEST_NOW
-from tests.panel_helpers import OTHER_DOMAIN, bearer
+from tests.panel_helpers import OTHER_DOMAIN, bearer, waiting_compensation
 
 
 @pytest.fixture
@@ -215,3 +215,131 @@ def test_an_unknown_api_path_is_a_json_404(client, shopify_shop):
 
     assert answer.status_code == 404
     assert answer.json == {"error": "no such API path: /admin/api/nothing-here"}
+
+
+# --- compensations and their approval -----------------------------------------------
+
+
+def test_the_pending_compensations_are_the_calling_shops_only(client, runtime, two_shops):
+    mine, theirs = two_shops
+    incident_id, waiting = waiting_compensation(runtime, mine, order_id="5001")
+    waiting_compensation(runtime, theirs, order_id="6001")
+
+    pending = client.get("/admin/api/compensations?pending=1", headers=bearer())
+    by_status = client.get("/admin/api/compensations?status=pending_approval", headers=bearer())
+    issued = client.get("/admin/api/compensations?status=issued", headers=bearer())
+
+    assert pending.status_code == 200
+    assert [(c["id"], c["incident"], c["shop"]) for c in pending.json] == [
+        (waiting, incident_id, mine)
+    ]
+    assert {k: pending.json[0][k] for k in ("kind", "amount", "currency", "status", "rule")} == {
+        "kind": "fixed_coupon",
+        "amount": "5.00",
+        "currency": "EUR",
+        "status": "pending_approval",
+        "rule": "faulty items",
+    }
+    assert by_status.json == pending.json
+    assert issued.json == []
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("status=pending", "status: must be one of pending_approval, offered"),
+        ("pending=yes", "pending: must be 1 or 0"),
+    ],
+)
+def test_a_bad_compensation_filter_is_a_400_naming_it(client, shopify_shop, query, reason):
+    answer = client.get(f"/admin/api/compensations?{query}", headers=bearer())
+
+    assert answer.status_code == 400
+    assert answer.json["error"].startswith(reason)
+
+
+def test_an_approval_queues_the_compensation_and_is_on_the_timeline_as_the_staff_member(
+    client, runtime, shopify_shop
+):
+    incident_id, waiting = waiting_compensation(runtime, shopify_shop)
+
+    answer = client.post(f"/admin/api/compensations/{waiting}/approve", headers=bearer())
+
+    assert answer.status_code == 200
+    assert answer.json["action"] == "grant"
+    ((given),) = answer.json["compensations"]
+    assert (given["id"], given["status"], given["approved_by"]) == (
+        waiting,
+        "queued",
+        "staff:shopify-user-42",
+    )
+    incident = client.get(f"/admin/api/incidents/{incident_id}", headers=bearer()).json
+    approved = [e for e in incident["timeline"] if e["type"] == "compensation_approved"]
+    assert [e["actor"] for e in approved] == ["staff:shopify-user-42"]
+    assert client.get("/admin/api/compensations?pending=1", headers=bearer()).json == []
+
+
+def test_a_denial_keeps_the_reason_and_who_gave_it(client, runtime, shopify_shop):
+    incident_id, waiting = waiting_compensation(runtime, shopify_shop)
+
+    answer = client.post(
+        f"/admin/api/compensations/{waiting}/deny",
+        json={"reason": "  Already sent a gift  "},
+        headers=bearer(),
+    )
+
+    assert answer.status_code == 200
+    assert answer.json["action"] == "denied"
+    assert answer.json["explanation"] == "denied by staff:shopify-user-42: Already sent a gift"
+    ((denied),) = answer.json["compensations"]
+    assert (denied["status"], denied["denied_by"]) == ("denied", "staff:shopify-user-42")
+    incident = client.get(f"/admin/api/incidents/{incident_id}", headers=bearer()).json
+    (entry,) = [e for e in incident["timeline"] if e["type"] == "compensation_denied"]
+    assert entry["detail"]["reason"] == "Already sent a gift"
+
+
+@pytest.mark.parametrize("action", ["approve", "deny"])
+def test_a_compensation_no_longer_waiting_is_a_409_and_changes_nothing(
+    client, runtime, shopify_shop, action
+):
+    _, waiting = waiting_compensation(runtime, shopify_shop)
+    assert (
+        client.post(f"/admin/api/compensations/{waiting}/deny", headers=bearer()).status_code == 200
+    )
+    before = client.get("/admin/api/compensations", headers=bearer()).json
+
+    answer = client.post(f"/admin/api/compensations/{waiting}/{action}", headers=bearer())
+
+    assert answer.status_code == 409
+    assert answer.json == {"error": f"compensation {waiting} is denied, not waiting for approval"}
+    assert client.get("/admin/api/compensations", headers=bearer()).json == before
+
+
+@pytest.mark.parametrize("action", ["approve", "deny"])
+def test_another_shops_compensation_is_not_found_and_stays_waiting(
+    client, runtime, two_shops, action
+):
+    _, theirs = two_shops
+    _, waiting = waiting_compensation(runtime, theirs)
+
+    answer = client.post(f"/admin/api/compensations/{waiting}/{action}", headers=bearer())
+
+    assert answer.status_code == 404
+    assert answer.json == {"error": f"no compensation with id {waiting}"}
+    theirs_now = client.get(
+        "/admin/api/compensations?pending=1", headers=bearer(shop=OTHER_DOMAIN)
+    ).json
+    assert [c["id"] for c in theirs_now] == [waiting]
+
+
+def test_a_reason_that_is_not_text_is_a_422_and_denies_nothing(client, runtime, shopify_shop):
+    _, waiting = waiting_compensation(runtime, shopify_shop)
+
+    answer = client.post(
+        f"/admin/api/compensations/{waiting}/deny", json={"reason": 5}, headers=bearer()
+    )
+
+    assert answer.status_code == 422
+    assert answer.json == {"error": "reason: a reason is text"}
+    pending = client.get("/admin/api/compensations?pending=1", headers=bearer()).json
+    assert [c["id"] for c in pending] == [waiting]

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.conftest import SHOPIFY_DOMAIN
-from tests.panel_helpers import OTHER_DOMAIN, bearer, session_token
+from tests.panel_helpers import OTHER_DOMAIN, bearer, session_token, waiting_compensation
 
 # Routes that read or change no shop's incidents: store connection, sign-in, assets.
 NOT_SHOP_SCOPED = {
@@ -32,11 +32,11 @@ A_ORDER = "7771"
 
 
 @pytest.fixture
-def shops(make_shop, make_incident):
+def shops(runtime, make_shop):
+    """Shop A's incident, with a compensation waiting for A's approval; shop B has none."""
     shop_a = make_shop("shopify", domain=SHOPIFY_DOMAIN)
     make_shop("shopify", domain=OTHER_DOMAIN)
-    incident_a = make_incident(shop_a, order=A_ORDER, email="only-a@example.com")
-    return incident_a
+    return waiting_compensation(runtime, shop_a, order_id=A_ORDER, email="only-a@example.com")
 
 
 def admin_routes(app):
@@ -59,19 +59,37 @@ def test_every_admin_route_is_walked_or_named(app):
     walked = {rule.endpoint for rule, _ in admin_routes(app)}
 
     assert walked | NOT_SHOP_SCOPED == endpoints
-    assert {"admin_api.incidents", "admin_pages.incident", "admin_pages.add_note"} <= walked
+    assert {
+        "admin_api.incidents",
+        "admin_api.compensations",
+        "admin_api.approve",
+        "admin_api.deny",
+        "admin_pages.incident",
+        "admin_pages.add_note",
+    } <= walked
+
+
+def a_state(client, incident_a):
+    """What shop A's caller sees of A's incident and compensations."""
+    a_caller = bearer(shop=SHOPIFY_DOMAIN)
+    return (
+        client.get(f"/admin/api/incidents/{incident_a}", headers=a_caller).json,
+        client.get("/admin/api/compensations", headers=a_caller).json,
+    )
 
 
 def test_a_caller_of_shop_b_gets_nothing_of_shop_a_on_any_route(app, client, shops):
-    incident_a = shops
-    before = client.get(
-        f"/admin/api/incidents/{incident_a}", headers=bearer(shop=SHOPIFY_DOMAIN)
-    ).json
+    incident_a, compensation_a = shops
+    before = a_state(client, incident_a)
+    assert before[1][0]["status"] == "pending_approval"
+    a_key = before[1][0]["idempotency_key"]
     b_pass = b_page_pass(client)
     walked = []
 
     for rule, method in admin_routes(app):
         values = {name: incident_a for name in rule.arguments}
+        if "compensation_id" in rule.arguments:
+            values["compensation_id"] = compensation_a
         if "anything" in rule.arguments:
             values["anything"] = f"incidents/{incident_a}"
         url = rule.rule
@@ -91,6 +109,7 @@ def test_a_caller_of_shop_b_gets_nothing_of_shop_a_on_any_route(app, client, sho
         walked.append((rule.endpoint, method, answer.status_code))
         assert A_ORDER not in body, (rule.rule, method)
         assert "only-a@example.com" not in body, (rule.rule, method)
+        assert a_key not in body, (rule.rule, method)
         if not rule.arguments:
             expected = {200}
         elif method == "POST" and not rule.endpoint.startswith("admin_api."):
@@ -99,16 +118,13 @@ def test_a_caller_of_shop_b_gets_nothing_of_shop_a_on_any_route(app, client, sho
             expected = {404}
         assert answer.status_code in expected, (rule.rule, method, answer.status_code)
 
-    after = client.get(
-        f"/admin/api/incidents/{incident_a}", headers=bearer(shop=SHOPIFY_DOMAIN)
-    ).json
-    assert after == before
-    assert len(walked) >= 10
+    assert a_state(client, incident_a) == before
+    assert len(walked) >= 13
 
 
 @pytest.mark.parametrize("action", ["notes", "resolve", "reopen"])
 def test_shop_bs_valid_form_on_shop_as_incident_is_not_found(client, make_incident, shops, action):
-    incident_a = shops
+    incident_a, _ = shops
     b_shop = client.get("/admin/api/incidents/counts", headers=bearer(shop=OTHER_DOMAIN))
     assert b_shop.status_code == 200
     b_pass = b_page_pass(client)

@@ -38,6 +38,10 @@ from plugin.storage.models import CompensationRecord, Incident
 MAX_REASON_LENGTH = 1000
 
 
+class NotWaiting(InvalidInput):
+    """A compensation that waits for no approval: it was decided already (a conflict)."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What an approval or a choice came to: the rows as they are now, and in words."""
@@ -136,7 +140,7 @@ def _waiting(
     """Lock the decision `compensation_id` belongs to; refuse one that waits for nobody."""
     row = find_compensation(session, scope, compensation_id)
     if row.status != PENDING_APPROVAL:
-        raise InvalidInput(
+        raise NotWaiting(
             f"compensation {compensation_id} is {row.status.replace('_', ' ')}, "
             "not waiting for approval"
         )
