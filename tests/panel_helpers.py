@@ -1,4 +1,4 @@
-"""What the panel's tests share: session tokens as Shopify's admin signs them."""
+"""What the panel's tests share: session tokens as Shopify's admin signs them, a waiting compensation."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from plugin.dispatch import handle_event
 from plugin.events import OrderChanged
 from plugin.incidents.staff import open_by_hand
 from plugin.scope import ShopScope
-
 from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET, TEST_NOW
 
 API_KEY = "test-api-key"  # the settings_overrides fixture's shopify_api_key
