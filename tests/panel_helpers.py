@@ -1,4 +1,4 @@
-"""What the panel's tests share: session tokens as Shopify's admin signs them, a waiting compensation."""
+"""What the panel's tests share: session tokens as Shopify signs them, a waiting compensation."""
 
 from __future__ import annotations
 
