@@ -66,6 +66,25 @@ ENTRIES = {
     "customer_data_redacted": N_("Customer data erased"),
 }
 
+COMPENSATION_KINDS = {
+    "shipping_refund": N_("Shipping refund"),
+    "percent_coupon": N_("Percentage discount code"),
+    "fixed_coupon": N_("Discount code"),
+    "free_shipping": N_("Free-shipping code"),
+    "gift": N_("Gift"),
+}
+COMPENSATION_STATUSES = {
+    "pending_approval": N_("Waiting for approval"),
+    "offered": N_("Offered to the customer"),
+    "queued": N_("Being issued"),
+    "issued": N_("Issued"),
+    "failed": N_("Failed"),
+    "denied": N_("Denied"),
+    "withdrawn": N_("Withdrawn"),
+    "not_chosen": N_("Not chosen"),
+    "given_by_staff": N_("Given by staff"),
+}
+
 
 def _word(names: dict[str, str], value: str | None) -> str:
     if value is None:
@@ -88,6 +107,16 @@ def entry_label(value: str | None) -> str:
     return _word(ENTRIES, value)
 
 
+def compensation_label(value: str | None) -> str:
+    """Return a compensation kind in words."""
+    return _word(COMPENSATION_KINDS, value)
+
+
+def compensation_status_label(value: str | None) -> str:
+    """Return a compensation status in words."""
+    return _word(COMPENSATION_STATUSES, value)
+
+
 def platform_label(value: str | None) -> str:
     """Return a platform's own name."""
     return PLATFORMS.get(value or "", value or "")
@@ -102,6 +131,8 @@ GLOBALS = {
     "kind_label": kind_label,
     "status_label": status_label,
     "entry_label": entry_label,
+    "compensation_label": compensation_label,
+    "compensation_status_label": compensation_status_label,
     "platform_label": platform_label,
     "status_tone": status_tone,
 }

@@ -20,6 +20,7 @@ from admin_ui import csrf, i18n, signed
 from admin_ui.auth import PAGE_AUTHENTICATORS, authenticate, current_caller
 from admin_ui.errors import Forbidden, NotSignedIn, Unauthorized, error_page
 from admin_ui.shopify_auth import ShopifyUnavailable
+from plugin.compensation import approvals
 from plugin.errors import InvalidInput, NotFound
 from plugin.incidents import staff
 from plugin.incidents.inbox import InboxFilter, InvalidFilter, inbox_page, status_counts
@@ -216,3 +217,85 @@ def reopen(incident_id: int) -> ResponseReturnValue:
     """Take a resolved or closed incident up again."""
     actor = current_caller().actor
     return _act(incident_id, "reopened", lambda s, found: staff.reopen(s, found, actor))
+
+
+@bp.get("/approvals")
+def approval_queue() -> ResponseReturnValue:
+    """Show the compensations waiting for the merchant's approval, each with its decision."""
+    return _approvals_page()
+
+
+def _approvals_page(status: int = 200, **extra: Any) -> ResponseReturnValue:
+    with signed.runtime().database.reading() as session:
+        waiting = approvals.approval_queue(session, g.scope)
+    detail = panel_url("admin_pages.incident", incident_id=0)
+    for row in waiting:
+        row["url"] = detail.replace("/incidents/0", f"/incidents/{row['incident']}", 1)
+    context: dict[str, Any] = {"waiting": waiting, "errors": {}}
+    context.update(extra)
+    context.setdefault("notice", request.args.get("done"))
+    return render_template("panel/approvals.html", **context), status
+
+
+@bp.post("/compensations/<int:compensation_id>/approve")
+def approve(compensation_id: int) -> ResponseReturnValue:
+    """Approve a compensation: it executes (or is offered) as the caps allow now."""
+    actor = current_caller().actor
+    return _decide(
+        compensation_id,
+        "approved",
+        lambda s: approvals.approve(s, g.scope, compensation_id, actor),
+    )
+
+
+@bp.post("/compensations/<int:compensation_id>/deny")
+def deny(compensation_id: int) -> ResponseReturnValue:
+    """Deny a compensation, with the reason staff gave; nothing executes."""
+    actor = current_caller().actor
+    reason = request.form.get("reason", "")
+    return _decide(
+        compensation_id,
+        "denied",
+        lambda s: approvals.deny(s, g.scope, compensation_id, actor, reason),
+    )
+
+
+def _decide(
+    compensation_id: int, done: str, decide: Callable[[Session], approvals.Outcome]
+) -> ResponseReturnValue:
+    """Check the form's token, decide in one transaction, go back where the form was.
+
+    A form on an incident's page says `back=incident`: the answer is that page again.
+    """
+    csrf.check(request.form.get(csrf.FIELD))
+    on_incident = request.form.get("back") == "incident"
+    runtime = signed.runtime()
+    try:
+        with runtime.database.transaction() as session:
+            incident_id = decide(session).compensations[0]["incident"]
+    except InvalidInput as refusal:
+        errors = _decision_errors(compensation_id, done, refusal)
+        status = 409 if isinstance(refusal, approvals.NotWaiting) else 422
+        if not on_incident:
+            return _approvals_page(status, errors=errors, reason=request.form.get("reason"))
+        with runtime.database.reading() as session:
+            found = approvals.find_compensation(session, g.scope, compensation_id)
+            incident_id = found.incident_id
+        return _detail_page(incident_id, status, errors=errors, reason=request.form.get("reason"))
+    log.info("admin.pages.compensation-decided", extra={"compensation": compensation_id})
+    target = (
+        panel_url("admin_pages.incident", incident_id=incident_id)
+        if on_incident
+        else panel_url("admin_pages.approval_queue")
+    )
+    joiner = "&" if "?" in target else "?"
+    return redirect(f"{target}{joiner}{urlencode({'done': done})}", 303)
+
+
+def _decision_errors(compensation_id: int, done: str, refusal: InvalidInput) -> dict[str, Any]:
+    """Say why a decision could not be made: beside the reason field when it was the reason."""
+    if done == "denied" and not isinstance(refusal, approvals.NotWaiting):
+        limit = approvals.MAX_REASON_LENGTH
+        message = i18n.gettext("A reason holds at most %(count)s characters.", count=limit)
+        return {"reason": message, "reason_for": compensation_id}
+    return {"action": str(refusal)}

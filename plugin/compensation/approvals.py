@@ -73,6 +73,28 @@ def list_compensations(
     return [compensation_json(row) for row in rows]
 
 
+def approval_queue(session: Session, scope: ShopScope, limit: int = 200) -> list[dict[str, Any]]:
+    """Return what waits for approval in the scope, oldest first, with its incident's order."""
+    query = (
+        select(CompensationRecord, Incident)
+        .join(Incident, Incident.id == CompensationRecord.incident_id)
+        .where(CompensationRecord.status == PENDING_APPROVAL)
+        .order_by(CompensationRecord.id)
+        .limit(limit)
+    )
+    if scope.shop_id is not None:
+        query = query.where(CompensationRecord.shop_id == scope.shop_id)
+    return [
+        compensation_json(row)
+        | {
+            "order": incident.order_name or incident.platform_order_id,
+            "incident_kind": incident.kind,
+            "customer_email": incident.customer_email,
+        }
+        for row, incident in session.execute(query)
+    ]
+
+
 def find_compensation(
     session: Session, scope: ShopScope, compensation_id: int
 ) -> CompensationRecord:
