@@ -10,6 +10,7 @@ page go to docs/screenshots/.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,12 +18,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from plugin import worker
 from plugin.storage import migrate
 from plugin.storage.db import connect
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
-from tests.conftest import SHOPIFY_DOMAIN
-from tests.panel_helpers import bearer, session_token
-from tests.test_sandbox_shopify_harness import serving
+from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET
+from tests.panel_helpers import bearer, session_token, waiting_compensation
+from tests.test_compensation_shopify import discount
+from tests.test_sandbox_shopify_harness import TOKEN, running_sandbox, serving
 
 STAND_INS = Path(__file__).parent / "fixtures" / "browser"
 ADMIN = "https://admin.shopify.com"
@@ -148,6 +151,62 @@ def test_inbox_to_incident_note_and_resolve_inside_the_admin(
     assert {
         e["actor"] for e in shown["timeline"] if e["type"] in ("note_added", "status_changed")
     } == {"staff:shopify-user-42"}
+
+
+@pytest.fixture
+def shopify_store(runtime) -> Iterator[object]:
+    """A sandbox Shopify store on loopback, the one Amends' Shopify connector calls."""
+    with running_sandbox(shop_domain=SHOPIFY_DOMAIN, api_secret=SHOPIFY_SECRET) as sandbox:
+        runtime.settings = dataclasses.replace(runtime.settings, shopify_admin_url=sandbox.base)
+        runtime.connectors["shopify"].app = dataclasses.replace(
+            runtime.connectors["shopify"].app, admin_url=sandbox.base
+        )
+        yield sandbox
+
+
+def test_inbox_to_incident_to_an_approved_discount_code_in_the_store(
+    browser, panel_server, client, runtime, make_shop, shopify_store
+):
+    shop = make_shop("shopify", api_url=shopify_store.base, access_token=TOKEN)
+    incident_id, compensation_id = waiting_compensation(runtime, shop, order_id="5001")
+    page = open_admin(browser, panel_server, viewport={"width": 1280, "height": 900})
+    panel = page.frame_locator('iframe[name="app-iframe"]')
+
+    panel.get_by_role("link", name="#5001").click()
+    panel.get_by_text("Waiting for approval").wait_for()
+    shot(page, "incident-approval-embedded")
+    panel.get_by_role("button", name=f"Approve compensation {compensation_id}").click()
+    panel.get_by_text("Compensation approved.").wait_for()
+    worker.run_once(runtime)
+    page.reload()  # the admin loads the app again, at the inbox
+    panel.get_by_role("link", name="#5001").click()
+    panel.get_by_text("Issued", exact=True).wait_for()
+    shot(page, "incident-approved-embedded")
+
+    shown = client.get(f"/admin/api/incidents/{incident_id}", headers=bearer()).json
+    (given,) = shown["compensations"]
+    assert (given["status"], given["approved_by"]) == ("issued", "staff:shopify-user-42")
+    node = discount(shopify_store, given["code"])
+    assert node["id"] == given["platform_ref"]
+    assert node["codeDiscount"]["usageLimit"] == 1
+
+
+def test_denying_from_the_approvals_page_when_the_nav_stays_in_the_frame(
+    browser, panel_server, client, runtime, shopify_shop
+):
+    _, compensation_id = waiting_compensation(runtime, shopify_shop, order_id="5001")
+    # Without Shopify's CDN the nav menu stays in the panel (with it, the admin shows it).
+    page = open_admin(browser, panel_server, cdn="down", viewport={"width": 1280, "height": 900})
+    panel = page.frame_locator('iframe[name="app-iframe"]')
+
+    panel.get_by_role("link", name="Approvals").click()
+    panel.get_by_label("Reason for denying (optional)").fill("Gift sent by hand")
+    shot(page, "approvals-no-cdn")
+    panel.get_by_role("button", name=f"Deny compensation {compensation_id}").click()
+    panel.get_by_text("Compensation denied.").wait_for()
+
+    (denied,) = client.get("/admin/api/compensations", headers=bearer()).json
+    assert (denied["status"], denied["denied_by"]) == ("denied", "staff:shopify-user-42")
 
 
 def test_the_panel_works_when_shopifys_cdn_cannot_be_reached(
