@@ -22,6 +22,9 @@ from sqlalchemy import func, select
 
 from plugin import sync, worker
 from plugin.app import create_app
+from plugin.compensation.approvals import list_compensations
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
 from plugin.incidents import staff
 from plugin.incidents.views import list_incidents, show_incident
 from plugin.scope import ShopScope
@@ -29,6 +32,7 @@ from plugin.storage import migrate
 from plugin.storage.db import connect
 from plugin.storage.models import RequestNonce, Shop
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.panel_helpers import NEEDS_APPROVAL
 from tests.test_sandbox_woocommerce_helpers import (
     CONSUMER_KEY,
     CONSUMER_SECRET,
@@ -287,19 +291,82 @@ def test_connect_starts_amends_key_flow_for_this_store(page, wordpress, amends, 
     assert params["return_to"] == [amends_page(wordpress, "settings")]
 
 
-def test_amends_is_a_top_level_page_without_woocommerce_and_approvals_say_what_is_missing(
-    page, wordpress, amends, shop
+@pytest.fixture
+def waiting(runtime, store, shop) -> dict:
+    """A defective vase whose coupon the shop's policy holds for approval."""
+    with runtime.database.transaction() as session:
+        save_policy(session, shop, read_policy(NEEDS_APPROVAL))
+    order = store.api.post("orders", ORDER).json()
+    store.flush()
+    store.api.post(
+        f"orders/{order['id']}/refunds",
+        {"amount": "12.50", "reason": "Llegó rota", "api_refund": False},
+    )
+    store.flush()
+    worker.run_once(runtime)
+    with runtime.database.reading() as session:
+        (pending,) = list_compensations(session, ShopScope.only(shop), pending_only=True)
+    return pending | {"order": order["number"]}
+
+
+def coupons(store: Sandbox, code: str) -> list[dict]:
+    """Read the store's coupons with that code through WooCommerce's REST API."""
+    answer = store.api.get("coupons", params={"code": code})
+    assert answer.status_code == 200
+    return answer.json()
+
+
+def test_approving_a_compensation_in_wp_admin_makes_the_coupon_in_the_store(
+    page, wordpress, amends, shop, waiting, runtime, store
 ):
     save_amends_url(page, wordpress, amends)
 
     expect(page.locator("#toplevel_page_amends")).to_contain_text("Amends")
     page.click("nav.nav-tab-wrapper >> text=Approvals")
-    expect(page.locator("table.wp-list-table thead")).to_contain_text("Decision")
-    # This Amends has no approvals route yet: the page says so instead of an empty queue.
-    expect(page.locator(".notice-info")).to_contain_text(
-        "This Amends server does not offer approvals yet."
-    )
+    rows = page.locator("table.wp-list-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_contain_text(f"Incident {waiting['incident']}")
+    expect(rows.nth(0)).to_contain_text("Coupon")
+    expect(rows.nth(0)).to_contain_text("5.00 EUR")
+    expect(page.locator(".notice-info")).to_have_count(0)
     shot(page, "wp-admin-approvals.png")
+
+    page.click(f"button[aria-label='Approve compensation {waiting['id']}']")
+    expect(page.locator(".notice-success")).to_contain_text("Compensation approved.")
+    expect(rows.nth(0)).to_contain_text("No compensation waits for your approval.")
+    worker.run_once(runtime)
+
+    with runtime.database.reading() as session:
+        (given,) = list_compensations(session, ShopScope.only(shop))
+    assert (given["status"], given["approved_by"]) == ("issued", "staff:wordpress")
+    (coupon,) = coupons(store, given["code"])
+    assert (coupon["discount_type"], coupon["amount"], coupon["usage_limit"]) == (
+        "fixed_cart",
+        "5.00",
+        1,
+    )
+    assert str(coupon["id"]) == given["platform_ref"]
+    assert wordpress.php_problems() == []
+
+
+def test_denying_on_the_incident_page_makes_nothing_in_the_store(
+    page, wordpress, amends, shop, waiting, runtime, store
+):
+    save_amends_url(page, wordpress, amends)
+    page.goto(amends_page(wordpress))
+    page.click(f"text=Order #{waiting['order']}")
+    deny = page.locator(f"button[aria-label='Deny compensation {waiting['id']}']")
+    expect(deny).to_be_visible()
+
+    deny.click()
+    expect(page.locator(".notice-success")).to_contain_text("Compensation denied.")
+    expect(deny).to_have_count(0)
+    worker.run_once(runtime)
+
+    with runtime.database.reading() as session:
+        (denied,) = list_compensations(session, ShopScope.only(shop))
+    assert (denied["status"], denied["denied_by"]) == ("denied", "staff:wordpress")
+    assert store.api.get("coupons").json() == []
 
 
 def notes_of(runtime, incident_id: int) -> list[dict]:

@@ -40,7 +40,7 @@ class Amends_Approvals_Table extends WP_List_Table {
 	 */
 	public function prepare_items() {
 		$this->_column_headers = array( $this->get_columns(), array(), array() );
-		$answer                = Amends_Client::request( 'GET', '/admin/api/compensations', array( 'status' => 'pending' ) );
+		$answer                = Amends_Client::request( 'GET', '/admin/api/compensations', array( 'pending' => '1' ) );
 		if ( is_wp_error( $answer ) ) {
 			$this->error = $answer;
 			$this->items = array();

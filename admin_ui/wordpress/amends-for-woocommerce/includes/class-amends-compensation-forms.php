@@ -21,9 +21,10 @@ class Amends_Compensation_Forms {
 	public static function kind( $kind ) {
 		$kinds = array(
 			'shipping_refund' => __( 'Shipping refund', 'amends-for-woocommerce' ),
-			'coupon'          => __( 'Coupon', 'amends-for-woocommerce' ),
-			'percent'         => __( 'Discount coupon', 'amends-for-woocommerce' ),
+			'fixed_coupon'    => __( 'Coupon', 'amends-for-woocommerce' ),
+			'percent_coupon'  => __( 'Discount coupon', 'amends-for-woocommerce' ),
 			'free_shipping'   => __( 'Free-shipping coupon', 'amends-for-woocommerce' ),
+			'gift'            => __( 'Gift', 'amends-for-woocommerce' ),
 		);
 		return $kinds[ $kind ] ?? (string) $kind;
 	}
@@ -41,11 +42,13 @@ class Amends_Compensation_Forms {
 	/**
 	 * Tell whether a compensation waits for a decision this page can send.
 	 *
+	 * Amends names that status `pending_approval`; anything else was decided already.
+	 *
 	 * @param array $compensation A compensation.
 	 * @return bool
 	 */
 	public static function decidable( $compensation ) {
-		return ! empty( $compensation['id'] ) && in_array( $compensation['status'] ?? '', array( 'pending', 'proposed', 'awaiting_approval' ), true );
+		return ! empty( $compensation['id'] ) && 'pending_approval' === ( $compensation['status'] ?? '' );
 	}
 
 	/**
