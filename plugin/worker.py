@@ -11,6 +11,7 @@ from datetime import timedelta
 from plugin.compensation.execute import CompensationExecutor
 from plugin.errors import ConfigurationError, StorageUnavailable
 from plugin.inbox.processing import process_due
+from plugin.incidents.links import IncidentLinks
 from plugin.messaging import SmtpSender
 from plugin.outbox import COMPENSATION, EMAIL, MERCHANT_EMAIL
 from plugin.outbox.alerts import MerchantAlertCourier
@@ -59,7 +60,8 @@ def outbox_runner(runtime: Runtime) -> OutboxRunner:
     if settings.smtp_url and settings.smtp_sender:
         sender = SmtpSender.from_url(settings.smtp_url)
         now = lambda: runtime.clock.now()  # noqa: E731
-        executors[EMAIL] = EmailCourier(sender, settings.smtp_sender, now)
+        links = IncidentLinks(settings.secret_key, settings.public_url, now)
+        executors[EMAIL] = EmailCourier(sender, settings.smtp_sender, now, links)
         executors[MERCHANT_EMAIL] = MerchantAlertCourier(sender, settings.smtp_sender, now)
     else:
         unset = [name for name in ("smtp_url", "smtp_sender") if not getattr(settings, name)]

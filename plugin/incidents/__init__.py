@@ -28,6 +28,7 @@ TIMELINE_TYPES = frozenset(
         "status_changed",
         "reopened",
         "note_added",
+        "customer_message",
         "signal_attached",
         "return_approved",
         "return_declined",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from plugin.errors import ConfigurationError
 from plugin.incidents.customer import ACKNOWLEDGEMENT
+from plugin.incidents.links import IncidentLinks
 from plugin.incidents.states import ACKNOWLEDGED, OPEN, move
 from plugin.incidents.timeline import add_timeline
 from plugin.messaging import (
@@ -37,8 +38,17 @@ from plugin.storage.models import Incident, OutboxEntry
 class EmailCourier:
     """Send the outbox's e-mail rows through one SMTP server."""
 
-    def __init__(self, sender: SmtpSender, from_address: str, now: Callable[[], datetime]) -> None:
-        """Send through `sender`, from `from_address` (AMENDS_SMTP_SENDER), dated by `now`."""
+    def __init__(
+        self,
+        sender: SmtpSender,
+        from_address: str,
+        now: Callable[[], datetime],
+        links: IncidentLinks | None = None,
+    ) -> None:
+        """Send through `sender`, from `from_address` (AMENDS_SMTP_SENDER), dated by `now`.
+
+        With `links`, each message carries a fresh link to the incident's page.
+        """
         if "@" not in from_address:
             raise ConfigurationError(
                 f"AMENDS_SMTP_SENDER must be the e-mail address messages come from, "
@@ -47,6 +57,7 @@ class EmailCourier:
         self.sender = sender
         self.from_address = from_address
         self.now = now
+        self.links = links
 
     def carry_out(self, claim: Claim, done: Callable[[Receipt], None]) -> None:
         """Write the e-mail and send it; say it was done as soon as the server took it."""
@@ -65,6 +76,7 @@ class EmailCourier:
             contact_email=voice.contact_email or self.from_address,
             customer_first_name=payload.get("customer_first_name"),
             next_update=date.fromisoformat(promised) if promised else None,
+            incident_url=self._link(claim),
             compensation=_given(payload.get("compensation")),
         )
         rendered = render(
@@ -79,6 +91,11 @@ class EmailCourier:
             message_key=claim.key,  # so a second attempt carries the same Message-ID
             sent_at=self.now(),
         )
+
+    def _link(self, claim: Claim) -> str | None:
+        if self.links is None or claim.incident_id is None:
+            return None
+        return self.links.url(claim.shop_id, claim.incident_id)
 
     def succeeded(self, session: Session, entry: OutboxEntry, receipt: Receipt) -> None:
         """Note the message on the timeline; an acknowledged incident moves on."""
