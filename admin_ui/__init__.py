@@ -2,7 +2,8 @@
 
 Served under `/admin`: pages (`pages.py`), the JSON API under `/admin/api`
 (`api.py`), the standalone sign-in (`login.py`), store connection flows under
-`/admin/connect` (`connect.py`). Who may call what is decided in `auth.py`.
+`/admin/connect` (`connect.py`). Who may call what is decided in `auth.py`. The
+customer's page for an incident is under `/incident/<signed token>` (`customer_page.py`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from admin_ui import api, assets, connect, headers, i18n, login, pages
+from admin_ui import api, assets, connect, customer_page, headers, i18n, login, pages
 from admin_ui.sessions import AdminSessions
 
 SESSION_HOURS = 12
@@ -31,5 +32,5 @@ def init_app(app: Flask) -> None:
     )
     i18n.init_app(app)
     headers.init_app(app)
-    for blueprint in (assets.bp, api.bp, login.bp, pages.bp, connect.bp):
+    for blueprint in (assets.bp, api.bp, login.bp, pages.bp, connect.bp, customer_page.bp):
         app.register_blueprint(blueprint)

@@ -70,6 +70,21 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _customer_headers(response: Response) -> Response:
+    """Keep the customer's page out of frames and caches, and its link out of referrers."""
+    if not request.path.startswith("/incident/") or response.mimetype != "text/html":
+        return response
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Add the panel's headers to every HTML answer under /admin."""
+    """Add the panel's headers to every HTML answer under /admin, the customer's to theirs."""
     app.after_request(_panel_headers)
+    app.after_request(_customer_headers)

@@ -45,6 +45,7 @@ ENTRIES = {
     "status_changed": N_("Status changed"),
     "reopened": N_("Reopened"),
     "note_added": N_("Note"),
+    "customer_message": N_("Message from the customer"),
     "signal_attached": N_("New signal"),
     "return_approved": N_("Return approved"),
     "return_declined": N_("Return declined"),
