@@ -40,11 +40,6 @@ def shopify_shop(shopify_shop, runtime) -> int:
     return compensate_nothing(runtime, shopify_shop)
 
 
-@pytest.fixture
-def database_url(postgres_database):  # noqa: ANN001, ANN201 - PostgreSQL only: the scale-out store
-    return postgres_database
-
-
 def free_port() -> int:
     import socket
 
@@ -92,6 +87,7 @@ def a_return(number: int) -> bytes:
 
 @pytest.mark.slow
 @pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # the scale-out store
 def test_two_web_and_three_worker_processes_handle_each_delivery_exactly_once(
     tmp_path, settings_overrides, shopify_shop, smtp_server, mailbox
 ):
