@@ -39,11 +39,9 @@ from plugin.clock import as_utc
 from plugin.storage.models import Shop
 from sandboxes.mail import Mailbox
 from tests.conftest import TEST_NOW
-from tests.helpers import inbox_rows
+from tests.helpers import connect_sandbox_store, inbox_rows
 from tests.test_messaging_templates import LANGUAGES, NEIGHBOURS
 from tests.test_sandbox_woocommerce_helpers import (
-    CONSUMER_KEY,
-    CONSUMER_SECRET,
     Sandbox,
     ServerThread,
     observed,
@@ -138,21 +136,7 @@ def amends(runtime, store) -> Iterator[Recorder]:
 
 @pytest.fixture
 def shop(store, amends, runtime, make_shop) -> int:
-    shop_id = make_shop(
-        "woocommerce",
-        domain=store.url + "/",
-        consumer_key=CONSUMER_KEY,
-        consumer_secret=CONSUMER_SECRET,
-    )
-    with runtime.database.transaction() as session:
-        shop = session.get(Shop, shop_id)
-        shop.settings = SHOP_SETTINGS
-    with runtime.database.transaction() as session:
-        shop = session.get(Shop, shop_id)
-        session.expunge(shop)
-    sync.register_webhooks(runtime, shop, reset_secret=True)
-    store.flush()
-    return shop_id
+    return connect_sandbox_store(runtime, store, make_shop, SHOP_SETTINGS)
 
 
 # --- the store's day and Amends' -----------------------------------------------------

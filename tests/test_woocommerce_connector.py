@@ -24,7 +24,7 @@ from plugin.app import create_app
 from plugin.errors import PlatformRejected
 from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec, ShopContext
 from plugin.storage.models import Order, Shop
-from tests.helpers import inbox_rows
+from tests.helpers import connect_sandbox_store, inbox_rows
 from tests.test_sandbox_woocommerce_helpers import (
     CONSUMER_KEY,
     CONSUMER_SECRET,
@@ -266,18 +266,7 @@ def amends(runtime, store) -> Iterator[Switch]:
 
 @pytest.fixture
 def connected(store, amends, runtime, make_shop) -> int:
-    shop_id = make_shop(
-        "woocommerce",
-        domain=store.url + "/",
-        consumer_key=CONSUMER_KEY,
-        consumer_secret=CONSUMER_SECRET,
-    )
-    with runtime.database.transaction() as session:
-        shop = session.get(Shop, shop_id)
-        session.expunge(shop)
-    sync.register_webhooks(runtime, shop, reset_secret=True)
-    store.flush()
-    return shop_id
+    return connect_sandbox_store(runtime, store, make_shop)
 
 
 def stored_orders(runtime) -> int:

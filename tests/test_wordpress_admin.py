@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import func, select
 
-from plugin import sync, worker
+from plugin import worker
 from plugin.app import create_app
 from plugin.compensation.approvals import list_compensations
 from plugin.compensation.documents import read_policy
@@ -30,12 +30,11 @@ from plugin.incidents.views import list_incidents, show_incident
 from plugin.scope import ShopScope
 from plugin.storage import migrate
 from plugin.storage.db import connect
-from plugin.storage.models import RequestNonce, Shop
+from plugin.storage.models import RequestNonce
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.helpers import connect_sandbox_store
 from tests.panel_helpers import NEEDS_APPROVAL
 from tests.test_sandbox_woocommerce_helpers import (
-    CONSUMER_KEY,
-    CONSUMER_SECRET,
     Sandbox,
     ServerThread,
     observed,
@@ -98,17 +97,7 @@ def amends(runtime, store) -> Iterator[str]:
 @pytest.fixture
 def shop(runtime, store, amends, make_shop, wordpress, clock) -> int:
     """Connect the sandbox store to Amends, and show WordPress the webhooks it got."""
-    shop_id = make_shop(
-        "woocommerce",
-        domain=store.url + "/",
-        consumer_key=CONSUMER_KEY,
-        consumer_secret=CONSUMER_SECRET,
-    )
-    with runtime.database.transaction() as session:
-        stored = session.get(Shop, shop_id)
-        session.expunge(stored)
-    sync.register_webhooks(runtime, stored, reset_secret=True)
-    store.flush()
+    shop_id = connect_sandbox_store(runtime, store, make_shop)
     wordpress.show_webhooks(
         [
             {
