@@ -1,8 +1,12 @@
-"""Small readers tests use to look at what the app stored."""
+"""Small readers tests use to look at what the app stored and what the customers received."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,6 +14,7 @@ from sqlalchemy import func, select
 from plugin import sync
 from plugin.runtime import Runtime
 from plugin.storage.models import InboxDelivery, Shop
+from sandboxes.mail import Mailbox
 
 
 def inbox_count(runtime: Runtime) -> int:
@@ -54,3 +59,24 @@ def connect_sandbox_store(
     sync.register_webhooks(runtime, shop, reset_secret=True)
     store.flush()
     return shop_id
+
+
+def text_of(message: EmailMessage) -> str:
+    """Return the plain-text part with its lines joined, as a reader reads it."""
+    return " ".join(message.get_body(("plain",)).get_content().split())
+
+
+def inbox_of(mailbox: Mailbox) -> list[tuple[str, str]]:
+    """Return (recipient, subject) of every message the server accepted, in order."""
+    return [(m["To"], m["Subject"]) for m in mailbox.messages()]
+
+
+def received_at(mailbox: Mailbox) -> list[datetime]:
+    """Return when each accepted message says it was sent, in order."""
+    return [parsedate_to_datetime(m["Date"]) for m in mailbox.messages()]
+
+
+def incidents(cli: Callable[..., Any]) -> list[tuple[str, str, str]]:
+    """Return (kind, order id, status) of every incident, oldest first."""
+    listed = json.loads(cli("incidents", "list", "--json").stdout)
+    return [(i["kind"], i["order_id"], i["status"]) for i in sorted(listed, key=lambda i: i["id"])]

@@ -10,11 +10,9 @@ one thing that happens to her order and what reaches her inbox because of it.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -23,9 +21,8 @@ from lingua import Language, LanguageDetectorBuilder
 from plugin import scheduler, worker
 from plugin.app import create_app
 from plugin.storage.models import Shop
-from sandboxes.mail import Mailbox
 from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET
-from tests.helpers import inbox_rows
+from tests.helpers import inbox_of, inbox_rows, incidents, received_at, text_of
 from tests.test_messaging_templates import LANGUAGES, NEIGHBOURS
 from tests.test_sandbox_shopify_harness import TOKEN, Sandbox, running_sandbox, serving
 
@@ -165,26 +162,6 @@ def request_return(store: Sandbox, runtime, reason: str, note: str = "") -> None
 
 
 # --- what Lucía and the shop see -----------------------------------------------------
-
-
-def text_of(message: EmailMessage) -> str:
-    """Return the plain-text part with its lines joined, as a reader reads it."""
-    return " ".join(message.get_body(("plain",)).get_content().split())
-
-
-def inbox_of(mailbox: Mailbox) -> list[tuple[str, str]]:
-    """Return (recipient, subject) of every message the server accepted, in order."""
-    return [(m["To"], m["Subject"]) for m in mailbox.messages()]
-
-
-def received_at(mailbox: Mailbox) -> list[datetime]:
-    return [parsedate_to_datetime(m["Date"]) for m in mailbox.messages()]
-
-
-def incidents(cli) -> list[tuple[str, str, str]]:
-    """Return (kind, order id, status) of every incident, oldest first."""
-    listed = json.loads(cli("incidents", "list", "--json").stdout)
-    return [(i["kind"], i["order_id"], i["status"]) for i in sorted(listed, key=lambda i: i["id"])]
 
 
 # --- a paid order the shop does not ship ---------------------------------------------
