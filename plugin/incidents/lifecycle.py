@@ -14,6 +14,8 @@ from plugin.incidents import KINDS
 from plugin.incidents.customer import acknowledge
 from plugin.incidents.targets import watch
 from plugin.incidents.timeline import add_timeline
+from plugin.orders.locks import lock_order
+from plugin.orders.snapshot import find_order
 from plugin.storage.models import Incident, Order
 from plugin.storage.upsert import insert_new
 
@@ -43,6 +45,8 @@ def open_incident(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown incident kind {kind!r}; known: {', '.join(sorted(KINDS))}")
+    lock_order(session, shop_id, order_id)  # see what a worker storing the order committed
+    order = order or find_order(session, shop_id, order_id)  # read again, under the lock
     now = clock_of(session).now()
     incident_id = insert_new(
         session,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.events import OrderChanged, OrderTrashed, Shipment
+from plugin.orders.locks import lock_order
 from plugin.platforms import ChangedOrder
 from plugin.storage.models import FIRST_NAME_LENGTH, Order
 from plugin.storage.upsert import upsert_newer
@@ -18,6 +19,7 @@ from plugin.storage.upsert import upsert_newer
 
 def record_order_state(session: Session, shop_id: int, event: OrderChanged) -> bool:
     """Store `event` as the order's state unless a newer one is stored; tell whether it was."""
+    lock_order(session, shop_id, event.order_id)  # then complete what a return opened
     now = clock_of(session).now()
     values = {
         "shop_id": shop_id,
