@@ -8,6 +8,7 @@ import click
 from sqlalchemy.exc import OperationalError
 
 from plugin.commands import (
+    backfill,
     compensations,
     db,
     inbox,
@@ -52,6 +53,7 @@ for _module in (
     inbox,
     outbox,
     reports,
+    backfill,
     db,
     sandbox,
     users,

@@ -169,6 +169,34 @@ class Reconcile(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a store's past orders (with their refunds and returns), for the inbox.
+
+    `orders` go through the inbox as deliveries do, keyed so that reading the same
+    state again stores nothing; `cursor` is where the next page starts (None: this
+    was the last); `total` is how many orders the whole history holds, when the
+    platform says.
+    """
+
+    orders: tuple[ChangedOrder, ...]
+    cursor: str | None
+    total: int | None = None
+
+
+class Backfill(Protocol):
+    """Read a store's past orders, returns and refunds, page by page, within its rate limits."""
+
+    def history_page(self, shop: ShopContext, since: datetime, cursor: str | None) -> HistoryPage:
+        """Return the page of orders created at or after `since` that `cursor` starts.
+
+        `cursor` None is the first page; a cursor the previous page gave is the
+        next. Each order is a delivery whose events the connector's `parse` reads as
+        `Backfilled`: kept for the reports, acted on by nothing.
+        """
+        ...
+
+
 # What the domain asks a platform to do, and what it answers. Every action is safe
 # to repeat: the platform reference of what an earlier attempt made comes back with
 # `created=False` instead of a second coupon, refund or note.

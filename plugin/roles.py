@@ -16,6 +16,7 @@ from plugin.errors import ConfigurationError
 from plugin.platforms import (
     Actions,
     AdminLinks,
+    Backfill,
     Embedded,
     Install,
     Intake,
@@ -31,6 +32,7 @@ ROLES: dict[str, type] = {
     "install": Install,
     "embedded": Embedded,
     "admin_links": AdminLinks,
+    "backfill": Backfill,
 }
 _NAMES = {protocol: name for name, protocol in ROLES.items()}
 

@@ -198,7 +198,7 @@ def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:
             if connector.order_keys_match_webhooks
             else unseen_states(session, shop.id, changed)
         )
-        deliveries = [_delivery(shop, order) for order in fresh]
+        deliveries = [order_delivery(shop, order) for order in fresh]
         new = record_deliveries(session, deliveries, clock_of(session).now()) if fresh else []
         stored = get_shop(session, shop.id)
         stored.synced_at = watermark(stored.synced_at, changed)
@@ -210,13 +210,14 @@ def reconcile_shop(runtime: Runtime, shop: Shop, now: datetime) -> int:
     return count
 
 
-def _delivery(shop: Shop, order: ChangedOrder) -> NewDelivery:
+def order_delivery(shop: Shop, order: ChangedOrder, source: str = "reconcile") -> NewDelivery:
+    """Return a fetched order as the inbox keeps a delivery, marked with the job that read it."""
     return NewDelivery(
         platform=shop.platform,
         shop_id=shop.id,
         topic=order.topic,
         delivery_key=order.delivery_key,
-        headers={"X-Amends-Source": "reconcile"},
+        headers={"X-Amends-Source": source},
         body=order.body,
         triggered_at=None,
     )

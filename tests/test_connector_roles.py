@@ -92,10 +92,19 @@ def test_the_platform_connectors_play_every_role_they_claim(tmp_path):
     connectors = build_connectors(settings)
 
     assert {name: sorted(c.roles) for name, c in connectors.items()} == {
-        "shopify": ["actions", "admin_links", "embedded", "install", "intake", "reconcile"],
+        "shopify": [
+            "actions",
+            "admin_links",
+            "backfill",
+            "embedded",
+            "install",
+            "intake",
+            "reconcile",
+        ],
         "woocommerce": [
             "actions",
             "admin_links",
+            "backfill",
             "install",
             "intake",
             "reconcile",

@@ -12,7 +12,15 @@ from urllib.parse import quote, urlsplit
 from connectors import signing
 from connectors.headers import header, lowered, parse_timestamp, read_events
 from connectors.reasons import reason_of
-from connectors.shopify import actions, consts, normalize, oauth, reconcile, subscriptions
+from connectors.shopify import (
+    actions,
+    backfill,
+    consts,
+    normalize,
+    oauth,
+    reconcile,
+    subscriptions,
+)
 from connectors.shopify.client import ShopifyClient
 from plugin.errors import ConfigurationError, InvalidInput, PlatformUnauthorized
 from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
@@ -21,6 +29,7 @@ from plugin.platforms import (
     ChangedOrder,
     CouponSpec,
     Delivery,
+    HistoryPage,
     Installation,
     MalformedDelivery,
     NoteSpec,
@@ -116,7 +125,8 @@ class ShopifyConnector:
     def roles(self) -> frozenset[str]:
         """Return the roles played: subscriptions only when some are made through the API."""
         kept = {"subscriptions"} if self.api_topics else set()
-        played = {"intake", "reconcile", "actions", "install", "embedded", "admin_links"}
+        played = {"intake", "reconcile", "backfill", "actions", "install", "embedded"}
+        played |= {"admin_links"}
         return frozenset(played | kept)
 
     def client(self, shop: ShopContext) -> ShopifyClient:
@@ -157,6 +167,12 @@ class ShopifyConnector:
     def changed_orders(self, shop: ShopContext, since: datetime) -> list[ChangedOrder]:
         """Return each order updated since `since`, read as its webhook would be."""
         return reconcile.changed_orders(self.client(shop), since)
+
+    # --- backfill -----------------------------------------------------------------
+
+    def history_page(self, shop: ShopContext, since: datetime, cursor: str | None) -> HistoryPage:
+        """Return a page of orders created since `since`, with their refunds and returns."""
+        return backfill.history_page(self.client(shop), since, cursor)
 
     # --- actions ------------------------------------------------------------------
 
@@ -302,6 +318,7 @@ class ShopifyConnector:
         return {
             "refunds/create": self._refund,
             "returns/request": lambda p: [normalize.return_requested(p, self.classify)],
+            backfill.BACKFILLED_ORDER_TOPIC: lambda p: backfill.backfilled_events(p, self.classify),
         }
 
     def _refund(self, payload: dict[str, Any]) -> list[Event]:

@@ -91,6 +91,7 @@ def _line_item(line: dict[str, Any]) -> LineItem:
         sku=line.get("sku") or None,
         title=line.get("title"),
         quantity=int(line.get("quantity") or 0),
+        price=_amount(line.get("originalUnitPriceSet")),  # asked for by the backfill only
     )
 
 

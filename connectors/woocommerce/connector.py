@@ -20,15 +20,24 @@ from connectors.headers import (
     required_header,
 )
 from connectors.reasons import reason_of
-from connectors.woocommerce import actions, consts, install, normalize, reach, subscriptions
+from connectors.woocommerce import (
+    actions,
+    consts,
+    history,
+    install,
+    normalize,
+    reach,
+    subscriptions,
+)
 from connectors.woocommerce.client import WooClient
 from plugin.errors import InvalidInput
-from plugin.events import Event
+from plugin.events import Backfilled, Event
 from plugin.platforms import (
     ActionResult,
     ChangedOrder,
     CouponSpec,
     Delivery,
+    HistoryPage,
     Installation,
     NoteSpec,
     ShippingRefundSpec,
@@ -75,7 +84,9 @@ class WooCommerceConnector:
 
     platform = consts.PLATFORM
     topics = consts.SUBSCRIBED_TOPICS
-    roles = frozenset({"intake", "subscriptions", "reconcile", "actions", "install", "admin_links"})
+    roles = frozenset(
+        {"intake", "subscriptions", "reconcile", "backfill", "actions", "install", "admin_links"}
+    )
     # Webhook deliveries of an order are keyed by its state (`delivery_key`), as fetches are.
     order_keys_match_webhooks = True
 
@@ -143,6 +154,13 @@ class WooCommerceConnector:
                     )
                 )
         return changed
+
+    # --- backfill -----------------------------------------------------------------
+
+    def history_page(self, shop: ShopContext, since: datetime, cursor: str | None) -> HistoryPage:
+        """Return a page (of 100) of orders created since `since`, refunds and returns in them."""
+        with self.client(shop) as client:
+            return history.history_page(client, since, cursor, order_state_key)
 
     # --- actions ------------------------------------------------------------------
 
@@ -243,11 +261,17 @@ class WooCommerceConnector:
 
     def parse(self, topic: str, body: bytes) -> list[Event] | None:
         """Turn a stored delivery into events; None when no parser handles the topic yet."""
+        if topic == consts.BACKFILLED_ORDER_TOPIC:
+            return read_events(topic, body, self._backfilled_events)
         if topic == consts.DELETED_TOPIC:
             return read_events(topic, body, lambda payload: [normalize.order_trashed(payload)])
         if topic not in consts.ORDER_TOPICS:
             return None
         return read_events(topic, body, self._order_events)
+
+    def _backfilled_events(self, payload: dict[str, Any]) -> list[Event]:
+        """Read a past order as `order.updated` is read, each event kept and acted on by nothing."""
+        return [Backfilled(event) for event in self._order_events(payload)]  # type: ignore[arg-type]
 
     def _order_events(self, payload: dict[str, Any]) -> list[Event]:
         if normalize.is_error_body(payload):

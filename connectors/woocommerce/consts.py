@@ -30,3 +30,6 @@ SUBSCRIBED_TOPICS = ORDER_TOPICS | {DELETED_TOPIC, "action.woocommerce_order_ref
 
 # Orders WooCommerce still delivers but that are not orders yet (block checkout drafts).
 IGNORED_STATUSES = frozenset({"checkout-draft", "draft", "auto-draft"})
+
+# Not a WooCommerce topic: the inbox topic of a past order a backfill read.
+BACKFILLED_ORDER_TOPIC = "amends/order_backfilled"

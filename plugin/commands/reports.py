@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import click
 
-from plugin.commands.support import console, print_json, print_table, runtime
+from plugin.commands.support import console, parse_date, print_json, print_table, runtime
 from plugin.reports import GROUPINGS, Period, ReasonRow, as_csv, columns, outcomes, return_reasons
 from plugin.scope import ShopScope
 from plugin.shops import get_shop
@@ -15,17 +15,6 @@ from plugin.shops import get_shop
 log = logging.getLogger("amends.commands")
 
 DEFAULT_DAYS = 30
-
-
-def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    """Read a YYYY-MM-DD option."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        log.warning("commands.reports.bad-date", extra={"option": param.name, "value": value})
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from error
 
 
 def _period(since: date | None, until: date | None, now: datetime) -> Period:
@@ -55,8 +44,8 @@ def reports() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print a JSON array")
 @click.option("--csv", "as_csv_text", is_flag=True, help="print CSV")
 @click.option("--shop", "shop_id", type=int, help="only this shop's")
-@click.option("--since", callback=_date, help="first day, YYYY-MM-DD (default: 30 days ago)")
-@click.option("--until", callback=_date, help="last day, YYYY-MM-DD (default: today)")
+@click.option("--since", callback=parse_date, help="first day, YYYY-MM-DD (default: 30 days ago)")
+@click.option("--until", callback=parse_date, help="last day, YYYY-MM-DD (default: today)")
 @click.option("--by", type=click.Choice(GROUPINGS), default="reason", show_default=True)
 def returns_command(
     as_json: bool,
@@ -92,7 +81,7 @@ def _print_returns(rows: list[ReasonRow], period: Period) -> None:
 @reports.command("outcomes")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON object")
 @click.option("--shop", "shop_id", type=int, help="only this shop's")
-@click.option("--since", callback=_date, help="first day, YYYY-MM-DD (default: 30 days ago)")
+@click.option("--since", callback=parse_date, help="first day, YYYY-MM-DD (default: 30 days ago)")
 def outcomes_command(as_json: bool, shop_id: int | None, since: date | None) -> None:
     """How fast incidents were handled, cadence kept, and customers who came back."""
     rt = runtime()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import logging
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -17,6 +18,7 @@ from plugin.storage import migrate
 from plugin.storage.db import check_folder_writable
 
 console = Console()
+log = logging.getLogger("amends.commands")
 
 
 def runtime(migrate_sqlite: bool = True) -> Runtime:
@@ -64,3 +66,17 @@ def parse_time(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
     except ValueError as error:
         raise click.BadParameter(f"{value!r} is not an ISO-8601 time") from error
+
+
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """Read a YYYY-MM-DD option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        log.warning(
+            "commands.bad-date",
+            extra={"command": ctx.info_name, "option": param.name, "value": value},
+        )
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from error

@@ -506,3 +506,28 @@ class CompensationRecord(Base):
     issued_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
+
+
+class BackfillCheckpoint(Base):
+    """How far a shop's backfill of one resource got: where the next page starts.
+
+    Moved forward in the transaction that stores a page's deliveries, so a backfill
+    stopped anywhere (Ctrl-C, a killed process) resumes after the last page kept,
+    and never reads a kept page as new.
+    """
+
+    __tablename__ = "backfill_checkpoints"
+    __table_args__ = (UniqueConstraint("shop_id", "resource"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    resource: Mapped[str] = mapped_column(String(32))
+    since: Mapped[datetime] = mapped_column()
+    cursor: Mapped[str | None] = mapped_column(Text)  # None: from the first page
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    fetched: Mapped[int] = mapped_column(Integer, default=0)  # records read
+    stored: Mapped[int] = mapped_column(Integer, default=0)  # of them, new to the inbox
+    total: Mapped[int | None] = mapped_column(Integer)  # records in all, when the store says
+    completed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
