@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from plugin import worker
+from plugin import sync, worker
 from plugin.app import create_app
 from plugin.shops import UNINSTALLED
 from plugin.storage.models import BackfillCheckpoint, Shop
-from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET
+from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET, TEST_NOW
 from tests.helpers import inbox_count
 from tests.test_sandbox_shopify_harness import (
     FIXTURES,
@@ -30,6 +30,11 @@ from tests.test_sandbox_shopify_harness import (
     running_sandbox,
     serving,
 )
+from tests.test_sandbox_woocommerce_helpers import CONSUMER_KEY as WOO_KEY
+from tests.test_sandbox_woocommerce_helpers import CONSUMER_SECRET as WOO_SECRET_KEY
+from tests.test_sandbox_woocommerce_helpers import Sandbox as WooSandbox
+from tests.test_sandbox_woocommerce_helpers import observed as woo_observed
+from tests.test_sandbox_woocommerce_helpers import running_sandbox as running_woo_sandbox
 
 SINCE = "2026-11-01"
 REPORT = ("reports", "returns", "--json", "--since", SINCE, "--until", "2026-11-23", "--by", "sku")
@@ -254,3 +259,87 @@ def test_a_store_that_cannot_be_reached_stops_the_backfill_with_what_to_do(
 
     assert result.exit_code == 1
     assert "after 0 pages (0 orders kept); run the same command again" in result.output
+
+
+# --- WooCommerce ------------------------------------------------------------------------
+
+WOO_ORDER = woo_observed("POST-orders-create")["request"]["json"]
+
+
+def woo_order(store: WooSandbox, day: int) -> dict:
+    """Place and pay an order (2 x product 10, 1 x product 11) on `day` November, 10:00 UTC."""
+    store.freeze(f"2026-11-{day:02d}T10:00:00+00:00")
+    response = store.api.post("orders", WOO_ORDER)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def play_woocommerce_history(store: WooSandbox) -> None:
+    """Three orders; a mug of the first sent back broken; the second refunded, unwanted."""
+    first, second, _ = (woo_order(store, day) for day in (3, 10, 17))
+    store.freeze("2026-11-20T10:00:00+00:00")
+    mug = first["line_items"][0]
+    returned = {
+        "products": [{"item_id": mug["id"], "product_id": mug["product_id"], "qty": 1}],
+        "reason": "Arrivata rotta",
+        "status": "pending",
+    }
+    meta = [{"key": "wps_rma_return_product", "value": {"1795168800": returned}}]
+    changes = {"status": "return-requested", "meta_data": meta}
+    assert store.api.put(f"orders/{first['id']}", changes).status_code == 200
+    refund = {"amount": "10.00", "reason": "Non mi piace più", "api_refund": False}
+    assert store.api.post(f"orders/{second['id']}/refunds", refund).status_code == 201
+    store.freeze(TEST_NOW)
+
+
+@pytest.fixture
+def woo_store(runtime) -> Iterator[WooSandbox]:
+    with running_woo_sandbox() as store:
+        runtime.use_clock(store.store.clock)
+        yield store
+
+
+UNKNOWN = "returns_without_quantity"
+
+
+def woo_report(cli, shop_id: int) -> list[tuple]:
+    rows = json.loads(cli(*REPORT, "--shop", str(shop_id)).stdout)
+    return sorted(
+        (
+            r["reason"],
+            r["product_id"],
+            r["returned_units"],
+            r["sold_units"],
+            r["returns_without_quantity"],
+        )
+        for r in rows
+    )
+
+
+def test_a_woocommerce_backfill_gives_the_report_its_orders_give(
+    woo_store, make_shop, runtime, cli
+):
+    play_woocommerce_history(woo_store)
+    shop_id = make_shop(
+        "woocommerce",
+        domain=woo_store.url + "/",
+        consumer_key=WOO_KEY,
+        consumer_secret=WOO_SECRET_KEY,
+    )
+
+    result = cli("backfill", "--shop", str(shop_id), "--since", SINCE)
+    worker.run_once(runtime)
+    backfilled = woo_report(cli, shop_id)
+    with runtime.database.transaction() as session:
+        shop = session.get_one(Shop, shop_id)
+        session.expunge(shop)
+    sync.reconcile_shop(runtime, shop, datetime.fromisoformat("2026-10-01T00:00:00+00:00"))
+    worker.run_once(runtime)
+
+    assert result.exit_code == 0, result.output
+    assert "3 orders in 1 pages, 3 new to the inbox" in result.output
+    assert backfilled == [
+        ("damaged_in_transit", "10", 1, 6, 0),  # one of the six mugs came back broken
+        ("unwanted", None, 0, 0, 1),  # a refund of an amount: of what, WooCommerce never said
+    ]
+    assert woo_report(cli, shop_id) == backfilled  # the same orders read as deliveries are
