@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from admin_ui import api, assets, connect, customer_page, headers, i18n, login, pages
+from admin_ui import api, api_templates, assets, connect, customer_page, headers, i18n, login, pages
 from admin_ui.sessions import AdminSessions
 
 SESSION_HOURS = 12
@@ -32,5 +32,6 @@ def init_app(app: Flask) -> None:
     )
     i18n.init_app(app)
     headers.init_app(app)
+    assert api_templates.bp is api.bp  # the messages' routes are part of the API
     for blueprint in (assets.bp, api.bp, login.bp, pages.bp, connect.bp, customer_page.bp):
         app.register_blueprint(blueprint)

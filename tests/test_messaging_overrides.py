@@ -30,8 +30,10 @@ def rejection(override: dict, key: tuple[str, str, str] = KEY) -> TemplateReject
 def test_a_good_override_is_returned_as_it_will_be_stored():
     override = {
         "subject": "Su pedido {{ order_name }} sigue en camino",
-        "text": "Hola {{ customer_first_name|default('cliente', true) }}:\n\nSeguimos en ello.",
-        "html": "<p>Hola <b>{{ customer_first_name }}</b>:</p><p>Seguimos en ello.</p>",
+        "text": "Hola {{ customer_first_name|default('cliente', true) }}:\n\n"
+        "Seguimos con su pedido {{ order_name }}. Le escribimos antes del {{ next_update }}.",
+        "html": "<p>Hola <b>{{ customer_first_name }}</b>:</p>"
+        "<p>Pedido {{ order_name }}: noticias antes del {{ next_update }}.</p>",
     }
 
     assert validate_override(*KEY, override) == override
@@ -100,6 +102,42 @@ def test_other_templates_cannot_be_brought_in():
     )
 
 
+def test_a_text_that_leaves_out_what_its_stage_must_say_is_refused_with_what_to_write():
+    problem = rejection({"text": "Hola:\n\nSeguimos en ello."})
+
+    assert problem.problems == (
+        "the text never names the order; write {{ order_name }} in it",
+        "the text does not say when the customer hears from the shop next; "
+        "write {{ next_update }} in it",
+    )
+    assert [(detail.code, detail.part) for detail in problem.details] == [
+        ("missing_order", "text"),
+        ("missing_next_update", "text"),
+    ]
+
+
+def test_a_resolution_need_not_promise_a_next_update():
+    override = {"text": "Su pedido {{ order_name }} ha llegado. ¡Gracias!"}
+
+    assert validate_override("delayed_shipment", "resolution", "es", override) == override
+
+
+def test_a_compensation_message_must_give_the_code_and_the_refund_in_their_cases():
+    only_code = {"text": "Pedido {{ order_name }}: use {{ code }}."}
+    both = {
+        "text": "Pedido {{ order_name }}: {% if code %}use {{ code }}{% else %}"
+        "le devolvemos {{ refund_amount }}{% endif %}."
+    }
+
+    problem = rejection(only_code, key=("delayed_shipment", "compensation", "es"))
+
+    assert problem.problems == (
+        "the text does not say how much shipping was refunded when the compensation is a "
+        "shipping refund; write {{ refund_amount }} in it",
+    )
+    assert validate_override("delayed_shipment", "compensation", "es", both) == both
+
+
 def test_a_template_that_fails_with_sample_values_is_refused():
     problem = rejection({"text": "Pedido {{ order_name + 1 }}"})
 
@@ -113,7 +151,7 @@ def test_a_template_that_fails_with_sample_values_is_refused():
     [
         ({}, "it changes nothing: give a subject, a text or an HTML version"),
         ({"footer": "x"}, "“footer” is not part of a message"),
-        ({"html": "<p>{{ order_name }}</p>"}, "an HTML version needs a text version too"),
+        ({"html": "<p>{{ order_name }} {{ next_update }}</p>"}, "an HTML version needs a text"),
         ({"subject": "Pedido\n{{ order_name }}"}, "the subject must fit on one line"),
         ({"text": "   "}, "the text is empty; leave it out to keep the built-in one"),
         ({"subject": 42}, "the subject must be text"),

@@ -13,14 +13,21 @@ from plugin.errors import (
     PlatformUnauthorized,
     PlatformUnavailable,
 )
+from plugin.messaging.problems import TemplateProblem
 
 
 class TemplateRejected(InvalidInput):
     """A merchant's template cannot be saved; `problems` says why, one sentence each."""
 
-    def __init__(self, message: str, problems: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        message: str,
+        problems: tuple[str, ...],
+        details: tuple[TemplateProblem, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.problems = problems
+        self.details = details  # the same problems as data, for the panel to word
 
 
 class MailServerUnavailable(PlatformUnavailable):

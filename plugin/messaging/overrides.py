@@ -40,8 +40,9 @@ from plugin.messaging.letter import (
     text_link,
 )
 from plugin.messaging.locale import SUPPORTED_LANGUAGES
+from plugin.messaging.problems import TemplateProblem
 
-PARTS = {"subject": "subject", "text": "text", "html": "HTML version"}
+PARTS = ("subject", "text", "html")
 FILTERS = ("upper", "lower", "title", "capitalize", "trim", "default", "replace", "truncate")
 KIND_NAMES = {
     "delayed_shipment": "delayed shipments",
@@ -58,12 +59,20 @@ SAMPLE = {
     "next_update": "26 November 2026",
     "incident_url": "https://example.com/case/1042",
     "contact_email": "help@example.com",
+    "compensation_kind": "",
+    "code": "",
+    "discount": "",
+    "refund_amount": "",
+    "valid_until": "",
+}
+COUPON_SAMPLE = SAMPLE | {
     "compensation_kind": "percent_coupon",
     "code": "SORRY-7K3F9Q2MXA",
     "discount": "10%",
-    "refund_amount": "",
     "valid_until": "21 January 2027",
 }
+FREE_SHIPPING_SAMPLE = COUPON_SAMPLE | {"compensation_kind": "free_shipping", "discount": ""}
+REFUND_SAMPLE = SAMPLE | {"compensation_kind": "shipping_refund", "refund_amount": "€4.90"}
 
 
 def validate_override(
@@ -74,19 +83,28 @@ def validate_override(
     An override holds any of `subject`, `text` and `html`; a part left out keeps the
     built-in wording. An HTML version needs a text version beside it, so the two
     parts of one e-mail never say different things. The HTML is the message's body:
-    it goes into the same document as the built-in messages.
+    it goes into the same document as the built-in messages. The text and the HTML
+    must say what every message of the stage says: which order, when the customer
+    hears next, the code or the amount refunded.
     """
     where = _where(kind, stage, language)
-    problems = [f"“{part}” is not part of a message" for part in override if part not in PARTS]
+    problems = [
+        TemplateProblem("not_a_part", values={"part": str(part)})
+        for part in override
+        if part not in PARTS
+    ]
     given = {part: source for part, source in override.items() if part in PARTS}
     if not given and not problems:
-        problems.append("it changes nothing: give a subject, a text or an HTML version")
+        problems.append(TemplateProblem("changes_nothing"))
     if "html" in given and "text" not in given:
-        problems.append("an HTML version needs a text version too, saying the same thing")
+        problems.append(TemplateProblem("html_needs_text", "html"))
     for part, source in given.items():
-        problems.extend(_problems(part, source))
+        problems.extend(_problems(part, source, stage))
     if problems:
-        raise TemplateRejected(f"{where} cannot be saved: {'; '.join(problems)}.", tuple(problems))
+        sentences = tuple(str(problem) for problem in problems)
+        raise TemplateRejected(
+            f"{where} cannot be saved: {'; '.join(sentences)}.", sentences, tuple(problems)
+        )
     return dict(given)
 
 
@@ -118,51 +136,48 @@ def _where(kind: str, stage: str, language: str) -> str:
     return f"The {language_name} {stage} for {KIND_NAMES[kind]}"
 
 
-def _problems(part: str, source: Any) -> list[str]:
-    """Say what is wrong with one part of an override, in sentences a merchant reads."""
-    name = PARTS[part]
+def _problems(part: str, source: Any, stage: str) -> list[TemplateProblem]:
+    """Find what is wrong with one part of an override."""
     if not isinstance(source, str):
-        return [f"the {name} must be text"]
+        return [TemplateProblem("not_text", part)]
     if not source.strip():
-        return [f"the {name} is empty; leave it out to keep the built-in one"]
+        return [TemplateProblem("empty", part)]
     if part == "subject" and "\n" in source.strip():
-        return ["the subject must fit on one line"]
+        return [TemplateProblem("subject_lines", part)]
     environment = _sandbox(html=part == "html")
     try:
         tree = environment.parse(source)
     except TemplateSyntaxError as error:
-        return [f"the {name} has a mistake on line {error.lineno}: {_explain(error)}"]
-    problems = _forbidden(name, tree) + _unknown_variables(name, tree)
+        return [_syntax_problem(part, error)]
+    problems = _forbidden(part, tree) + _unknown_variables(part, tree)
     if problems:
         return problems
-    return _rehearse(name, source, html=part == "html")
+    return _rehearse(part, source, stage)
 
 
-def _forbidden(name: str, tree: nodes.Template) -> list[str]:
+def _forbidden(part: str, tree: nodes.Template) -> list[TemplateProblem]:
     """Refuse what a message template never needs and a sandbox must not allow."""
-    problems: dict[int | str, str] = {}  # by line, or by filter name
+    problems: dict[int | str, TemplateProblem] = {}  # by line, or by filter name
     for reach in tree.find_all((nodes.Getattr, nodes.Getitem)):
         problems.setdefault(
-            reach.lineno,
-            f"the {name} reaches inside a value on line {reach.lineno}; a template shows "
-            "variables as they are (use a filter such as |upper to change them)",
+            reach.lineno, TemplateProblem("reaches_inside", part, {"line": str(reach.lineno)})
         )
     for outside in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
         problems.setdefault(
-            -outside.lineno,
-            f"the {name} brings in another template on line {outside.lineno}; "
-            "a message template stands on its own",
+            -outside.lineno, TemplateProblem("brings_in", part, {"line": str(outside.lineno)})
         )
+    usable = f"|{', |'.join(FILTERS)} and |link"
     for used in tree.find_all(nodes.Filter):
         if used.name not in _sandbox(html=False).filters:
-            problems[used.name] = (
-                f"the {name} uses the filter |{used.name} on line {used.lineno}, which "
-                f"does not exist here; you can use |{', |'.join(FILTERS)} and |link"
+            problems[used.name] = TemplateProblem(
+                "unknown_filter",
+                part,
+                {"filter": used.name, "line": str(used.lineno), "filters": usable},
             )
     return list(problems.values())
 
 
-def _unknown_variables(name: str, tree: nodes.Template) -> list[str]:
+def _unknown_variables(part: str, tree: nodes.Template) -> list[TemplateProblem]:
     try:
         unknown = sorted(find_undeclared_variables(tree) - set(VARIABLES))
     except TemplateAssertionError:
@@ -171,40 +186,67 @@ def _unknown_variables(name: str, tree: nodes.Template) -> list[str]:
         return []
     known = ", ".join(f"{{{{ {variable} }}}}" for variable in VARIABLES)
     used = ", ".join(f"{{{{ {variable} }}}}" for variable in unknown)
-    return [f"the {name} uses {used}, which Amends does not know; you can use {known}"]
+    return [TemplateProblem("unknown_variable", part, {"used": used, "known": known})]
 
 
-def _rehearse(name: str, source: str, *, html: bool) -> list[str]:
-    """Render with sample values, with and without the optional ones, as sending will."""
-    optional_missing = SAMPLE | {"customer_first_name": "", "incident_url": ""}
+def _rehearse(part: str, source: str, stage: str) -> list[TemplateProblem]:
+    """Render with sample values in every case sending meets; check what must be said."""
+    template = _compiled(source, html=part == "html")
+    found: dict[str, TemplateProblem] = {}
     try:
-        for variables in (SAMPLE, optional_missing):
-            _compiled(source, html=html).render(variables)
+        for variables, musts in rehearsals(stage):
+            shown = template.render(variables)
+            for code, value in musts if part != "subject" else ():
+                if value not in shown:
+                    found.setdefault(code, TemplateProblem(code, part))
     except SecurityError:
-        return [f"the {name} tries to use something a message template may not touch"]
+        return [TemplateProblem("forbidden", part)]
     except TemplateError as error:
-        return [f"the {name} cannot be shown with sample values: {error.message}"]
+        return [TemplateProblem("sample_failure", part, {"detail": str(error.message)})]
     except (TypeError, ValueError, ArithmeticError) as error:
-        return [f"the {name} cannot be shown with sample values: {error}"]
-    return []
+        return [TemplateProblem("sample_failure", part, {"detail": str(error)})]
+    return list(found.values())
 
 
-def _explain(error: TemplateSyntaxError) -> str:
+def rehearsals(stage: str) -> list[tuple[dict[str, str], list[tuple[str, str]]]]:
+    """Return the sample cases of a stage, each with what its message must show.
+
+    Every message names the order; one sent while the case is open says when the
+    customer hears next; a compensation message gives the code, or the amount of
+    shipping refunded. The optional values are left out in one more case.
+    """
+    order = ("missing_order", SAMPLE["order_name"])
+    if stage == "compensation":
+        cases = [
+            (COUPON_SAMPLE, [order, ("missing_code", COUPON_SAMPLE["code"])]),
+            (FREE_SHIPPING_SAMPLE, [order, ("missing_code", FREE_SHIPPING_SAMPLE["code"])]),
+            (REFUND_SAMPLE, [order, ("missing_refund", REFUND_SAMPLE["refund_amount"])]),
+        ]
+    elif stage == "resolution":
+        cases = [(SAMPLE, [order])]
+    else:
+        cases = [(SAMPLE, [order, ("missing_next_update", SAMPLE["next_update"])])]
+    variables, musts = cases[0]
+    return [*cases, (variables | {"customer_first_name": "", "incident_url": ""}, musts)]
+
+
+def _syntax_problem(part: str, error: TemplateSyntaxError) -> TemplateProblem:
     """Turn Jinja's parser message into what the merchant should change."""
     message = error.message or ""
+    line = {"line": str(error.lineno)}
     closing = re.search(r"looking for the following tags: .*'(end\w+)'", message)
     if closing:
-        return f"a block is not closed, it needs {{% {closing.group(1)} %}}"
+        return TemplateProblem("unclosed_block", part, line | {"tag": closing.group(1)})
     unknown_tag = re.search(r"unknown tag '(\w+)'", message)
     if unknown_tag:
-        return f"{{% {unknown_tag.group(1)} %}} is not something a template can use"
+        return TemplateProblem("unknown_tag", part, line | {"tag": unknown_tag.group(1)})
     if message == "unexpected '}'":
-        return "a {{ is closed with a single } instead of }}"
+        return TemplateProblem("single_brace", part, line)
     if "unexpected end of template" in message:
-        return "something opened is not closed (a {{ without }}, or a {% without %})"
+        return TemplateProblem("unclosed", part, line)
     if "unexpected" in message:
-        return f"something is out of place ({message})"
-    return message
+        return TemplateProblem("out_of_place", part, line | {"detail": message})
+    return TemplateProblem("syntax", part, line | {"detail": message})
 
 
 @functools.lru_cache(maxsize=512)

@@ -47,6 +47,15 @@ def template_letter(name: str, language: str, variables: dict[str, str]) -> Lett
     )
 
 
+def builtin_paragraphs(
+    kind: str, stage: str, language: str, variables: dict[str, str]
+) -> tuple[str, list[list[str]]]:
+    """Render the built-in message's subject and its paragraphs, before any wrapping."""
+    template = _environment(language, html=False).get_template(f"{kind}/{stage}.j2")
+    subject = one_line(template.render(variables, part="subject"))
+    return subject, paragraphs(template.render(variables, part="body"))
+
+
 def html_document(language: str, subject: str, content: Markup) -> str:
     """Put a message's HTML body into the document every customer message shares."""
     layout = _environment(language, html=True).get_template(LAYOUT)
