@@ -12,10 +12,23 @@ from datetime import timedelta
 
 from flask import Flask
 
-from admin_ui import api, api_templates, assets, connect, customer_page, headers, i18n, login, pages
+from admin_ui import (
+    api,
+    api_templates,
+    assets,
+    connect,
+    customer_page,
+    headers,
+    i18n,
+    login,
+    pages,
+    pages_templates,
+)
 from admin_ui.sessions import AdminSessions
 
 SESSION_HOURS = 12
+# Modules that add their routes to the API's blueprint and the pages' blueprint.
+ROUTES_OF_THEIR_OWN = (api_templates, pages_templates)
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +45,5 @@ def init_app(app: Flask) -> None:
     )
     i18n.init_app(app)
     headers.init_app(app)
-    assert api_templates.bp is api.bp  # the messages' routes are part of the API
     for blueprint in (assets.bp, api.bp, login.bp, pages.bp, connect.bp, customer_page.bp):
         app.register_blueprint(blueprint)

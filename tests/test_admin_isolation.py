@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from plugin.messaging.store import save_override
+from plugin.scope import ShopScope
 from tests.conftest import SHOPIFY_DOMAIN
 from tests.panel_helpers import OTHER_DOMAIN, bearer, session_token, waiting_compensation
 
@@ -29,6 +31,12 @@ NOT_SHOP_SCOPED = {
     "connect.shopify_callback",
 }
 A_ORDER = "7771"
+# Shop A's own wording of one message; B reads and edits the same message of its own.
+A_TEMPLATE = {"kind": "delayed_shipment", "stage": "update", "language": "es"}
+A_WORDING = {
+    "subject": "Solo para A: {{ order_name }}",
+    "text": "Texto de la tienda A, {{ order_name }}, {{ next_update }}",
+}
 
 
 @pytest.fixture
@@ -36,7 +44,11 @@ def shops(runtime, make_shop):
     """Shop A's incident, with a compensation waiting for A's approval; shop B has none."""
     shop_a = make_shop("shopify", domain=SHOPIFY_DOMAIN)
     make_shop("shopify", domain=OTHER_DOMAIN)
-    return waiting_compensation(runtime, shop_a, order_id=A_ORDER, email="only-a@example.com")
+    found = waiting_compensation(runtime, shop_a, order_id=A_ORDER, email="only-a@example.com")
+    with runtime.database.transaction() as session:
+        key = tuple(A_TEMPLATE.values())
+        save_override(session, ShopScope.only(shop_a), key, A_WORDING)
+    return found
 
 
 def admin_routes(app):
@@ -69,6 +81,14 @@ def test_every_admin_route_is_walked_or_named(app):
         "admin_pages.approval_queue",
         "admin_pages.approve",
         "admin_pages.deny",
+        "admin_api.template",
+        "admin_api.save_template",
+        "admin_api.reset_template",
+        "admin_api.preview_template",
+        "admin_pages.templates",
+        "admin_pages.template",
+        "admin_pages.save_template",
+        "admin_pages.reset_template",
     } <= walked
 
 
@@ -78,6 +98,9 @@ def a_state(client, incident_a):
     return (
         client.get(f"/admin/api/incidents/{incident_a}", headers=a_caller).json,
         client.get("/admin/api/compensations", headers=a_caller).json,
+        client.get(
+            "/admin/api/templates/{kind}/{stage}/{language}".format(**A_TEMPLATE), headers=a_caller
+        ).json["override"],
     )
 
 
@@ -85,12 +108,13 @@ def test_a_caller_of_shop_b_gets_nothing_of_shop_a_on_any_route(app, client, sho
     incident_a, compensation_a = shops
     before = a_state(client, incident_a)
     assert before[1][0]["status"] == "pending_approval"
+    assert before[2] == A_WORDING
     a_key = before[1][0]["idempotency_key"]
     b_pass = b_page_pass(client)
     walked = []
 
     for rule, method in admin_routes(app):
-        values = {name: incident_a for name in rule.arguments}
+        values = {name: A_TEMPLATE.get(name, incident_a) for name in rule.arguments}
         if "compensation_id" in rule.arguments:
             values["compensation_id"] = compensation_a
         if "anything" in rule.arguments:
@@ -113,7 +137,11 @@ def test_a_caller_of_shop_b_gets_nothing_of_shop_a_on_any_route(app, client, sho
         assert A_ORDER not in body, (rule.rule, method)
         assert "only-a@example.com" not in body, (rule.rule, method)
         assert a_key not in body, (rule.rule, method)
-        if not rule.arguments:
+        assert "tienda A" not in body, (rule.rule, method)
+        assert "Solo para A" not in body, (rule.rule, method)
+        if "kind" in rule.arguments:  # B's own wording of the message A changed
+            expected = {200, 403} if rule.endpoint.startswith("admin_pages.") else {200, 422}
+        elif not rule.arguments:
             expected = {200}
         elif method == "POST" and not rule.endpoint.startswith("admin_api."):
             expected = {403, 404}  # B's page forms carry no token here: refused first

@@ -17,4 +17,81 @@
       select.addEventListener("change", function () { filters.requestSubmit(); });
     });
   }
+  // Messages: the preview follows the draft as it is typed (the form's Preview button
+  // does the same in a round trip). Nothing is saved; the API only renders.
+  var draft = document.querySelector("form[data-preview-url]");
+  if (draft) {
+    livePreview(draft);
+  }
+
+  function authorised(form) {
+    var headers = { "Content-Type": "application/json" };
+    if (form.dataset.auth === "bearer") {
+      if (!window.shopify || !window.shopify.idToken) { return Promise.resolve(null); }
+      return window.shopify.idToken().then(function (token) {
+        headers.Authorization = "Bearer " + token;
+        return headers;
+      });
+    }
+    headers["X-CSRF-Token"] = form.dataset.csrf;
+    return Promise.resolve(headers);
+  }
+
+  function livePreview(form) {
+    var timer = null;
+    var sent = 0;
+    function value(name) {
+      var field = form.elements.namedItem(name);
+      return field ? field.value : "";
+    }
+    function show(answer) {
+      document.getElementById("preview-subject").textContent = answer.subject;
+      document.getElementById("preview-text").textContent = answer.text;
+      document.getElementById("preview-html").srcdoc = answer.html;
+      document.getElementById("preview-problems").hidden = answer.problems.length === 0;
+      ["subject", "text", "html"].forEach(function (part) {
+        var field = form.elements.namedItem(part);
+        var messages = answer.problems.filter(function (p) { return p.part === part; });
+        var list = document.getElementById(part + "-error");
+        if (!messages.length) {
+          if (list) { list.remove(); }
+          field.removeAttribute("aria-invalid");
+          return;
+        }
+        if (!list) {
+          list = document.createElement("ul");
+          list.className = "field-error";
+          list.id = part + "-error";
+          field.parentNode.appendChild(list);
+        }
+        list.replaceChildren.apply(list, messages.map(function (p) {
+          var item = document.createElement("li");
+          item.textContent = p.message;
+          return item;
+        }));
+        field.setAttribute("aria-invalid", "true");
+      });
+      form.dataset.previewed = String(Number(form.dataset.previewed || 0) + 1);
+    }
+    function render() {
+      var number = ++sent;
+      var body = JSON.stringify({
+        subject: value("subject"), text: value("text"), html: value("html"),
+        compensation: value("compensation") || undefined,
+      });
+      authorised(form).then(function (headers) {
+        if (!headers) { return null; }
+        return fetch(form.dataset.previewUrl, { method: "POST", headers: headers, body: body });
+      }).then(function (response) {
+        if (!response || !response.ok) { return null; }
+        return response.json();
+      }).then(function (answer) {
+        if (answer && number === sent) { show(answer); }
+      }).catch(function () { /* the Preview button still works */ });
+    }
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(render, 300);
+    });
+  }
 })();
