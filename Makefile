@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test test-sqlite lint demo bench screenshots clean
+.PHONY: install test test-sqlite lint demo bench screenshots wordpress-mo clean
 
 install: $(STAMP)
 
@@ -33,6 +33,13 @@ test-sqlite: install
 # The README's screenshots of the panel in both hosts, taken by the browser tests.
 screenshots: install
 	AMENDS_SCREENSHOTS=docs/screenshots $(BIN)/pytest -m browser -p no:cacheprovider
+
+# The WordPress plugin's compiled translations, from its .po files (Babel, as the panel's).
+WORDPRESS_LANGUAGES := admin_ui/wordpress/amends-for-woocommerce/languages
+wordpress-mo: install
+	for po in $(WORDPRESS_LANGUAGES)/*.po; do \
+	  $(BIN)/pybabel compile -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	done
 
 demo: install
 	$(BIN)/python demo/play.py
