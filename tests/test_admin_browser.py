@@ -279,3 +279,53 @@ def test_the_standalone_panel_on_a_phone(browser, panel_server, cli, shopify_sho
     shot(page, "inbox-phone-standalone")
 
     assert re.search(r"/admin$", page.url)
+
+
+TEMPLATE_API = "/admin/api/templates/delayed_shipment/update/en"
+
+
+def test_the_preview_follows_the_draft_and_a_good_draft_is_saved(
+    browser, panel_server, client, shopify_shop, make_incident
+):
+    make_incident(shopify_shop, order="1001")
+    errors = []
+    page = open_admin(browser, panel_server, viewport={"width": 1280, "height": 1000})
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    panel = page.frame_locator('iframe[name="app-iframe"]')
+    app = page.frame(name="app-iframe")
+    app.goto(app.url.replace("/admin?", "/admin/templates?", 1))  # the nav lives in the host
+    panel.get_by_role("link", name="Delayed shipment · Progress update · English").click()
+    panel.get_by_label("Subject").wait_for()
+
+    panel.get_by_label("Subject").fill(
+        "Still on it: {{ order_name }} for {{ customer_first_name }}"
+    )
+    panel.locator("#preview-subject").filter(has_text="Still on it: #1001").wait_for()
+    html = panel.frame_locator("#preview-html")
+    html.get_by_text("where things stand with your order #1001", exact=False).wait_for(
+        state="attached"
+    )
+
+    panel.get_by_label("Text", exact=True).fill("Hello,\n\nWe are on it.")
+    panel.locator("#text-error").get_by_text(
+        "Name the order: write {{ order_name }} in it."
+    ).wait_for()
+    shot(page, "template-editor-embedded")
+    assert (
+        client.get(TEMPLATE_API, headers=bearer()).json["customised"] is False
+    )  # a preview keeps nothing
+
+    panel.get_by_label("Text", exact=True).fill(
+        "Hello,\n\nYour order {{ order_name }} is on its way.\n\nMore by {{ next_update }}."
+    )
+    panel.locator("#preview-text").filter(has_text="Your order #1001 is on its way.").wait_for()
+    assert panel.locator("#text-error").count() == 0
+    panel.get_by_role("button", name="Save").click()
+    panel.get_by_text("Message saved.").wait_for()
+
+    saved = client.get(TEMPLATE_API, headers=bearer()).json["override"]
+    assert saved["subject"] == "Still on it: {{ order_name }} for {{ customer_first_name }}"
+    assert saved["text"].startswith("Hello,\n\nYour order {{ order_name }} is on its way.")
+    assert not [text for text in errors if "Content Security Policy" in text]
