@@ -294,6 +294,7 @@ def test_the_preview_follows_the_draft_and_a_good_draft_is_saved(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
     panel = page.frame_locator('iframe[name="app-iframe"]')
+    panel.locator("main h1").wait_for(state="attached")  # the inbox is in the frame
     app = page.frame(name="app-iframe")
     app.goto(app.url.replace("/admin?", "/admin/templates?", 1))  # the nav lives in the host
     panel.get_by_role("link", name="Delayed shipment · Progress update · English").click()
