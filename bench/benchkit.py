@@ -1,11 +1,13 @@
 """What the database benchmarks share: throw-away databases, bench/results.json, verdicts.
 
 bench/results.json holds the latest figures of each benchmark that records them,
-one key per benchmark, so that one benchmark's run never drops another's:
+one key per benchmark, so that one benchmark's run never drops another's
+(AMENDS_BENCH_RESULTS names another file, for a trial run that must not replace them):
 
     {
       "worker": {
         "measured_at": "2026-12-06T17:40:00+00:00",   # when the run ended (UTC)
+        "command": ".venv/bin/python bench/worker.py --deliveries 3000",  # reproduces it
         "machine": {"cpus": 2, "python": "3.11.7", "platform": "Linux-..."},
         "arguments": {...},                            # the command line's options
         "results": [...],                              # rows, as the benchmark prints them
@@ -25,6 +27,7 @@ import json
 import os
 import platform
 import secrets
+import shlex
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS_FILE = ROOT / "bench" / "results.json"
+RESULTS_FILE = Path(os.environ.get("AMENDS_BENCH_RESULTS") or ROOT / "bench" / "results.json")
 DEFAULT_POSTGRES = os.environ.get("AMENDS_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 
 
@@ -71,6 +74,21 @@ def postgres_reachable(server_url: str) -> str | None:
             return None
     except psycopg.Error as error:
         return " ".join(str(error).split())
+
+
+def scalar(database_url: str, query: str) -> Any:
+    """Run one SQL query on SQLite or PostgreSQL through the bare driver; return its value."""
+    if database_url.startswith("sqlite:///"):
+        import sqlite3
+
+        path = database_url.removeprefix("sqlite:///")
+        with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
+            return db.execute(query).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        row = db.execute(query).fetchone()
+        return row[0] if row else None
 
 
 @dataclass(frozen=True)
@@ -153,6 +171,7 @@ def record(benchmark: str, arguments: dict[str, Any], results: Any, targets: lis
         stored = {}
     stored[benchmark] = {
         "measured_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "command": command_line(),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -172,6 +191,38 @@ def record(benchmark: str, arguments: dict[str, Any], results: Any, targets: lis
     return RESULTS_FILE
 
 
+def command_line() -> str:
+    """Return the command that ran this benchmark, as one types it from the repository."""
+    script = Path(sys.argv[0]).resolve()
+    with contextlib.suppress(ValueError):
+        script = script.relative_to(ROOT)
+    python = Path(sys.executable)
+    with contextlib.suppress(ValueError):
+        python = python.relative_to(ROOT)
+    return shlex.join([str(python), str(script), *sys.argv[1:]])
+
+
 def progress(message: str) -> None:
     """Say what is running, on stderr, so stdout holds only the results."""
     print(message, file=sys.stderr, flush=True)
+
+
+# --- processes ---------------------------------------------------------------------
+
+
+def descendants(pid: int) -> list[int]:
+    """Return the processes started by `pid`, their children, and so on (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            for child in (task / "children").read_text().split():
+                found += [int(child), *descendants(int(child))]
+    return found
+
+
+def memory_mb(pid: int, field_name: str = "VmHWM") -> float:
+    """Read VmHWM (the peak resident memory) or VmRSS of a process from /proc, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field_name} in /proc/{pid}/status")

@@ -5,8 +5,8 @@ What runs: two servers side by side on loopback, under the same gunicorn setting
 a time:
 
 1. Amends (`amends serve`) on a fresh SQLite database in a temporary instance folder,
-   with one Shopify shop registered; again on a throw-away PostgreSQL database when
-   `--postgres URL` is given.
+   with one Shopify shop registered; again on a throw-away PostgreSQL database
+   (`--postgres URL`, default AMENDS_TEST_POSTGRES_URL; `--no-postgres` skips it).
 2. The ceiling, bench/bare_app.py: Flask that only checks the Shopify HMAC and
    answers 200; what any webhook endpoint must do, without Amends' shop lookup, JSON
    check, database write and logging.
@@ -42,9 +42,10 @@ How to read the result: the ratio amends/bare max throughput is the share of the
 bare HTTP+HMAC ceiling that the durable intake keeps (target >= 0.6); Amends' p99
 at half its max is the latency a platform sees under ordinary load (target < 50 ms).
 The script prints the figures and "target missed" when one is; it never fails on
-timing. On a 2-core VM max req/s moves by 10-20 % between runs of the same
-configuration, which is why each figure is a median of rounds taken in turns and the
-rounds are printed too; still compare several runs, not single digits.
+timing. Results go to bench/results.json under "intake" (see bench/benchkit.py).
+On a 2-core VM max req/s moves by 10-20 % between runs of the same configuration,
+which is why each figure is a median of rounds taken in turns and the rounds are
+printed too; still compare several runs, not single digits.
 
 It does check correctness: every 200 must be a stored inbox row and no answer may be
 other than 200. wrk stops at its deadline without waiting for the requests still in
@@ -74,7 +75,6 @@ import secrets
 import shutil
 import signal
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -85,6 +85,9 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import benchkit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -387,38 +390,10 @@ def register_shop(env: dict[str, str]) -> int:
     return int(output.strip().splitlines()[-1])
 
 
-@contextlib.contextmanager
-def throwaway_postgres(server_url: str) -> Iterator[str]:
-    """Create an empty database amends_bench_<random> on the server; drop it after."""
-    import psycopg
-    from psycopg import sql
-    from sqlalchemy.engine import make_url
-
-    name = f"amends_bench_{secrets.token_hex(5)}"
-    admin_url = make_url(server_url).set(drivername="postgresql")
-    with psycopg.connect(admin_url.render_as_string(hide_password=False), autocommit=True) as db:
-        db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(
-            admin_url.render_as_string(hide_password=False), autocommit=True
-        ) as db:
-            db.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
 def count_inbox(database_url: str, where: str = "") -> int:
     """Count the inbox rows (those matching the SQL condition `where`), on SQLite or PostgreSQL."""
     query = "SELECT count(*) FROM inbox" + (f" WHERE {where}" if where else "")
-    if database_url.startswith("sqlite:///"):
-        with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db:
-            return db.execute(query).fetchone()[0]
-    import psycopg
-
-    with psycopg.connect(database_url) as db:
-        return db.execute(query).fetchone()[0]
+    return int(benchkit.scalar(database_url, query))
 
 
 def count_processed(database_url: str) -> int:
@@ -530,9 +505,7 @@ def bare_server(args: argparse.Namespace, workdir: Path) -> Iterator[ServerResul
         yield server
 
 
-def progress(message: str) -> None:
-    """Say what is running, on stderr, so stdout holds only the results."""
-    print(message, file=sys.stderr, flush=True)
+progress = benchkit.progress
 
 
 # --- the report --------------------------------------------------------------------
@@ -608,6 +581,63 @@ def inbox_check(result: ServerResult) -> str:
     return line + " (FAILED: inbox and answers disagree)"
 
 
+def as_result(server: ServerResult, seconds: int) -> dict[str, Any]:
+    """Return one server's figures as bench/results.json keeps them."""
+    paced = [
+        {
+            "rate_per_s": round(rate),
+            "p50_ms": round(run.percentile_ms(0.50), 1),
+            "p99_ms": round(run.percentile_ms(0.99), 1),
+        }
+        for rate, run in server.paced.items()
+    ]
+    result: dict[str, Any] = {
+        "server": server.name,
+        "max_requests_per_s": round(server.max_requests_per_s, 1),
+        "rounds_requests_per_s": [round(run.requests_per_s, 1) for run in server.max_runs],
+        "paced": paced,
+        "non_200": server.total("other"),
+    }
+    if server.database_url:
+        result["inbox_rows"] = server.stored
+        result["ok_answers"] = server.total("ok")
+    if server.beside_worker is not None:
+        result["beside_worker_requests_per_s"] = round(server.beside_worker.requests_per_s, 1)
+        result["beside_worker_processed_per_s"] = round(server.worker_processed / seconds, 1)
+    return result
+
+
+def record(
+    amends_results: list[ServerResult], bare: ServerResult, args: argparse.Namespace
+) -> None:
+    """Keep the figures and the targets in bench/results.json under "intake"."""
+    targets = []
+    for result in amends_results:
+        ratio = result.max_requests_per_s / bare.max_requests_per_s
+        ((rate, run),) = result.paced.items()
+        p99 = run.percentile_ms(0.99)
+        targets += [
+            benchkit.Target(
+                f"{result.name}: amends/bare max throughput",
+                round(ratio, 2),
+                f">= {TARGET_RATIO}",
+                ratio >= TARGET_RATIO,
+            ),
+            benchkit.Target(
+                f"{result.name}: p99 at {rate:.0f}/s (half its max)",
+                round(p99, 1),
+                f"< {TARGET_P99_MS:.0f} ms",
+                p99 < TARGET_P99_MS,
+            ),
+        ]
+    arguments = {
+        name: value for name, value in vars(args).items() if name not in ("body", "signature")
+    }
+    results = [as_result(server, args.duration) for server in [*amends_results, bare]]
+    path = benchkit.record("intake", arguments, results, targets)
+    progress(f"bench: recorded in {path}")
+
+
 # --- entry point -------------------------------------------------------------------
 
 
@@ -620,12 +650,7 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, both servers")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker, both servers")
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        help="also run Amends on a throw-away database on this PostgreSQL server "
-        "(e.g. postgresql://127.0.0.1:5432/test)",
-    )
+    benchkit.add_database_options(parser)
     return parser.parse_args()
 
 
@@ -646,6 +671,7 @@ def main() -> int:
         print(f"bench: failed: {error}", file=sys.stderr)
         return 1
     report(results, bare, args)
+    record(results, bare, args)
     return 0
 
 
@@ -656,12 +682,12 @@ def run_all(args: argparse.Namespace) -> tuple[list[ServerResult], ServerResult]
         contextlib.ExitStack() as stack,
     ):
         workdir = Path(tmp)
-        results = [stack.enter_context(amends_server("amends (sqlite)", args, workdir))]
-        if args.postgres:
-            url = stack.enter_context(throwaway_postgres(args.postgres))
-            results.append(
-                stack.enter_context(amends_server("amends (postgresql)", args, workdir, url))
-            )
+        results = []
+        for backend in benchkit.backends(args):
+            # SQLite: the database `amends serve` makes in its own instance folder.
+            url = stack.enter_context(backend.fresh(workdir)) if backend.server_url else None
+            name = f"amends ({backend.name})"
+            results.append(stack.enter_context(amends_server(name, args, workdir, url)))
         bare = stack.enter_context(bare_server(args, workdir))
         measure([*results, bare], args, workdir)
     return results, bare
