@@ -44,15 +44,13 @@ wordpress-mo: install
 demo: install
 	$(BIN)/python demo/play.py
 
-# The worker, scheduler, admin and reports benchmarks run on SQLite and on PostgreSQL
-# (as `make test` does); each prints its figures and records them in bench/results.json.
+# Every benchmark in bench/ at sizes a 2-core machine runs in about a quarter of an hour,
+# on SQLite and PostgreSQL, then one table of the figures beside their ceilings
+# (bench/results.md); bench/results.json keeps each with the command that reproduces it.
+# BENCH_ARGS="--only pipeline,intake" or '--args worker="--deliveries 10000"' change it.
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python bench/intake.py
-	$(BIN)/python bench/shopify_actions.py
-	$(BIN)/python bench/worker.py
-	$(BIN)/python bench/scheduler.py
-	$(BIN)/python bench/admin.py
-	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

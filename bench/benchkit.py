@@ -157,10 +157,17 @@ def verdict(met: bool) -> str:
     return "ok" if met else "target missed"
 
 
-def record(benchmark: str, arguments: dict[str, Any], results: Any, targets: list[Target]) -> Path:
+def record(
+    benchmark: str,
+    arguments: dict[str, Any],
+    results: Any,
+    targets: list[Target],
+    command: str | None = None,
+) -> Path:
     """Write this benchmark's figures into bench/results.json, keeping the others'.
 
-    The file is replaced in one rename, so a reader never sees half of it.
+    `command` reproduces them; by default, the command line of this process. The
+    file is replaced in one rename, so a reader never sees half of it.
     """
     try:
         stored = json.loads(RESULTS_FILE.read_text())
@@ -171,7 +178,7 @@ def record(benchmark: str, arguments: dict[str, Any], results: Any, targets: lis
         stored = {}
     stored[benchmark] = {
         "measured_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "command": command_line(),
+        "command": command or command_line(),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),

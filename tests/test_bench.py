@@ -1,0 +1,51 @@
+"""Each benchmark still runs: `make bench`'s runner drives it at its smallest size.
+
+Speed is not judged here (bench/ does that, beside its ceilings); what is checked is
+that every benchmark finishes, finds its own work right (exit 0) and keeps its
+figures with the command that reproduces them. The figures go to a file of the
+test's own, never to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ON_DATABASES = ["intake", "pipeline", "worker", "scheduler", "reports", "admin"]
+CASES = [
+    *[pytest.param(name, "sqlite", id=f"{name}-sqlite") for name in ON_DATABASES],
+    *[
+        pytest.param(name, "postgresql", id=f"{name}-postgresql", marks=pytest.mark.postgres)
+        for name in ON_DATABASES
+    ],
+    pytest.param("shopify_actions", "none", id="shopify_actions"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("benchmark", "database"), CASES)
+def test_each_benchmark_runs_at_a_tiny_size_and_keeps_its_figures(tmp_path, benchmark, database):
+    if benchmark == "intake" and not any(
+        (Path(folder) / "wrk").exists() for folder in os.environ["PATH"].split(os.pathsep)
+    ):
+        pytest.skip("the intake benchmark loads the server with wrk: apt-get install wrk")
+    results = tmp_path / "results.json"
+    env = os.environ | {"AMENDS_BENCH_RESULTS": str(results)}  # and the suite's PostgreSQL
+    command = [sys.executable, "bench/run.py", "--tiny", "--only", benchmark]
+    if database == "sqlite":
+        command.append("--no-postgres")
+
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    kept = json.loads(results.read_text())[benchmark]
+    assert f"bench/{benchmark}.py" in kept["command"]
+    assert kept["results"]
+    assert "not measured yet" not in done.stdout
+    assert (tmp_path / "results.md").read_text().count(f"| {benchmark} |") >= 1
