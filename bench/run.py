@@ -454,7 +454,7 @@ def show(rows: list[Row], commands: dict[str, str]) -> None:
         console.print(f"  {name}: {command}", markup=False, highlight=False)
     TABLE_FILE.write_text(markdown(rows, commands))
     console.print(
-        f"The table is in {TABLE_FILE.relative_to(ROOT)}, the figures in {benchkit.RESULTS_FILE}.",
+        f"The table is in {TABLE_FILE}, the figures in {benchkit.RESULTS_FILE}.",
         markup=False,
         highlight=False,
     )
