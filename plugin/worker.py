@@ -62,7 +62,9 @@ def outbox_runner(runtime: Runtime) -> OutboxRunner:
         now = lambda: runtime.clock.now()  # noqa: E731
         links = IncidentLinks(settings.secret_key, settings.public_url, now)
         executors[EMAIL] = EmailCourier(sender, settings.smtp_sender, now, links)
-        executors[MERCHANT_EMAIL] = MerchantAlertCourier(sender, settings.smtp_sender, now)
+        executors[MERCHANT_EMAIL] = MerchantAlertCourier(
+            sender, settings.smtp_sender, now, settings.public_url
+        )
     else:
         unset = [name for name in ("smtp_url", "smtp_sender") if not getattr(settings, name)]
         needs = " and ".join(f"AMENDS_{name.upper()}" for name in unset)

@@ -12,14 +12,17 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from babel.numbers import format_decimal
+from lingua import LanguageDetectorBuilder
 from sqlalchemy import insert, select
 
-from plugin import scheduler
+from plugin import scheduler, worker
 from plugin.incidents.sources import incidents_of_source
 from plugin.quality.exact import binomial_tail, rates_differ
 from plugin.quality.spikes import SpikeRules, find_spikes
 from plugin.scope import ShopScope
 from plugin.storage.models import Incident, OrderLine, OutboxEntry, ReturnedLine, Shop
+from tests.test_messaging_templates import LANGUAGES, NEIGHBOURS
 
 START = datetime(2026, 7, 1, 12, tzinfo=UTC)
 DAYS = 120
@@ -68,6 +71,20 @@ def history(shop_id: int, spike: bool, seed: int = 20261123) -> tuple[list[dict]
                                   "requested_at": when, "created_at": when, "updated_at": when}
                     )  # fmt: skip
     return sold, returned
+
+
+@pytest.fixture
+def settings_overrides(settings_overrides, smtp_server) -> dict:
+    """Send the merchant's alerts to the test's own SMTP server."""
+    return settings_overrides | {
+        "smtp_url": f"smtp://127.0.0.1:{smtp_server.port}",
+        "smtp_sender": "alerts@amends.example",
+    }
+
+
+@pytest.fixture(scope="module")
+def detector():  # noqa: ANN201
+    return LanguageDetectorBuilder.from_languages(*LANGUAGES.values(), *NEIGHBOURS).build()
 
 
 @pytest.fixture
@@ -121,7 +138,9 @@ def test_a_week_of_tripled_defects_raises_exactly_one_alert_that_says_why(runtim
         opening = next(e for e in session.get_one(Incident, incident.id).timeline)
         (mail,) = session.scalars(select(OutboxEntry)).all()
         assert (mail.payload["to"], mail.payload["alert"]) == (CONTACT, "defect_spike")
-        assert "came back as defective" in mail.payload["text"]
+        assert mail.payload["locale"] == "en"  # the shop names no language of its own
+        assert mail.payload["spike"]["recent_returned"] == opening.detail["recent_returned"]
+        assert sum(r["units"] for r in mail.payload["returns"]) == opening.detail["recent_returned"]
         assert opening.detail["sku"] == "MUG-1"
         assert opening.detail["p_value"] < opening.detail["threshold"]
         assert "p = " in opening.detail["why"]
@@ -187,7 +206,7 @@ def test_the_exact_tail_is_the_binomial_sum():
     assert rates_differ(10, 100, 30, 100) > 0.99  # one-sided: a drop is no spike
 
 
-def test_the_merchants_alert_is_written_as_decided_and_sent_to_the_shops_contact():
+def test_an_alert_queued_in_english_words_before_an_upgrade_is_still_sent_as_written():
     from plugin.outbox.alerts import MerchantAlertCourier
     from plugin.outbox.runner import Claim
 
@@ -210,3 +229,51 @@ def test_the_merchants_alert_is_written_as_decided_and_sent_to_the_shops_contact
     assert (message["To"], message["Subject"]) == (CONTACT, payload["subject"])
     text = message.get_body(("plain",)).get_content()
     assert "41 of 700 units sold in the last 7 days came back as defective." in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en-GB", ["more returns than usual (Defective)", "Why you are told", "statistical test"]),
+        ("es-ES", ["más devoluciones de lo habitual (Defectuoso)", "prueba estadística"]),
+        ("it", ["più resi del solito (Difettoso)", "test statistico"]),
+        ("ru-RU", ["возвратов больше обычного (Брак)", "статистического теста"]),
+        ("de-CH", ["mehr Retouren als üblich (Defekt)", "statistischen Test"]),
+        ("fr_CA", ["plus de retours que d'habitude (Défectueux)", "test statistique"]),
+    ],
+)
+def test_the_merchant_reads_the_spike_at_the_smtp_server_in_the_shops_language(
+    runtime, shop, mailbox, detector, locale, words
+):
+    with runtime.database.transaction() as session:
+        session.get_one(Shop, shop).settings = {
+            "care": {"merchant_email": CONTACT, "timezone": "Europe/Madrid"},
+            "messages": {"shop_name": "Olivar", "locale": locale},
+        }
+    load(runtime, shop, spike=True)
+    job = scheduler.job("quality.defect-spikes")
+    for day in SPIKE_DAYS:
+        scheduler.run_job(runtime, job, START + timedelta(days=day + 1, hours=1))
+
+    worker.run_once(runtime)
+
+    (incident,) = quality_incidents(runtime)
+    with runtime.database.transaction() as session:
+        figures = next(iter(session.get_one(Incident, incident.id).timeline)).detail
+    (mail,) = mailbox.messages()
+    language = LANGUAGES[locale[:2]]
+    text = " ".join(mail.get_body(("plain",)).get_content().split())
+    html = mail.get_body(("html",)).get_content()
+    assert (mail["To"], mail["Content-Language"]) == (CONTACT, locale[:2])
+    assert mail["Subject"].startswith("[Olivar] MUG-1")
+    assert detector.detect_language_of(text) == language
+    for word in words:
+        assert word in f"{mail['Subject']} {text}"
+    assert "MUG-1" in text
+    for figure in ("recent_returned", "recent_sold", "baseline_returned", "baseline_sold"):
+        assert " ".join(format_decimal(figures[figure], locale=locale[:2]).split()) in text
+    # the returns behind it, each named by its order and dated in the shop's language
+    assert "MUG-1-10" in text  # orders of days 100-106 are MUG-1-100 ... MUG-1-106
+    link = f"http://127.0.0.1:8000/admin/incidents/{incident.id}"
+    assert link in text
+    assert f'<a href="{link}">' in html

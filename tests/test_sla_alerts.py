@@ -121,7 +121,11 @@ def test_an_incident_still_open_after_a_week_alerts_the_merchant_once_in_the_sho
         "noviembre de 2026, 10:00 y aún no se ha resuelto; el plazo para resolverlo es de "
         "7 días." in text_of(alert)
     )
-    assert "En Amends es el caso 1." in text_of(alert)
+    assert "En Amends es el caso 1: http://127.0.0.1:8000/admin/incidents/1" in text_of(alert)
+    assert (
+        '<a href="http://127.0.0.1:8000/admin/incidents/1">'
+        in alert.get_body(("html",)).get_content()
+    )
     assert breaches(cli) == [
         {
             "breach": "resolution",

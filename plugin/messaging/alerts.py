@@ -39,6 +39,7 @@ class SlaAlert:
     target_days: int | None = None  # a resolution's target
     acknowledgement: str | None = None  # one of ACKNOWLEDGEMENT_FATES
     acknowledged_at: datetime | None = None  # when a late acknowledgement went
+    panel_url: str | None = None  # the case in the panel, when the panel can show it
 
 
 def render_alert(alert: SlaAlert, language: str) -> RenderedMessage:
@@ -55,6 +56,7 @@ def render_alert(alert: SlaAlert, language: str) -> RenderedMessage:
         "target": _target(alert, language),
         "acknowledgement": alert.acknowledgement or "",
         "acknowledged_at": moment(acknowledged, language) if acknowledged else "",
+        "panel_url": alert.panel_url or "",
     }
     letter = template_letter(TEMPLATE, language, variables)
     return RenderedMessage(

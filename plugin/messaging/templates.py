@@ -13,6 +13,7 @@ its speakers write it rather than word for word.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -36,7 +37,7 @@ def builtin_letter(kind: str, stage: str, language: str, variables: dict[str, st
     return template_letter(f"{kind}/{stage}.j2", language, variables)
 
 
-def template_letter(name: str, language: str, variables: dict[str, str]) -> Letter:
+def template_letter(name: str, language: str, variables: Mapping[str, object]) -> Letter:
     """Render the template called `name` as a letter: its subject, its text, its HTML."""
     text_template = _environment(language, html=False).get_template(name)
     html_template = _environment(language, html=True).get_template(name)

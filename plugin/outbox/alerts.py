@@ -7,6 +7,7 @@ language and under the shop's name the row and the shop's settings give.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ from plugin.messaging import build_message
 from plugin.messaging.alerts import SlaAlert, render_alert
 from plugin.messaging.merchant import merchant_message
 from plugin.messaging.render import RenderedMessage
+from plugin.messaging.smtp import SmtpSender
+from plugin.messaging.spikes import ReturnBehind, SpikeAlert, render_spike_alert
 from plugin.messaging.voice import ShopVoice
 from plugin.outbox import DEFECT_SPIKE, MERCHANT_EMAIL
 from plugin.outbox.email import EmailCourier
@@ -25,16 +28,30 @@ from plugin.outbox.runner import Claim, Receipt
 from plugin.storage.models import OutboxEntry
 
 SENDER_NAME = "Amends"  # the alert comes from Amends, about the shop named in its subject
+PANEL_CASE = "/admin/incidents/{}"  # the panel's page of a case (admin_ui.pages)
 
 
 class MerchantAlertCourier(EmailCourier):
     """Send the outbox's alerts to merchants through the customers' SMTP server."""
 
+    def __init__(
+        self,
+        sender: SmtpSender,
+        from_address: str,
+        now: Callable[[], datetime],
+        panel_url: str | None = None,
+    ) -> None:
+        """Send as EmailCourier does; with `panel_url` (AMENDS_PUBLIC_URL), link each case."""
+        super().__init__(sender, from_address, now)
+        self.panel_url = panel_url.rstrip("/") if panel_url else None
+
     def compose(self, claim: Claim) -> EmailMessage:
         """Write the alert the row describes, in the shop's language."""
         payload = claim.payload
         if payload.get("alert") == DEFECT_SPIKE:
-            return self._send(claim, merchant_message(payload["subject"], payload["text"]))
+            if "text" in payload:  # queued before alerts were written in the shop's language
+                return self._send(claim, merchant_message(payload["subject"], payload["text"]))
+            return self._send(claim, render_spike_alert(self._spike(claim), payload["locale"]))
         zone = ZoneInfo(payload["timezone"])
         acknowledged = payload.get("acknowledged_at")
         alert = SlaAlert(
@@ -50,8 +67,43 @@ class MerchantAlertCourier(EmailCourier):
             acknowledged_at=datetime.fromisoformat(acknowledged).astimezone(zone)
             if acknowledged
             else None,
+            panel_url=self.case_url(payload["incident_id"]),
         )
         return self._send(claim, render_alert(alert, payload["locale"]))
+
+    def case_url(self, incident_id: int) -> str | None:
+        """Return the case's page in the panel (`/admin/incidents/ID`), if Amends has an address."""
+        return f"{self.panel_url}{PANEL_CASE.format(incident_id)}" if self.panel_url else None
+
+    def _spike(self, claim: Claim) -> SpikeAlert:
+        payload = claim.payload
+        spike, zone = payload["spike"], ZoneInfo(payload["timezone"])
+        return SpikeAlert(
+            shop_name=ShopVoice.of(claim.shop_domain, claim.shop_settings).name,
+            product=spike["title"] or spike["sku"] or spike["product_id"],
+            sku=spike["sku"],
+            reason=spike["reason"],
+            recent_returned=spike["recent_returned"],
+            recent_sold=spike["recent_sold"],
+            baseline_returned=spike["baseline_returned"],
+            baseline_sold=spike["baseline_sold"],
+            p_value=spike["p_value"],
+            threshold=spike["threshold"],
+            recent_days=spike["recent_days"],
+            baseline_days=spike["baseline_days"],
+            incident_id=payload["incident_id"],
+            returns=tuple(
+                ReturnBehind(
+                    order=item["order"],
+                    requested_at=datetime.fromisoformat(item["requested_at"]).astimezone(zone),
+                    units=item["units"],
+                    note=item["note"],
+                )
+                for item in payload["returns"]
+            ),
+            more_returns=payload["more_returns"],
+            panel_url=self.case_url(payload["incident_id"]),
+        )
 
     def _send(self, claim: Claim, rendered: RenderedMessage) -> EmailMessage:
         return build_message(

@@ -68,6 +68,8 @@ class Spike:
     p_value: float
     threshold: float  # the p-value it had to be under
     since: datetime  # the recent window's start
+    recent_days: int = 7
+    baseline_days: int = 30
 
     @property
     def recent_rate(self) -> float:
@@ -113,7 +115,8 @@ def find_spikes(
         baseline_sold = sold_baseline.get(key, 0)
         spike = _judge(key, reason, title, figures, baseline_sold, rules, tested[key[0]])
         if spike is not None:
-            spikes.append(Spike(**{**asdict(spike), "since": recent_start}))
+            windows = {"recent_days": rules.recent_days, "baseline_days": rules.baseline_days}
+            spikes.append(Spike(**{**asdict(spike), "since": recent_start, **windows}))
     return spikes
 
 
