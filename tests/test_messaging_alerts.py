@@ -12,6 +12,7 @@ from lingua import LanguageDetectorBuilder
 from plugin.errors import InvalidInput
 from plugin.messaging import SUPPORTED_LANGUAGES
 from plugin.messaging.alerts import ACKNOWLEDGEMENT_FATES, SlaAlert, render_alert
+from plugin.messaging.spikes import ReturnBehind, SpikeAlert, chance_in, render_spike_alert
 from tests.test_messaging_templates import (
     LANGUAGES,
     NEIGHBOURS,
@@ -119,3 +120,88 @@ def test_an_alert_amends_cannot_write_is_refused(alert, problem):
 def test_an_alert_in_a_language_amends_does_not_write_is_refused():
     with pytest.raises(InvalidInput, match="no alerts in 'pt'"):
         render_alert(STILL_OPEN, "pt")
+
+
+SPIKE = SpikeAlert(
+    shop_name="Lumen & Co",
+    product="Taza azul",
+    sku="MUG-1",
+    reason="defective",
+    recent_returned=41,
+    recent_sold=700,
+    baseline_returned=60,
+    baseline_sold=3000,
+    p_value=0.000083,
+    threshold=0.01 / 15,
+    incident_id=7,
+    returns=(
+        ReturnBehind("#1042", datetime(2026, 11, 23, 10, 5, tzinfo=MADRID), 2, "llegó rota"),
+        ReturnBehind("#1043", datetime(2026, 11, 24, 9, 0, tzinfo=MADRID), None),
+    ),
+    more_returns=3,
+    panel_url="https://amends.example/admin/incidents/7",
+)
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_a_spike_alert_is_written_in_the_shops_language_about_the_product(detector, language):
+    message = render_spike_alert(SPIKE, language)
+
+    assert detector.detect_language_of(message.text) == LANGUAGES[language]
+    assert message.subject.startswith("[Lumen & Co] Taza azul")
+    assert "MUG-1" in message.text
+    assert "#1042" in message.text
+    assert "#1043" in message.text
+    assert "https://amends.example/admin/incidents/7" in message.text
+    assert _paragraphs_of_html(message.html) == _paragraphs_of_text(message.text)
+    assert "None" not in message.text
+    if language != "en":
+        assert message.subject != render_spike_alert(SPIKE, "en").subject
+
+
+def test_a_spike_alert_says_why_it_fired_in_figures_a_merchant_reads():
+    text = " ".join(render_spike_alert(SPIKE, "en").text.split())
+
+    assert (
+        "In the last 7 days, 41 of the 700 units sold were returned with the reason "
+        "“Defective”: 5.9%. In the 30 days before that, it was 60 of 3,000 units: 2.0%. "
+        "That is 2.9 times its usual rate." in text
+    )
+    assert "by chance only about once in 12,000 times" in text
+    assert "below one in 1,500" in text
+    assert "- November 23, 2026, order #1042: 2 units · “llegó rota”" in text
+    assert "- November 24, 2026, order #1043: quantity not given" in text
+    assert "… and 3 more returns." in text
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("es", ["5,9 %", "3.000", "2,9 veces", "12.000"]),
+        ("ru", ["5,9 %", "3 000", "в 2,9 раза", "2 единицы", "ещё 3 возврата"]),
+        ("de", ["5,9 %", "3.000", "2,9-Fache", "23. November 2026"]),
+        ("fr", ["5,9 %", "3 000", "2,9 fois", "3 autres retours"]),
+    ],
+)
+def test_a_spike_alerts_figures_are_written_as_the_language_writes_them(language, written):
+    text = " ".join(render_spike_alert(SPIKE, language).text.split())
+
+    for words in written:
+        assert " ".join(words.split()) in text
+
+
+def test_a_spike_from_nothing_and_far_beyond_chance_is_said_so():
+    text = " ".join(
+        render_spike_alert(replace(SPIKE, baseline_returned=0, p_value=1e-12), "en").text.split()
+    )
+
+    assert "Before that, not one unit had come back for this reason." in text
+    assert "less than once in 1,000,000 times" in text
+    assert "times its usual rate" not in text
+
+
+def test_odds_are_rounded_to_what_a_person_reads():
+    assert chance_in(0.000083) == (False, 12000)
+    assert chance_in(0.01 / 15) == (False, 1500)
+    assert chance_in(0.5) == (False, 2)
+    assert chance_in(1e-9) == (True, 1_000_000)
