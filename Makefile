@@ -34,11 +34,13 @@ test-sqlite: install
 screenshots: install
 	AMENDS_SCREENSHOTS=docs/screenshots $(BIN)/pytest -m browser -p no:cacheprovider
 
-# The WordPress plugin's compiled translations, from its .po files (Babel, as the panel's).
+# The WordPress plugin's compiled translations, from its .po files. GNU msgfmt (Debian's
+# gettext), not Babel: WordPress' MO reader refuses a .mo without a hash table, and
+# Babel writes none.
 WORDPRESS_LANGUAGES := admin_ui/wordpress/amends-for-woocommerce/languages
-wordpress-mo: install
+wordpress-mo:
 	for po in $(WORDPRESS_LANGUAGES)/*.po; do \
-	  $(BIN)/pybabel compile -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	  msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; \
 	done
 
 demo: install

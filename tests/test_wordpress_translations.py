@@ -2,13 +2,16 @@
 
 WordPress loads `languages/amends-for-woocommerce-<locale>.mo`; the `.po` beside it
 is its source, compiled with `make wordpress-mo`. A sentence added to the `.pot`
-without its translations, or a `.po` changed without compiling it, fails here.
+without its translations, or a `.po` changed without compiling it, fails here, and
+so does a `.mo` WordPress' own reader (Debian's wordpress package) cannot load.
 """
 
 from __future__ import annotations
 
 import gettext
 import io
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,8 @@ from babel.messages.pofile import read_po
 LANGUAGES = Path(__file__).parents[1] / "admin_ui/wordpress/amends-for-woocommerce/languages"
 DOMAIN = "amends-for-woocommerce"
 LOCALES = ["es_ES", "it_IT", "ru_RU", "de_DE", "fr_FR"]
+WORDPRESS = Path("/usr/share/wordpress")
+READ_MO = Path(__file__).parent / "wordpress" / "read_mo.php"
 
 
 def catalog(path: Path, locale: str | None = None):
@@ -64,16 +69,40 @@ def test_the_shipped_mo_says_what_its_po_says(locale):
     assert shipped.info()["plural-forms"] == source.plural_forms
 
 
-@pytest.mark.parametrize(
-    ("locale", "sentence"),
-    [
-        ("es_ES", "Incidencias"),
-        ("it_IT", "Segnalazioni"),
-        ("ru_RU", "Инциденты"),
-        ("de_DE", "Vorfälle"),
-        ("fr_FR", "Incidents"),
-    ],
-)
+MENU = [
+    ("es_ES", "Incidencias"),
+    ("it_IT", "Segnalazioni"),
+    ("ru_RU", "Инциденты"),
+    ("de_DE", "Vorfälle"),
+    ("fr_FR", "Incidents"),
+]
+
+
+@pytest.mark.parametrize(("locale", "sentence"), MENU)
 def test_the_menu_is_named_in_each_language(locale, sentence):
     with (LANGUAGES / f"{DOMAIN}-{locale}.mo").open("rb") as compiled:
         assert gettext.GNUTranslations(compiled).gettext("Incidents") == sentence
+
+
+@pytest.mark.parametrize(("locale", "sentence"), MENU)
+def test_wordpress_reads_every_shipped_mo(locale, sentence):
+    source = catalog(LANGUAGES / f"{DOMAIN}-{locale}.po", locale)
+    done = subprocess.run(
+        [
+            "php",
+            str(READ_MO),
+            str(WORDPRESS),
+            str(LANGUAGES / f"{DOMAIN}-{locale}.mo"),
+            "Incidents",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+
+    assert json.loads(done.stdout) == {
+        "read": True,
+        "entries": len([message for message in source if message.id]),
+        "translation": sentence,
+    }
