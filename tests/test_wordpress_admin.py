@@ -11,12 +11,14 @@ every request the plugin makes to Amends is signed and verified.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import func, select
 
@@ -40,6 +42,7 @@ from tests.test_sandbox_woocommerce_helpers import (
     observed,
     running_sandbox,
 )
+from tests.test_signed_requests import php_signed
 from tests.wordpress.site import (
     ADMIN_PASSWORD,
     ADMIN_USER,
@@ -408,3 +411,129 @@ def test_a_form_posted_without_its_nonce_is_refused(
 
     assert posted.status == 403
     assert notes_of(runtime, incidents["defective"]) == []
+
+
+LATE_NOTICE = "Delayed shipment · Acknowledgement · English"
+
+
+def amends_api(amends: str, store: Sandbox, shop: int, clock, path: str) -> dict:
+    """Read Amends' JSON API as the plugin does: signed in PHP with the store's secret."""
+    secret = next(iter(store.store.webhooks.values())).secret
+    (headers,) = php_signed(
+        {
+            "secret": secret,
+            "shop": shop,
+            "method": "GET",
+            "url": amends + path,
+            "body": "",
+            "timestamp": int(clock.now().timestamp()),
+        }
+    )
+    answer = requests.get(amends + path, headers=headers, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_a_merchant_rewords_a_message_previews_it_and_saves_it_in_wp_admin(
+    page, wordpress, amends, shop, incidents, store, clock
+):
+    save_amends_url(page, wordpress, amends)
+    page.click("nav.nav-tab-wrapper >> text=Messages")
+    expect(page.locator("table.amends-messages")).to_contain_text("Progress update")
+    expect(page.locator("a.amends-own")).to_have_count(0)
+    page.click(f"a[aria-label='{LATE_NOTICE}']")
+    expect(page.locator(".amends-message-title")).to_contain_text("Built-in wording")
+
+    page.fill("#amends-subject", "Order {{ order_name }}: a few more days")
+    page.fill(
+        "#amends-text",
+        "Hello {{ customer_first_name }},\n\norder {{ order_name }} is late. We write again"
+        " on {{ next_update }}.\n\nTom <b>& Jerry</b>",
+    )
+    page.click("#amends-preview")
+
+    expect(page.locator("#amends-preview-subject")).to_have_text("Order 5120: a few more days")
+    expect(page.locator("#amends-preview-text")).to_contain_text("order 5120 is late.")
+    # The HTML version shows the text's markup as text: escaped once by Amends, once for srcdoc.
+    expect(page.frame_locator("#amends-preview-html").locator("body")).to_contain_text(
+        "Tom <b>& Jerry</b>"
+    )
+    expect(page.locator("#amends-text")).to_have_value(re.compile(r"Tom <b>& Jerry</b>$"))
+    path = "/admin/api/templates/delayed_shipment/acknowledgement/en"
+    assert amends_api(amends, store, shop, clock, path)["customised"] is False
+    shot(page, "wp-admin-message.png")
+
+    page.click("#amends-save")
+
+    expect(page.locator(".notice-success")).to_contain_text("Message saved.")
+    expect(page.locator(".amends-message-title")).to_contain_text("Your own wording")
+    saved = amends_api(amends, store, shop, clock, path)
+    assert saved["customised"] is True
+    assert saved["override"]["subject"] == "Order {{ order_name }}: a few more days"
+    assert saved["override"]["text"].endswith("Tom <b>& Jerry</b>")
+    page.click("text=← All messages")
+    expect(page.locator("a.amends-own")).to_have_count(1)
+    expect(page.locator("a.amends-own")).to_have_attribute(
+        "aria-label", f"{LATE_NOTICE} (your own wording)"
+    )
+
+    page.click(f"a[aria-label='{LATE_NOTICE} (your own wording)']")
+    page.click("#amends-reset")
+    expect(page.locator(".notice-success")).to_contain_text("Back to the built-in wording.")
+    assert amends_api(amends, store, shop, clock, path)["customised"] is False
+    assert wordpress.php_problems() == []
+
+
+def test_a_draft_that_never_names_the_order_is_marked_and_nothing_is_saved(
+    page, wordpress, amends, shop, incidents, store, clock
+):
+    save_amends_url(page, wordpress, amends)
+    page.goto(
+        amends_page(
+            wordpress, "messages", kind="delayed_shipment", stage="acknowledgement", language="en"
+        )
+    )
+    page.fill("#amends-subject", "About your order")
+    page.fill("#amends-text", "Your parcel is late. We write again on {{ next_update }}.")
+
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.click("#amends-save")
+
+    assert posted.value.status == 422
+    expect(page.locator(".notice-error").first).to_contain_text(
+        "The message was not saved: correct what is marked below."
+    )
+    expect(page.locator("#amends-text-error")).to_have_text(
+        "Name the order: write {{ order_name }} in it."
+    )
+    expect(page.locator("#amends-text")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("tr.form-invalid")).to_have_count(1)
+    expect(page.locator("#amends-subject")).to_have_value("About your order")
+    expect(page.locator("#amends-text")).to_have_value(
+        "Your parcel is late. We write again on {{ next_update }}."
+    )
+    shot(page, "wp-admin-message-problem.png")
+    path = "/admin/api/templates/delayed_shipment/acknowledgement/en"
+    assert amends_api(amends, store, shop, clock, path)["override"] is None
+    assert wordpress.php_problems() == []
+
+
+@pytest.fixture
+def german_site(wordpress: WordPressSite) -> Iterator[WordPressSite]:
+    wordpress.set_language("de_DE")
+    try:
+        yield wordpress
+    finally:
+        wordpress.set_language("")
+
+
+def test_a_site_in_german_shows_the_plugin_in_german(page, german_site, amends, shop, incidents):
+    save_amends_url(page, german_site, amends)  # "Settings saved." is WordPress' own, untranslated
+    page.goto(amends_page(german_site, "messages"))
+
+    tabs = page.locator("nav.nav-tab-wrapper")
+    for tab in ("Vorfälle", "Freigaben", "Nachrichten", "Einstellungen"):
+        expect(tabs).to_contain_text(tab)
+    expect(tabs).to_have_attribute("aria-label", "Bereiche von Amends")
+    expect(page.locator("table.amends-messages thead")).to_contain_text("Eingangsbestätigung")
+    expect(page.locator("table.amends-messages tbody")).to_contain_text("Verspätete Lieferung")

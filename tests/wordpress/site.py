@@ -9,6 +9,7 @@ the Amends plugin is activated from this repository's `admin_ui/wordpress/`.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import shutil
 import socket
@@ -39,6 +40,7 @@ class WordPressSite:
     url: str
     root: Path
     folder: Path
+    database: str
 
     @property
     def debug_log(self) -> Path:
@@ -51,6 +53,16 @@ class WordPressSite:
     def show_webhooks(self, webhooks: list[dict[str, Any]]) -> None:
         """Give the site these WooCommerce webhook records (id, status, delivery_url, secret)."""
         (self.folder / "webhooks.json").write_text(json.dumps(webhooks))
+
+    def set_language(self, locale: str) -> None:
+        """Set the site language (Settings > General), e.g. "de_DE"; "" for English."""
+        if not re.fullmatch(r"([a-z]{2}_[A-Z]{2})?", locale):
+            raise ValueError(f"not a WordPress locale: {locale!r}")
+        mariadb(
+            f"INSERT INTO `{self.database}`.wp_options (option_name, option_value, autoload) "
+            f"VALUES ('WPLANG', '{locale}', 'yes') "
+            f"ON DUPLICATE KEY UPDATE option_value = '{locale}'"
+        )
 
     def php_problems(self) -> list[str]:
         """Return the PHP warnings, notices and errors the plugin caused."""
@@ -174,7 +186,7 @@ def running_wordpress(folder: Path) -> Iterator[WordPressSite]:
             stderr=subprocess.DEVNULL,
         )
         _wait_until_served(url, server)
-        yield WordPressSite(url, root, folder)
+        yield WordPressSite(url, root, folder, database)
     finally:
         if server is not None:
             server.terminate()

@@ -28,6 +28,8 @@ require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-client.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-notices.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-labels.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-actions.php';
+require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-message-editor.php';
+require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-messages-page.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-admin.php';
 
 /**

@@ -2,8 +2,8 @@
 /**
  * The Amends page in wp-admin: under WooCommerce, or top level without it.
  *
- * One page, three tabs (incidents, approvals, settings), as WooCommerce's own
- * settings are laid out; an incident opens on the same page.
+ * One page, four tabs (incidents, approvals, messages, settings), as WooCommerce's
+ * own settings are laid out; an incident or a message opens on the same page.
  *
  * @package Amends_For_WooCommerce
  */
@@ -48,9 +48,11 @@ class Amends_Admin {
 		$title = __( 'Amends', 'amends-for-woocommerce' );
 		if ( class_exists( 'WooCommerce' ) ) {
 			self::$hook = (string) add_submenu_page( 'woocommerce', $title, $title, self::capability(), self::SLUG, array( __CLASS__, 'render' ) );
-			return;
+		} else {
+			self::$hook = (string) add_menu_page( $title, $title, self::capability(), self::SLUG, array( __CLASS__, 'render' ), 'dashicons-sos', 56 );
 		}
-		self::$hook = (string) add_menu_page( $title, $title, self::capability(), self::SLUG, array( __CLASS__, 'render' ), 'dashicons-sos', 56 );
+		// The messages editor posts to its own page: handled before the page prints anything.
+		add_action( 'load-' . self::$hook, array( 'Amends_Message_Editor', 'handle' ) );
 	}
 
 	/**
@@ -73,6 +75,7 @@ class Amends_Admin {
 		return array(
 			'incidents' => __( 'Incidents', 'amends-for-woocommerce' ),
 			'approvals' => __( 'Approvals', 'amends-for-woocommerce' ),
+			'messages'  => __( 'Messages', 'amends-for-woocommerce' ),
 			'settings'  => __( 'Settings', 'amends-for-woocommerce' ),
 		);
 	}
@@ -121,6 +124,8 @@ class Amends_Admin {
 			Amends_Incident_Page::render( $incident );
 		} elseif ( 'approvals' === $tab ) {
 			self::render_table( 'class-amends-approvals-table.php', 'Amends_Approvals_Table' );
+		} elseif ( 'messages' === $tab ) {
+			Amends_Messages_Page::render();
 		} elseif ( 'settings' === $tab ) {
 			self::render_settings();
 		} else {

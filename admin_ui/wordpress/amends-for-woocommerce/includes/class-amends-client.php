@@ -88,7 +88,16 @@ class Amends_Client {
 				/* translators: %d: an HTTP status code. */
 				$reason = sprintf( __( 'Amends answered with HTTP status %d.', 'amends-for-woocommerce' ), $status );
 			}
-			return new WP_Error( 'amends_http_' . $status, $reason, array( 'status' => $status ) );
+			// A 422 names what is wrong, field by field: keep it for the form to show.
+			$problems = is_array( $data ) && isset( $data['problems'] ) && is_array( $data['problems'] ) ? $data['problems'] : array();
+			return new WP_Error(
+				'amends_http_' . $status,
+				$reason,
+				array(
+					'status'   => $status,
+					'problems' => $problems,
+				)
+			);
 		}
 		return array(
 			'status'  => $status,

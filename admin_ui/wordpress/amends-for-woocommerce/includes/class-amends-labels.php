@@ -45,6 +45,49 @@ class Amends_Labels {
 	}
 
 	/**
+	 * Return the stages of a case that send the customer a message, in order.
+	 *
+	 * @return array<string,string>
+	 */
+	public static function stages() {
+		return array(
+			'acknowledgement' => __( 'Acknowledgement', 'amends-for-woocommerce' ),
+			'update'          => __( 'Progress update', 'amends-for-woocommerce' ),
+			'resolution'      => __( 'Resolution', 'amends-for-woocommerce' ),
+			'compensation'    => __( 'Compensation', 'amends-for-woocommerce' ),
+		);
+	}
+
+	/**
+	 * Return the label of a message stage.
+	 *
+	 * @param string $stage The stage as Amends sends it.
+	 * @return string
+	 */
+	public static function stage( $stage ) {
+		$stages = self::stages();
+		return $stages[ $stage ] ?? (string) $stage;
+	}
+
+	/**
+	 * Return a language's own name, as WordPress' language pickers show it.
+	 *
+	 * @param string $code A language as Amends names it: en, es, it, ru, de or fr.
+	 * @return string
+	 */
+	public static function language( $code ) {
+		$names = array(
+			'en' => 'English',
+			'es' => 'Español',
+			'it' => 'Italiano',
+			'ru' => 'Русский',
+			'de' => 'Deutsch',
+			'fr' => 'Français',
+		);
+		return $names[ $code ] ?? (string) $code;
+	}
+
+	/**
 	 * Return the label of an incident status.
 	 *
 	 * @param string $status The status as Amends sends it.
