@@ -537,3 +537,26 @@ def test_a_site_in_german_shows_the_plugin_in_german(page, german_site, amends, 
     expect(tabs).to_have_attribute("aria-label", "Bereiche von Amends")
     expect(page.locator("table.amends-messages thead")).to_contain_text("Eingangsbestätigung")
     expect(page.locator("table.amends-messages tbody")).to_contain_text("Verspätete Lieferung")
+
+
+def test_a_message_posted_without_its_nonce_is_refused_and_nothing_saved(
+    wordpress, amends, shop, store, clock, page
+):
+    save_amends_url(page, wordpress, amends)
+    editor = amends_page(
+        wordpress, "messages", kind="delayed_shipment", stage="acknowledgement", language="en"
+    )
+
+    posted = page.request.post(
+        editor,
+        form={
+            "amends_do": "save",
+            "subject": "Forged {{ order_name }}",
+            "text": "Order {{ order_name }}: we write again on {{ next_update }}.",
+            "_wpnonce": "0123456789",
+        },
+    )
+
+    assert posted.status == 403
+    path = "/admin/api/templates/delayed_shipment/acknowledgement/en"
+    assert amends_api(amends, store, shop, clock, path)["override"] is None
