@@ -23,12 +23,14 @@ from admin_ui import (
     login,
     pages,
     pages_templates,
+    settings_api,
+    settings_pages,
 )
 from admin_ui.sessions import AdminSessions
 
 SESSION_HOURS = 12
 # Modules that add their routes to the API's blueprint and the pages' blueprint.
-ROUTES_OF_THEIR_OWN = (api_templates, pages_templates)
+ROUTES_OF_THEIR_OWN = (api_templates, pages_templates, settings_api, settings_pages)
 
 
 def init_app(app: Flask) -> None:

@@ -70,8 +70,23 @@ def waiting_compensation(
 
     Return the incident's id and the id of the compensation waiting for approval.
     """
+    incident_id = defective_order(runtime, shop_id, NEEDS_APPROVAL, order_id, email)
+    with runtime.database.reading() as session:
+        listed = list_compensations(session, ShopScope.only(shop_id), pending_only=True)
+    (waiting,) = [row for row in listed if row["incident"] == incident_id]
+    return incident_id, waiting["id"]
+
+
+def defective_order(
+    runtime: Any,
+    shop_id: int,
+    policy: dict[str, Any],
+    order_id: str = "5001",
+    email: str = "lucia@example.es",
+) -> int:
+    """Have a shop with `policy` see a paid order of 53.80 EUR come back defective; its id."""
     with runtime.database.transaction() as session:
-        save_policy(session, shop_id, read_policy(NEEDS_APPROVAL))
+        save_policy(session, shop_id, read_policy(policy))
         handle_event(
             session,
             shop_id,
@@ -89,9 +104,4 @@ def waiting_compensation(
             ),
         )
     with runtime.database.transaction() as session:
-        incident = open_by_hand(session, shop_id, order_id, "defective_item")
-        incident_id = incident.id
-    with runtime.database.reading() as session:
-        listed = list_compensations(session, ShopScope.only(shop_id), pending_only=True)
-    (waiting,) = [row for row in listed if row["incident"] == incident_id]
-    return incident_id, waiting["id"]
+        return open_by_hand(session, shop_id, order_id, "defective_item").id

@@ -94,4 +94,42 @@
       timer = setTimeout(render, 300);
     });
   }
+  // Forms with unsaved changes: App Bridge shows Shopify's save bar for form[data-save-bar];
+  // without it (standalone, or Shopify's CDN unreachable) the page shows its own.
+  var bar = document.querySelector(".save-bar");
+  var forms = document.querySelectorAll("form[data-save-bar]");
+  if (!window.shopify && bar && forms.length) {
+    var state = function (form) {
+      var data = new FormData(form), parts = [];
+      data.forEach(function (value, name) {
+        if (name !== "csrf_token" && name !== "pass") { parts.push(name + "=" + value); }
+      });
+      return parts.join("&");
+    };
+    var tracked = [], submitting = false;
+    var dirty = function () {
+      return tracked.filter(function (t) { return state(t.form) !== t.saved; });
+    };
+    var update = function () { bar.hidden = dirty().length === 0; };
+    forms.forEach(function (form) {
+      tracked.push({ form: form, saved: state(form) });
+      form.addEventListener("input", update);
+      form.addEventListener("change", update);
+      form.addEventListener("submit", function () { submitting = true; });
+      form.addEventListener("reset", function () { window.setTimeout(update, 0); });
+    });
+    bar.querySelector("[data-save-bar-save]").addEventListener("click", function () {
+      var changed = dirty();
+      if (changed.length) { changed[0].form.requestSubmit(); }
+    });
+    bar.querySelector("[data-save-bar-discard]").addEventListener("click", function () {
+      dirty().forEach(function (t) { t.form.reset(); });
+      var first = forms[0].querySelector("input:not([type=hidden]), select, textarea");
+      if (first) { first.focus(); }
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (!submitting && dirty().length) { event.preventDefault(); event.returnValue = ""; }
+    });
+    update();
+  }
 })();

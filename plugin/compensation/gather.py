@@ -42,19 +42,24 @@ class Gathered:
 
 
 def gather(
-    session: Session, incident: Incident, at: datetime, skip_decision: int | None = None
+    session: Session,
+    incident: Incident,
+    at: datetime,
+    skip_decision: int | None = None,
+    policy: Policy | None = None,
 ) -> Gathered | str:
     """Return the facts of `incident` as of `at`, or say why it cannot be decided yet.
 
     `skip_decision` leaves one of the incident's decisions out of what it had (the
-    one being approved or chosen, which is decided again).
+    one being approved or chosen, which is decided again). `policy` replaces the
+    shop's own (a draft the merchant previews before saving it).
     """
     shop = session.get(Shop, incident.shop_id)
     order = find_order(session, incident.shop_id, incident.platform_order_id)
     facts = _facts(incident, order, at)
     if shop is None or isinstance(facts, str):
         return facts if isinstance(facts, str) else "the shop is gone"
-    policy = policy_of(shop.settings)
+    policy = policy or policy_of(shop.settings)
     currency = policy.currency or facts.currency
     skip = None if skip_decision is None else (incident.id, skip_decision)
     shop_rows = _shop_rows(session, incident.shop_id, at - LOOK_BACK)

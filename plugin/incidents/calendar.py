@@ -37,11 +37,18 @@ class ShopCalendar:
 
     @classmethod
     def of(
-        cls, timezone: str = "UTC", holidays: Iterable[date | str] = (), weekend: Iterable[int] = ()
+        cls,
+        timezone: str = "UTC",
+        holidays: Iterable[date | str] = (),
+        weekend: Iterable[int] | None = None,
     ) -> ShopCalendar:
-        """Build a calendar from settings as stored (holidays as ISO dates)."""
+        """Build a calendar from settings as stored (holidays as ISO dates).
+
+        No `weekend` is Saturday and Sunday; an empty one is a shop that works every day.
+        """
         days = frozenset(day if isinstance(day, date) else _iso_date(day) for day in holidays)
-        return cls(timezone, days, frozenset(weekend) or frozenset({SATURDAY, SUNDAY}))
+        rest = frozenset({SATURDAY, SUNDAY}) if weekend is None else frozenset(weekend)
+        return cls(timezone, days, rest)
 
     @property
     def zone(self) -> ZoneInfo:

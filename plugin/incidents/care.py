@@ -48,7 +48,7 @@ class CareSettings:
         return cls(
             handling_days=_days(care, "handling_days", defaults.handling_days, low=0),
             calendar=ShopCalendar.of(
-                care.get("timezone") or "UTC", care.get("holidays") or (), care.get("weekend") or ()
+                care.get("timezone") or "UTC", care.get("holidays") or (), care.get("weekend")
             ),
             update_every_days=_days(care, "update_every_days", defaults.update_every_days, low=1),
             delivery_grace_days=_days(
