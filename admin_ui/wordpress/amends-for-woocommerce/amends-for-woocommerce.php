@@ -31,6 +31,7 @@ require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-actions.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-message-editor.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-messages-page.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-admin.php';
+require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-shop-settings.php';
 
 /**
  * Load the plugin's translations.
@@ -44,4 +45,5 @@ if ( is_admin() ) {
 	Amends_Settings::init();
 	Amends_Actions::init();
 	Amends_Admin::init();
+	Amends_Shop_Settings::init();
 }

@@ -76,6 +76,7 @@ class Amends_Admin {
 			'incidents' => __( 'Incidents', 'amends-for-woocommerce' ),
 			'approvals' => __( 'Approvals', 'amends-for-woocommerce' ),
 			'messages'  => __( 'Messages', 'amends-for-woocommerce' ),
+			'shop'      => __( 'Shop settings', 'amends-for-woocommerce' ),
 			'settings'  => __( 'Settings', 'amends-for-woocommerce' ),
 		);
 	}
@@ -126,6 +127,8 @@ class Amends_Admin {
 			self::render_table( 'class-amends-approvals-table.php', 'Amends_Approvals_Table' );
 		} elseif ( 'messages' === $tab ) {
 			Amends_Messages_Page::render();
+		} elseif ( 'shop' === $tab ) {
+			Amends_Shop_Settings::render();
 		} elseif ( 'settings' === $tab ) {
 			self::render_settings();
 		} else {

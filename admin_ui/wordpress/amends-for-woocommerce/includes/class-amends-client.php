@@ -96,6 +96,7 @@ class Amends_Client {
 				array(
 					'status'   => $status,
 					'problems' => $problems,
+					'body'     => $data,
 				)
 			);
 		}
