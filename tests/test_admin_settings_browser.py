@@ -110,6 +110,7 @@ def test_the_policy_preview_inside_the_admin(browser, panel_server, client, runt
     panel.get_by_text("It would give:").wait_for()
     given = panel.get_by_text("coupon of 7.00 EUR off the next order, valid 60 days", exact=True)
     assert given.is_visible()
+    panel.locator(".preview").scroll_into_view_if_needed()
     shot(page, "policy-preview-embedded")
     assert client.get("/admin/api/policy", headers=bearer()).json["policy"]["rules"] == []
 

@@ -7,11 +7,18 @@ Amends' field messages come back beside the fields, and a refused form saves not
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 import tests.test_wordpress_admin as wp_admin
-from plugin.storage.models import Shop
-from tests.test_wordpress_admin import amends_page, save_amends_url, shot
+from plugin import worker
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
+from plugin.storage.models import CompensationRecord, Shop
+from tests.test_admin_settings_api import GOOD_POLICY
+from tests.test_wordpress_admin import ORDER, amends_page, save_amends_url, shot
 
 pytestmark = wp_admin.pytestmark
 database_url = wp_admin.database_url
@@ -83,3 +90,75 @@ def test_the_shop_settings_form_without_its_nonce_saves_nothing(
 
     assert posted.status == 403
     assert stored(runtime, shop) == before
+
+
+def defective_vase(runtime, store, shop) -> dict:
+    """A defective vase returned to a store whose policy gives nothing: the order, as stored."""
+    with runtime.database.transaction() as session:
+        save_policy(session, shop, read_policy({"rules": []}))
+    order = store.api.post("orders", ORDER).json()
+    store.flush()
+    store.api.post(
+        f"orders/{order['id']}/refunds",
+        {"amount": "12.50", "reason": "Llegó rota", "api_refund": False},
+    )
+    store.flush()
+    worker.run_once(runtime)
+    return order
+
+
+def test_the_policy_tab_previews_a_draft_then_saves_it(
+    page, wordpress, amends, shop, store, runtime
+):
+    order = defective_vase(runtime, store, shop)
+    save_amends_url(page, wordpress, amends)
+    page.goto(amends_page(wordpress, "policy"))
+    expect(page.get_by_label("Policy (YAML)")).to_have_value(
+        "version: 1\ncaps:\n  per_incident: {}\n"
+        "  per_customer:\n    window_days: 90\n  over_cap: approve\napproval: {}\nrefunds:\n"
+        "  through_gateway: true\nrules: []\n"
+    )
+
+    page.get_by_label("Policy (YAML)").fill(GOOD_POLICY.replace("'7'", "'-7'"))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#amends-policy-error")).to_contain_text(
+        "line 9: rule 1 'faulty items': amount must not be negative, got -7"
+    )
+
+    page.get_by_label("Policy (YAML)").fill(GOOD_POLICY)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".amends-preview")).to_contain_text("It would give:")
+    expect(page.locator(".amends-preview")).to_contain_text("coupon of 7.00")
+    expect(page.get_by_label("Incident")).to_contain_text(f"Order #{order['number']}")
+    shot(page, "wp-admin-policy-preview.png")
+    with runtime.database.reading() as session:
+        assert session.query(CompensationRecord).count() == 0
+    assert stored(runtime, shop)["compensation"]["rules"] == []
+
+    page.get_by_role("button", name="Save policy").click()
+    expect(page.locator(".notice-success")).to_contain_text("Policy saved.")
+    assert stored(runtime, shop)["compensation"]["rules"][0]["name"] == "faulty items"
+    assert wordpress.php_problems() == []
+
+
+def test_the_customer_data_tab_downloads_the_customers_data(
+    page, wordpress, amends, shop, store, runtime
+):
+    order = defective_vase(runtime, store, shop)
+    save_amends_url(page, wordpress, amends)
+    page.goto(amends_page(wordpress, "customers"))
+
+    page.get_by_label("Customer's e-mail address").fill("nadie@tienda.example")
+    page.get_by_role("button", name="Download (JSON)").click()
+    expect(page.locator(".notice-error")).to_contain_text(
+        "Amends holds no data about a customer with this e-mail address."
+    )
+    page.get_by_label("Customer's e-mail address").fill("JOSE@tienda.example")
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Download (JSON)").click()
+
+    held = json.loads(Path(downloading.value.path()).read_text(encoding="utf-8"))
+    assert held["customer_email"] == "jose@tienda.example"
+    assert [o["order_id"] for o in held["orders"]] == [str(order["id"])]
+    assert [i["kind"] for i in held["incidents"]] == ["defective_item"]
+    assert wordpress.php_problems() == []

@@ -32,6 +32,8 @@ require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-message-editor.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-messages-page.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-admin.php';
 require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-shop-settings.php';
+require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-policy-page.php';
+require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-customer-data.php';
 
 /**
  * Load the plugin's translations.
@@ -46,4 +48,6 @@ if ( is_admin() ) {
 	Amends_Actions::init();
 	Amends_Admin::init();
 	Amends_Shop_Settings::init();
+	Amends_Policy_Page::init();
+	Amends_Customer_Data::init();
 }

@@ -76,7 +76,9 @@ class Amends_Admin {
 			'incidents' => __( 'Incidents', 'amends-for-woocommerce' ),
 			'approvals' => __( 'Approvals', 'amends-for-woocommerce' ),
 			'messages'  => __( 'Messages', 'amends-for-woocommerce' ),
+			'policy'    => __( 'Policy', 'amends-for-woocommerce' ),
 			'shop'      => __( 'Shop settings', 'amends-for-woocommerce' ),
+			'customers' => __( 'Customer data', 'amends-for-woocommerce' ),
 			'settings'  => __( 'Settings', 'amends-for-woocommerce' ),
 		);
 	}
@@ -127,8 +129,12 @@ class Amends_Admin {
 			self::render_table( 'class-amends-approvals-table.php', 'Amends_Approvals_Table' );
 		} elseif ( 'messages' === $tab ) {
 			Amends_Messages_Page::render();
+		} elseif ( 'policy' === $tab ) {
+			Amends_Policy_Page::render();
 		} elseif ( 'shop' === $tab ) {
 			Amends_Shop_Settings::render();
+		} elseif ( 'customers' === $tab ) {
+			Amends_Customer_Data::render();
 		} elseif ( 'settings' === $tab ) {
 			self::render_settings();
 		} else {
