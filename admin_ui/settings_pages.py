@@ -20,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from admin_ui import csrf, i18n, signed
+from admin_ui.errors import error_page
 from admin_ui.pages import bp, panel_url
 from admin_ui.policy_forms import policy_from
 from admin_ui.settings_words import EMAIL, field_messages
@@ -28,7 +29,7 @@ from plugin.compensation.preview import incidents_to_preview, preview
 from plugin.compensation.store import load_policy, save_policy
 from plugin.compensation.summary import summary
 from plugin.customer_data import customer_data
-from plugin.errors import NotFound
+from plugin.errors import InvalidInput, NotFound
 from plugin.messaging.locale import SUPPORTED_LANGUAGES
 from plugin.shop_settings import WEEKDAYS, SettingsInvalid, current_settings, save_settings
 from plugin.storage.models import Shop
@@ -68,8 +69,12 @@ def _back(endpoint: str, done: str) -> ResponseReturnValue:
 @bp.get("/settings")
 def settings() -> ResponseReturnValue:
     """Show the shop's settings in a form."""
-    with signed.runtime().database.reading() as session:
-        values = current_settings(_shop(session)).as_json()
+    try:
+        with signed.runtime().database.reading() as session:
+            values = current_settings(_shop(session)).as_json()
+    except InvalidInput as refusal:
+        log.warning("admin.pages.settings-unreadable", extra={"reason": str(refusal)})
+        return error_page(422, str(refusal))
     return _settings_page(values)
 
 
@@ -96,6 +101,10 @@ def save_settings_form() -> ResponseReturnValue:
     except SettingsInvalid as invalid:
         log.info("admin.pages.settings-refused", extra={"fields": sorted(invalid.problems)})
         return _settings_page(given, field_messages(invalid.problems)), 422
+    except InvalidInput as refusal:
+        # What the form does not show is broken (a care setting written by hand).
+        log.warning("admin.pages.settings-unreadable", extra={"reason": str(refusal)})
+        return _settings_page(given, {"settings": str(refusal)}), 422
     log.info("admin.pages.settings-saved", extra={"shop": g.scope.shop_id})
     return _back("admin_pages.settings", "saved")
 
@@ -123,17 +132,16 @@ def _settings_form() -> dict[str, Any]:
 @bp.get("/policy")
 def policy() -> ResponseReturnValue:
     """Show the shop's compensation policy as YAML to edit, and in words."""
-    with signed.runtime().database.reading() as session:
-        current, own = load_policy(session, _shop(session).id)
-    return _policy_page(policy_yaml(current))
+    return _policy_page(None)
 
 
-def _policy_page(text: str, status: int = 200, **extra: Any) -> ResponseReturnValue:
+def _policy_page(text: str | None, status: int = 200, **extra: Any) -> ResponseReturnValue:
+    """Render the editor with `text` (the saved policy as YAML when None)."""
     with signed.runtime().database.reading() as session:
         current, own = load_policy(session, _shop(session).id)
         choices = incidents_to_preview(session, g.scope)
     context: dict[str, Any] = {
-        "text": text,
+        "text": policy_yaml(current) if text is None else text,
         "own": own,
         "summary": summary(current),
         "choices": choices,

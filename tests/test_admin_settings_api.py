@@ -331,3 +331,17 @@ def test_a_customer_the_shop_never_saw_is_not_found(client, runtime, make_shop):
     assert "only-b" not in unknown.get_data(as_text=True)
     assert missing.status_code == 400
     assert mine
+
+
+def test_a_broken_setting_the_form_does_not_show_refuses_the_save_whole(
+    client, runtime, shopify_shop
+):
+    with runtime.database.transaction() as session:
+        session.get(Shop, shopify_shop).settings = {"care": {"resolve_within_days": {"late": 3}}}
+    before = stored_settings(runtime, shopify_shop)
+
+    answer = client.put("/admin/api/settings", json=SETTINGS, headers=bearer())
+
+    assert answer.status_code == 422
+    assert "resolve_within_days names no incident kind 'late'" in answer.json["error"]
+    assert stored_settings(runtime, shopify_shop) == before  # neither care nor the budget

@@ -182,3 +182,48 @@ def test_the_customers_data_downloads_as_json(client, runtime, shopify_shop, ope
     assert "Amends holds no data about a customer with this e-mail address." in (
         unknown.get_data(as_text=True)
     )
+
+
+def test_a_broken_setting_the_form_does_not_show_is_named_on_the_page(
+    client, runtime, shopify_shop, opened
+):
+    form = page(client, "/admin/settings", opened)
+    with runtime.database.transaction() as session:
+        session.get(Shop, shopify_shop).settings = {"care": {"resolve_within_days": {"late": 3}}}
+
+    answer = client.post(
+        "/admin/settings",
+        data=form_of(SETTINGS) | {"pass": opened, "csrf_token": csrf_of(form)},
+    )
+
+    assert answer.status_code == 422
+    assert "resolve_within_days names no incident kind" in answer.get_data(as_text=True)
+    assert stored(runtime, shopify_shop) == {"care": {"resolve_within_days": {"late": 3}}}
+    shown = page(client, "/admin/settings", opened)
+    assert shown.status_code == 422
+    assert "resolve_within_days names no incident kind" in shown.get_data(as_text=True)
+
+
+def test_the_standalone_admin_saves_settings_from_the_page_and_the_api(
+    client, runtime, shopify_shop, cli
+):
+    from tests.test_admin_login import EMAIL, PASSWORD, choose, sign_in
+
+    assert cli("users", "add", EMAIL, input=f"{PASSWORD}\n{PASSWORD}\n").exit_code == 0
+    sign_in(client)
+    choose(client, shopify_shop)
+    form = client.get("/admin/settings")
+    assert form.status_code == 200
+
+    saved = client.post("/admin/settings", data=form_of(SETTINGS) | {"csrf_token": csrf_of(form)})
+    no_header = client.put("/admin/api/settings", json=SETTINGS | {"handling_days": 7})
+    with_header = client.put(
+        "/admin/api/settings",
+        json=SETTINGS | {"handling_days": 7},
+        headers={"X-CSRF-Token": csrf_of(form)},
+    )
+
+    assert saved.status_code == 303
+    assert no_header.status_code == 403
+    assert with_header.status_code == 200
+    assert stored(runtime, shopify_shop)["care"]["handling_days"] == 7
