@@ -25,8 +25,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from sqlalchemy.orm import Session
 
-from plugin.compensation.policy import Caps
-from plugin.compensation.store import policy_of, save_policy
+from plugin.compensation import store as compensation
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import policy_of
 from plugin.errors import InvalidInput, NotFound
 from plugin.incidents import care
 from plugin.incidents.care import CareSettings
@@ -260,9 +261,11 @@ def save_settings(session: Session, shop_id: int, given: Mapping[str, Any]) -> M
     policy = policy_of(stored)
     budget = None if wanted.monthly_budget is None else Decimal(wanted.monthly_budget)
     if budget != policy.caps.monthly_budget:
-        caps = Caps.model_validate({**policy.caps.model_dump(), "monthly_budget": budget})
-        save_policy(session, shop_id, policy.model_copy(update={"caps": caps}))
-        stored["compensation"] = shop.settings["compensation"]
+        caps = {**policy.caps.model_dump(mode="json", exclude_none=True), "monthly_budget": budget}
+        if budget is None:
+            del caps["monthly_budget"]
+        # Checked in full again, as every policy kept is.
+        stored[compensation.KEY] = read_policy({**policy.document(), "caps": caps}).document()
     shop.settings = stored
     return wanted
 
