@@ -140,8 +140,10 @@ def _policy_page(text: str | None, status: int = 200, **extra: Any) -> ResponseR
     with signed.runtime().database.reading() as session:
         current, own = load_policy(session, _shop(session).id)
         choices = incidents_to_preview(session, g.scope)
+    saved = policy_yaml(current)
     context: dict[str, Any] = {
-        "text": policy_yaml(current) if text is None else text,
+        "text": saved if text is None else text,
+        "unsaved": text is not None and text.strip() != saved.strip(),
         "own": own,
         "summary": summary(current),
         "choices": choices,

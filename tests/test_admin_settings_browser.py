@@ -124,3 +124,28 @@ def test_the_policy_preview_inside_the_admin(browser, panel_server, client, runt
         "amount": "7",
         "expires_in_days": 60,
     }
+
+
+def test_a_previewed_draft_shows_the_panels_save_bar_and_discard_goes_back_to_the_saved(
+    browser, panel_server, client, runtime, shopify_shop
+):
+    incident = defective_order(runtime, shopify_shop, {"rules": []})
+    page = open_admin(browser, panel_server, cdn="down", viewport=PHONE)
+    panel = page.frame_locator('iframe[name="app-iframe"]')
+    panel.get_by_role("link", name="Policy").click()
+    editor = panel.get_by_label("Policy (YAML)")
+    bar = panel.get_by_role("region", name="Unsaved changes")
+
+    editor.fill(GOOD_POLICY)
+    panel.get_by_label("Incident").select_option(str(incident))
+    panel.get_by_role("button", name="Preview").click()
+    panel.get_by_text("It would give:").wait_for()
+    bar.wait_for()  # the draft in the editor is not the policy in force
+    assert panel.get_by_text("The policy in the editor is not saved yet.").is_visible()
+
+    bar.get_by_role("button", name="Discard").click()
+    panel.get_by_text("The policy in the editor is not saved yet.").wait_for(state="detached")
+    panel.get_by_text("Your own policy.").wait_for()  # the page loaded again
+    bar.wait_for(state="hidden")
+    assert "rules: []" in editor.input_value()
+    assert client.get("/admin/api/policy", headers=bearer()).json["policy"]["rules"] == []

@@ -106,6 +106,7 @@ def test_the_policy_page_saves_valid_yaml_and_refuses_bad_lines(
 ):
     form = page(client, "/admin/policy", opened)
     assert "rules:" in form.get_data(as_text=True)
+    assert "not saved yet" not in form.get_data(as_text=True)
     token = csrf_of(form)
 
     bad = client.post(
@@ -149,6 +150,8 @@ def test_the_preview_shows_what_the_draft_gives_without_saving_it(
     assert "coupon of 7.00 EUR off the next order, valid 60 days" in body
     assert f'<option value="{incident}" selected>' in body
     assert "kind: fixed_coupon" in body  # the draft stays in the editor
+    assert "The policy in the editor is not saved yet." in body
+    assert "data-unsaved" in body
     assert stored(runtime, shopify_shop) == before
     with runtime.database.reading() as session:
         assert session.query(CompensationRecord).count() == 0

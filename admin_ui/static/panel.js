@@ -108,11 +108,12 @@
     };
     var tracked = [], submitting = false;
     var dirty = function () {
-      return tracked.filter(function (t) { return state(t.form) !== t.saved; });
+      return tracked.filter(function (t) { return t.unsaved || state(t.form) !== t.saved; });
     };
     var update = function () { bar.hidden = dirty().length === 0; };
     forms.forEach(function (form) {
-      tracked.push({ form: form, saved: state(form) });
+      // data-unsaved: the page shows a draft it did not save (a preview, a refused save).
+      tracked.push({ form: form, saved: state(form), unsaved: form.hasAttribute("data-unsaved") });
       form.addEventListener("input", update);
       form.addEventListener("change", update);
       form.addEventListener("submit", function () { submitting = true; });
@@ -123,6 +124,12 @@
       if (changed.length) { changed[0].form.requestSubmit(); }
     });
     bar.querySelector("[data-save-bar-discard]").addEventListener("click", function () {
+      var drafts = dirty().filter(function (t) { return t.unsaved; });
+      if (drafts.length) {  // back to what is saved: the page as it loads
+        submitting = true;
+        window.location.assign(drafts[0].form.getAttribute("data-discard-url"));
+        return;
+      }
       dirty().forEach(function (t) { t.form.reset(); });
       var first = forms[0].querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
