@@ -9,8 +9,12 @@ once the order says which product each returned line was.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, update
+from functools import cache
+from typing import cast
+
+from sqlalchemy import Table, bindparam, delete, func, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from plugin.clock import clock_of
 from plugin.events import OrderChanged
@@ -22,6 +26,23 @@ from plugin.storage.upsert import conflict_insert
 NOT_SOLD = frozenset({"cancelled", "trash", "failed", "checkout-draft"})
 _KEY = ("shop_id", "platform_order_id", "line_item_id")
 _KEPT_WHEN_MISSING = ("product_id", "variant_id", "sku", "title", "price", "currency")
+_COLUMNS = (
+    "shop_id",
+    "platform",
+    "platform_order_id",
+    "line_item_id",
+    "product_id",
+    "variant_id",
+    "sku",
+    "title",
+    "quantity",
+    "price",
+    "currency",
+    "ordered_at",
+    "counted",
+    "created_at",
+    "updated_at",
+)
 
 
 def record_order_lines(session: Session, shop_id: int, event: OrderChanged) -> int:
@@ -51,26 +72,35 @@ def record_order_lines(session: Session, shop_id: int, event: OrderChanged) -> i
         }
         for line in event.line_items
     ]
-    statement = conflict_insert(session.get_bind().dialect.name, OrderLine).values(rows)
-    stored = OrderLine.__table__.c
-    changes = {
-        name: func.coalesce(getattr(statement.excluded, name), stored[name])
-        if name in _KEPT_WHEN_MISSING
-        else getattr(statement.excluded, name)
-        for name in rows[0]
-        if name not in (*_KEY, "created_at")
-    }
-    session.execute(statement.on_conflict_do_update(index_elements=list(_KEY), set_=changes))
+    dialect = session.get_bind().dialect.name
+    session.execute(_upsert_lines(dialect), rows)
     kept = [line.line_item_id for line in event.line_items]
-    session.execute(
-        delete(OrderLine).where(
-            OrderLine.shop_id == shop_id,
-            OrderLine.platform_order_id == event.order_id,
-            OrderLine.line_item_id.not_in(kept),
-        )
-    )
+    session.execute(_DROP_OTHERS, {"shop_id": shop_id, "order_id": event.order_id, "kept": kept})
     complete_from_order(session, shop_id, event.order_id)
     return len(rows)
+
+
+@cache
+def _upsert_lines(dialect: str) -> Insert:
+    """Build once the upsert of an order's lines: the worker runs it for every order state."""
+    statement = conflict_insert(dialect, _TABLE)
+    changes = {
+        name: func.coalesce(statement.excluded[name], _TABLE.c[name])
+        if name in _KEPT_WHEN_MISSING
+        else statement.excluded[name]
+        for name in _COLUMNS
+        if name not in (*_KEY, "created_at")
+    }
+    return statement.on_conflict_do_update(index_elements=list(_KEY), set_=changes)
+
+
+_TABLE = cast(Table, OrderLine.__table__)
+# The lines an order no longer has: those not among the ones it was just given.
+_DROP_OTHERS = delete(_TABLE).where(
+    _TABLE.c.shop_id == bindparam("shop_id"),
+    _TABLE.c.platform_order_id == bindparam("order_id"),
+    _TABLE.c.line_item_id.not_in(bindparam("kept", expanding=True)),
+)
 
 
 def uncount_order(session: Session, shop_id: int, order_id: str) -> None:

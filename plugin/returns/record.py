@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Update
 
 from plugin.clock import clock_of
 from plugin.events import RefundRecorded, ReturnLine, ReturnRequested, ReturnStatusChanged
@@ -67,6 +69,15 @@ def mark_received(session: Session, shop_id: int, event: ReturnStatusChanged) ->
 
 def complete_from_order(session: Session, shop_id: int, order_id: str) -> None:
     """Fill the product of returned lines from their order's lines, where it was unknown."""
+    session.execute(_completion(), {"of_shop": shop_id, "of_order": order_id})
+
+
+@cache
+def _completion() -> Update:
+    """Build once the update that completes returned lines from their order's lines.
+
+    The worker runs it for every order state that has lines.
+    """
     stored = ReturnedLine.__table__.c
     line = OrderLine.__table__.c
 
@@ -82,16 +93,17 @@ def complete_from_order(session: Session, shop_id: int, order_id: str) -> None:
         )
 
     known = and_(*(stored[column].is_not(None) for column in _PRODUCT))
-    session.execute(
-        update(ReturnedLine)
+    return (
+        update(ReturnedLine.__table__)
         .where(
-            stored.shop_id == shop_id,
-            stored.platform_order_id == order_id,
+            # Named apart from the columns: in an UPDATE, a parameter named as a
+            # column would set that column.
+            stored.shop_id == bindparam("of_shop"),
+            stored.platform_order_id == bindparam("of_order"),
             stored.line_item_id.is_not(None),
             ~known,
         )
         .values({column: func.coalesce(stored[column], from_order(column)) for column in _PRODUCT})
-        .execution_options(synchronize_session=False)
     )
 
 
