@@ -102,6 +102,25 @@ class Queue(Generic[Row]):
         shop, to take only active shops' rows); only the queue's own row is locked.
         Without `count_attempt` the caller counts it, when it writes the row's outcome.
         """
+        rows = self.claim_due(session, now, 1, where, join)
+        row = rows[0] if rows else None
+        if row is not None and count_attempt:
+            row.attempts += 1
+        return row
+
+    def claim_due(
+        self,
+        session: Session,
+        now: datetime,
+        limit: int,
+        where: Sequence[ColumnElement[bool]] = (),
+        join: tuple[Any, ColumnElement[bool]] | None = None,
+    ) -> list[Row]:
+        """Lock and return up to `limit` due rows no other worker holds, oldest first.
+
+        Their attempts are the caller's to count. Rows claimed together are locked
+        together until the transaction ends: another worker skips them all.
+        """
         model: Any = self.model
         statuses = (self.waiting, *self.also_due)
         waiting = model.status == self.waiting if len(statuses) == 1 else model.status.in_(statuses)
@@ -111,13 +130,10 @@ class Queue(Generic[Row]):
         query = (
             query.where(waiting, model.next_attempt_at <= now, *where)
             .order_by(model.next_attempt_at, model.id)
-            .limit(1)
+            .limit(limit)
             .with_for_update(skip_locked=True, of=model)
         )
-        row = session.scalars(query).first()
-        if row is not None and count_attempt:
-            row.attempts += 1
-        return row
+        return list(session.scalars(query))
 
     def record_failure(
         self,
