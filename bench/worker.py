@@ -81,6 +81,9 @@ import delivery_mix
 from benchkit import Backend, Target, progress
 from sqlalchemy import func, insert, select, update
 
+from plugin.compensation.defaults import DEFAULT_DOCUMENT
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
 from plugin.inbox import PENDING
 from plugin.shops import add_shop
 from plugin.storage import migrate
@@ -104,6 +107,13 @@ TARGET_PER_PROCESS = 1000.0
 TARGET_PEAK_MB = 200.0
 TARGET_MEMORY_DELIVERIES = 100_000
 DELIVERIES_PER_ORDER = 3  # the mix has about 3.4 deliveries per order
+# The default policy, every compensation waiting for a person: the worker decides
+# them as it would, but sends none to a platform (the bench's stores are not there,
+# and a call to one is the outbox's time, not the inbox's).
+APPROVED_BY_HAND = read_policy(
+    DEFAULT_DOCUMENT
+    | {"rules": [rule | {"needs_approval": True} for rule in DEFAULT_DOCUMENT["rules"]]}
+)
 
 
 @dataclass
@@ -170,6 +180,8 @@ def prepare(url: str, planned: list[delivery_mix.Planned]) -> None:
                     credentials=WOO_CREDENTIALS,
                 ),
             }
+            for shop_id in shops.values():
+                save_policy(session, shop_id, APPROVED_BY_HAND)
         with database.transaction() as session:
             rows = inbox_rows(planned, shops)
             for start in range(0, len(rows), FILL_CHUNK):
