@@ -75,13 +75,23 @@ def json_object(topic: str, body: bytes) -> dict:
         raise MalformedDelivery(f"{topic} body is JSON nested too deep to read") from error
     if not isinstance(payload, dict):
         raise MalformedDelivery(f"{topic} body is JSON but not an object")
-    return _mended(payload)
+    return _mended(payload) if _may_hold_surrogates(body) else payload
 
 
 # JSON escapes a character beyond the BMP as a surrogate pair (\ud83d\ude00); one half
 # alone (a truncated emoji) reads as a character no text can hold or store. The
 # standard reader also lets one through unescaped, encoded as if it were UTF-8.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# In UTF-8 JSON a half pair can only come as an escape (\\ud800 to \\udfff) or as the
+# bytes ED A0-BF that encode one; another encoding (UTF-16, UTF-32) has NUL bytes.
+_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]|\x00")
+
+
+def _may_hold_surrogates(body: bytes) -> bool:
+    """Tell whether a body may hold half a surrogate pair; most never do, and are not walked."""
+    return _SURROGATE_BYTES.search(body) is not None
 
 
 def _mended(value: Any) -> Any:
