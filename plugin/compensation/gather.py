@@ -105,8 +105,9 @@ def _history(
     email = (incident.customer_email or (order.customer_email if order else None) or "").lower()
     if not email:
         return CustomerHistory()
-    orders = session.scalars(
-        select(Order).where(
+    # Only what the history needs, not whole orders: a loyal customer has many.
+    orders = session.execute(
+        select(Order.currency, Order.total_price).where(
             Order.shop_id == incident.shop_id, func.lower(Order.customer_email) == email
         )
     ).all()
