@@ -6,7 +6,8 @@ carrier, fail at the door, or come back for one of several reasons, as a shop se
 them. The payloads are the recorded ones (tests/fixtures/shopify/*.json, the
 WooCommerce 9.9.5 order in tests/fixtures/woocommerce/005-order.created.body.bin and
 its `action.woocommerce_order_refunded` ping) with only what must differ changed:
-ids, names, times, the customer's language, fulfillments, returns, refunds.
+ids, names, times, the customer (each order's own, as on a store day) and their language,
+fulfillments, returns, refunds.
 
 For every 30 orders (20 Shopify, 10 WooCommerce):
 
@@ -110,6 +111,7 @@ class ShopifyOrder:
         self.parcel = 5_200_000_000_000 + number
         self.placed = START + timedelta(minutes=number)
         self.locale = LOCALES[number % len(LOCALES)]
+        self.email = f"cliente{number}@example.es"
 
     def at(self, hours: float) -> datetime:
         return self.placed + timedelta(hours=hours)
@@ -122,6 +124,9 @@ class ShopifyOrder:
             "number": self.number + 1,
             "order_number": self.number + 1001,
             "customer_locale": self.locale,
+            "email": self.email,
+            "contact_email": self.email,
+            "customer": SHOPIFY_ORDER["customer"] | {"id": self.id, "email": self.email},
             "created_at": iso(self.placed),
             "processed_at": iso(self.placed),
             "updated_at": iso(self.at(hours)),
@@ -288,6 +293,7 @@ class WooOrder:
             "date_modified_gmt": gmt(modified),
             "date_paid": gmt(self.placed) if paid else None,
             "date_paid_gmt": gmt(self.placed) if paid else None,
+            "billing": WOO_ORDER["billing"] | {"email": f"cliente.woo{self.number}@example.es"},
             "meta_data": [{"id": 1, "key": "wpml_language", "value": self.locale}, *(meta or [])],
         }
 
