@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, delete, exists, func, select, update
+from sqlalchemy import Table, and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
@@ -94,7 +94,7 @@ def _completion() -> Update:
 
     known = and_(*(stored[column].is_not(None) for column in _PRODUCT))
     return (
-        update(ReturnedLine.__table__)
+        update(cast(Table, ReturnedLine.__table__))
         .where(
             # Named apart from the columns: in an UPDATE, a parameter named as a
             # column would set that column.
