@@ -3,7 +3,10 @@
 What runs, for each database (SQLite, and PostgreSQL unless --no-postgres) and each
 number of worker processes (--workers, 1 and 2):
 
-1. A fresh database, migrated, with one Shopify and one WooCommerce shop, and an inbox
+1. A fresh database, migrated, with one Shopify and one WooCommerce shop (the default
+   compensation policy, but every compensation waits for a person: the worker
+   decides each as it would, and calls no platform, which the bench does not have;
+   carrying compensations out is the outbox's time, not the inbox's), and an inbox
    filled beforehand with --deliveries deliveries of a store day's mix
    (bench/delivery_mix.py: orders, updates, carrier events, returns for several
    reasons, refunds, a cancellation, a trash; built from the recorded deliveries in
@@ -26,8 +29,11 @@ number of worker processes (--workers, 1 and 2):
    synchronous=NORMAL, secure_delete, writers queued on a file lock as Amends
    queues them; PostgreSQL: the server's own, commits flushed to disk). Whatever a
    delivery needs, it needs at least that claim, one row written and one commit:
-   a worker that commits each delivery on its own cannot go faster on this
-   database, so the ratio worker/ceiling is the share of the database's own speed
+   a worker that committed each delivery on its own could not go faster on this
+   database. The worker claims and commits a batch of deliveries at a time
+   (plugin.inbox.processing.BATCH_SIZE), so where commits are dear (PostgreSQL,
+   which flushes each to disk) it can pass this ceiling; where they are cheap
+   (SQLite), the ratio worker/ceiling is the share of the database's own speed
    that parsing, detection and the ORM leave.
 
 And once more, the memory run: one worker draining --memory-deliveries deliveries on

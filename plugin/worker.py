@@ -89,8 +89,9 @@ def run_forever(runtime: Runtime, stop: threading.Event | None = None) -> None:
     """Process due work until SIGTERM/SIGINT; sleep briefly when there is none.
 
     A stop request is seen within STOP_CHECK_EVERY deliveries (and as many
-    messages); the row in progress is finished (or, if the process is killed,
-    rolled back, or for a message being sent, sent again after its lease) first.
+    messages); the batch of deliveries or the message in progress is finished (or,
+    if the process is killed, rolled back, or for a message being sent, sent again
+    after its lease) first.
     """
     stop = stop or _stop_on_signals()
     outbox = outbox_runner(runtime)
