@@ -60,9 +60,9 @@ def wait_healthy(url: str, process: subprocess.Popen) -> None:
     while time.monotonic() < deadline:
         assert process.poll() is None, "a web process exited"
         try:
-            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still starting
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} never became healthy")
