@@ -357,3 +357,14 @@ class AdminLinks(Protocol):
     def order_admin_url(self, shop_domain: str, order_id: str) -> str:
         """Return the URL of the order in the store's admin."""
         ...
+
+
+class TokenRefresh(Protocol):
+    """Renew an expiring access token with the refresh token granted beside it."""
+
+    def refresh(self, shop: str, refresh_token: str) -> Any:
+        """Trade `refresh_token` for a new grant: access_token, scope, expires_in, refresh_token.
+
+        The refresh token is spent: the grant's new one replaces it.
+        """
+        ...

@@ -22,6 +22,7 @@ from plugin.platforms import (
     Intake,
     Reconcile,
     Subscriptions,
+    TokenRefresh,
 )
 
 ROLES: dict[str, type] = {
@@ -33,6 +34,7 @@ ROLES: dict[str, type] = {
     "embedded": Embedded,
     "admin_links": AdminLinks,
     "backfill": Backfill,
+    "token_refresh": TokenRefresh,
 }
 _NAMES = {protocol: name for name, protocol in ROLES.items()}
 

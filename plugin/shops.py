@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -271,6 +271,15 @@ def grant_credentials(grant: Any, now: datetime) -> dict[str, str]:
     return credentials
 
 
+def token_due(credentials: Mapping[str, str], now: datetime) -> bool:
+    """Tell whether an expiring access token lapses within minutes and can be renewed."""
+    expires_at = credentials.get("expires_at")
+    if not expires_at or not credentials.get("refresh_token"):
+        return False
+    margin = timedelta(seconds=REFRESH_MARGIN_SECONDS)
+    return datetime.fromisoformat(expires_at) - now < margin
+
+
 def current_access_token(
     session: Session,
     box: CredentialBox,
@@ -284,15 +293,11 @@ def current_access_token(
     token and refresh token replace the old ones at once (the old refresh token
     is spent).
     """
-    shop = session.get(Shop, shop_id)
+    shop = session.get(Shop, shop_id, with_for_update=True)
     if shop is None:
         raise NotFound(f"no shop with id {shop_id}")
     credentials = box.open(shop.credentials)
-    expires_at = credentials.get("expires_at")
-    due = expires_at and datetime.fromisoformat(expires_at) - now < timedelta(
-        seconds=REFRESH_MARGIN_SECONDS
-    )
-    if not due or not credentials.get("refresh_token"):
+    if not token_due(credentials, now):
         return credentials["access_token"]
     grant = refresh(shop.domain, credentials["refresh_token"])
     shop.credentials = box.seal(credentials | grant_credentials(grant, now))

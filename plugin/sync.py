@@ -25,10 +25,17 @@ from plugin.clock import clock_of
 from plugin.errors import PlatformError
 from plugin.inbox.store import NewDelivery, record_deliveries
 from plugin.orders.snapshot import unseen_states
-from plugin.platforms import ChangedOrder, Reconcile, ShopContext, SubscriptionReport, Subscriptions
+from plugin.platforms import (
+    ChangedOrder,
+    Reconcile,
+    ShopContext,
+    SubscriptionReport,
+    Subscriptions,
+    TokenRefresh,
+)
 from plugin.services import Runtime
 from plugin.shop_health import record_webhook_check
-from plugin.shops import ACTIVE, get_shop
+from plugin.shops import ACTIVE, current_access_token, get_shop, token_due
 from plugin.storage.models import Shop
 
 log = logging.getLogger("amends.sync")
@@ -66,14 +73,37 @@ class JobResult:
 
 
 def shop_context(runtime: Runtime, shop: Shop) -> ShopContext:
-    """Return the shop as a connector acts for it, its credentials opened for this call."""
+    """Return the shop as a connector acts for it, its credentials opened for this call.
+
+    An expiring access token (Shopify's, since offline tokens expire) is renewed
+    first when it lapses within minutes, so no call goes out with a dying token.
+    """
+    credentials = runtime.credentials.open(shop.credentials)
+    if token_due(credentials, runtime.clock.now()):
+        credentials = _refreshed(runtime, shop)
     return ShopContext(
         shop_id=shop.id,
         domain=shop.domain,
         api_url=shop.api_url,
         api_version=shop.api_version,
-        credentials=runtime.credentials.open(shop.credentials),
+        credentials=credentials,
     )
+
+
+def _refreshed(runtime: Runtime, shop: Shop) -> dict[str, str]:
+    """Renew the shop's token, the shop row locked, and return its credentials as stored now.
+
+    Under the lock a second worker finds the token its neighbour renewed and leaves
+    it be: a refresh token is good for one renewal only.
+    """
+    if shop.platform not in runtime.playing(TokenRefresh):
+        return dict(runtime.credentials.open(shop.credentials))
+    connector = runtime.connector_for(shop.platform, TokenRefresh)
+    with runtime.database.transaction() as session:
+        now = clock_of(session).now()
+        current_access_token(session, runtime.credentials, shop.id, connector.refresh, now)
+        stored = session.get_one(Shop, shop.id)
+        return dict(runtime.credentials.open(stored.credentials))
 
 
 def webhook_url(runtime: Runtime, platform: str, shop_id: int) -> str:

@@ -100,6 +100,7 @@ def test_the_platform_connectors_play_every_role_they_claim(tmp_path):
             "install",
             "intake",
             "reconcile",
+            "token_refresh",
         ],
         "woocommerce": [
             "actions",

@@ -9,8 +9,10 @@ import pytest
 from connectors.shopify import oauth
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.connector import AppCredentials, ShopifyConnector
+from plugin import worker
 from plugin.errors import PlatformUnauthorized
 from plugin.shops import current_access_token, grant_credentials, shop_credentials
+from tests.test_compensations import open_incident, order, rows
 from tests.test_sandbox_shopify_harness import CLIENT_ID, SECRET, SHOP, running_sandbox
 from tests.test_sandbox_shopify_oauth import session_token
 
@@ -75,3 +77,34 @@ def test_a_stored_expiring_token_is_refreshed_before_it_runs_out(runtime, make_s
         assert stored["refresh_token"] != grant.refresh_token
         client = ShopifyClient(SHOP, late, api_url=store.base)
         assert client.execute("{ shop { name } }") == {"shop": {"name": "Amends Demo"}}
+
+
+def test_a_compensation_goes_out_with_a_token_refreshed_first_when_the_stored_one_ran_out(
+    runtime, make_shop, clock
+):
+    with running_sandbox() as store:
+        app = AppCredentials(api_key=CLIENT_ID, secrets=(SECRET,), admin_url=store.base)
+        runtime.connectors["shopify"].app = app
+        grant = runtime.connectors["shopify"].exchange_embedded_token(SHOP, session_token())
+        shop_id = make_shop(
+            "shopify", domain=SHOP, api_url=store.base, **grant_credentials(grant, clock.now())
+        )
+        order(runtime, shop_id)
+        open_incident(runtime, shop_id, "defective_item")
+        store.advance(3700)  # the sandbox no longer takes the token it issued
+        clock.advance(timedelta(seconds=3700))
+
+        worker.run_once(runtime)
+
+        (given,) = rows(runtime)
+        with runtime.database.transaction() as session:
+            stored = shop_credentials(session, runtime.credentials, shop_id)
+        found = store.graphql(
+            "query($code: String!) { codeDiscountNodeByCode(code: $code) { id } }",
+            {"code": given.code},
+        )["data"]["codeDiscountNodeByCode"]
+
+    assert (given.status, given.platform_ref) == ("issued", found["id"])
+    assert stored["access_token"] != grant.access_token
+    assert stored["refresh_token"] != grant.refresh_token
+    assert stored["expires_at"] == (clock.now() + timedelta(hours=1)).isoformat()

@@ -10,6 +10,7 @@ and timeouts with backoff, and maps failures onto the retry-aware error family.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import threading
@@ -102,9 +103,8 @@ class ShopifyClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        base = (api_url or f"https://{domain}").rstrip("/")
         self.domain = domain
-        self.endpoint = f"{base}/admin/api/{api_version}/graphql.json"
+        self.endpoint = graphql_endpoint(domain, api_url, api_version)
         self._graphql = _TimedGraphQL(self.endpoint, access_token, timeout)
         self.attempts = attempts
         self.throttled_attempts = throttled_attempts
@@ -114,6 +114,12 @@ class ShopifyClient:
         self._costs: dict[str, float] = {}  # requestedQueryCost last seen, per query text
         self._reserved = 0.0  # points promised to calls waiting or in flight
         self._sleep, self._clock = sleep, clock
+
+    def serves(self, endpoint: str, access_token: str) -> bool:
+        """Tell whether this client calls `endpoint` with `access_token` (constant time)."""
+        token = self._graphql.headers["X-Shopify-Access-Token"]
+        same_token = hmac.compare_digest(token.encode(), access_token.encode())
+        return same_token and endpoint == self.endpoint
 
     def execute(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Run one operation; return its `data`, waiting and retrying as the platform asks.
@@ -216,6 +222,12 @@ class ShopifyClient:
         if code == "INTERNAL_SERVER_ERROR":
             return PlatformUnavailable(f"{self.domain}: {message}", code=code)
         return PlatformRejected(f"{self.domain}: {message}", code=code)
+
+
+def graphql_endpoint(domain: str, api_url: str | None, api_version: str = API_VERSION) -> str:
+    """Return a shop's Admin GraphQL endpoint: on its domain, or under `api_url` (a sandbox)."""
+    base = (api_url or f"https://{domain}").rstrip("/")
+    return f"{base}/admin/api/{api_version}/graphql.json"
 
 
 def _http_error(error: urllib.error.HTTPError) -> PlatformError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +23,7 @@ from connectors.shopify import (
     reconcile,
     subscriptions,
 )
-from connectors.shopify.client import ShopifyClient
+from connectors.shopify.client import ShopifyClient, graphql_endpoint
 from plugin.errors import ConfigurationError, InvalidInput, PlatformUnauthorized
 from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
 from plugin.platforms import (
@@ -109,7 +111,10 @@ class ShopifyConnector:
         app: AppCredentials | None = None,
         api_topics: frozenset[str] = frozenset(),
         backoff_seconds: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """Act as the app `app`; `sleep` and `clock` are how the clients wait and tell time."""
         unknown = sorted(set(api_topics) - API_SUBSCRIBABLE_TOPICS)
         if unknown:
             raise ConfigurationError(
@@ -120,25 +125,57 @@ class ShopifyConnector:
         self.app = app or AppCredentials()
         self.api_topics = frozenset(api_topics)
         self.backoff_seconds = backoff_seconds
+        self.sleep, self.clock = sleep, clock
+        self._clients: dict[int, ShopifyClient] = {}
+        self._clients_lock = threading.Lock()
 
     @property
     def roles(self) -> frozenset[str]:
         """Return the roles played: subscriptions only when some are made through the API."""
         kept = {"subscriptions"} if self.api_topics else set()
-        played = {"intake", "reconcile", "backfill", "actions", "install", "embedded"}
-        played |= {"admin_links"}
+        played = {
+            "intake",
+            "reconcile",
+            "backfill",
+            "actions",
+            "install",
+            "embedded",
+            "admin_links",
+            "token_refresh",
+        }
         return frozenset(played | kept)
 
     def client(self, shop: ShopContext) -> ShopifyClient:
-        """Return an Admin GraphQL client of one shop, its token kept to itself."""
-        return ShopifyClient(
-            shop.domain,
-            shop.credentials["access_token"],
-            api_url=shop.api_url or self.app.admin_url,
-            api_version=shop.api_version or self.api_version,
-            timeout=self.app.timeout,
-            backoff_seconds=self.backoff_seconds,
-        )
+        """Return the shop's Admin GraphQL client, the same one for every call.
+
+        Shopify meters an app's calls on a shop with one cost bucket, and the client
+        is where Amends keeps what it knows of it: a client made per call would start
+        blind each time, and the calls of several workers' threads would be THROTTLED
+        together. A new token (refreshed, or replaced by the merchant) or address
+        gets a new client, which inherits what the old one knew of the bucket.
+        """
+        api_url = shop.api_url or self.app.admin_url
+        api_version = shop.api_version or self.api_version
+        endpoint = graphql_endpoint(shop.domain, api_url, api_version)
+        token = shop.credentials["access_token"]
+        with self._clients_lock:
+            kept = self._clients.get(shop.shop_id)
+            if kept is not None and kept.serves(endpoint, token):
+                return kept
+            client = ShopifyClient(
+                shop.domain,
+                token,
+                api_url=api_url,
+                api_version=api_version,
+                timeout=self.app.timeout,
+                backoff_seconds=self.backoff_seconds,
+                sleep=self.sleep,
+                clock=self.clock,
+            )
+            if kept is not None and kept.domain == shop.domain:
+                client.bucket = kept.bucket
+            self._clients[shop.shop_id] = client
+            return client
 
     # --- subscriptions ------------------------------------------------------------
 

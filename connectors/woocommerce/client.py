@@ -15,6 +15,7 @@ signature, so errors and urllib3's DEBUG lines name the path only.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import time
@@ -118,6 +119,7 @@ class WooClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.url = url
+        self._key_pair = f"{consumer_key}:{consumer_secret}".encode()
         self._api = _SigningAPI(url, consumer_key, consumer_secret, version=API_PATH)
         self._auth = HTTPBasicAuth(consumer_key, consumer_secret) if self._api.is_ssl else None
         self._session = requests.Session()
@@ -126,6 +128,11 @@ class WooClient:
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
         self._sleep = sleep
+
+    def serves(self, url: str, consumer_key: str, consumer_secret: str) -> bool:
+        """Tell whether this client calls `url` with this key pair (compared in constant time)."""
+        pair = f"{consumer_key}:{consumer_secret}".encode()
+        return hmac.compare_digest(self._key_pair, pair) and url == self.url
 
     def close(self) -> None:
         """Close the pooled connections."""

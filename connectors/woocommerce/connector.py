@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -95,25 +97,38 @@ class WooCommerceConnector:
         timeout: float = 10.0,
         backoff_seconds: float = 0.5,
         classify: Callable[[str | None], str] = reason_of,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """Call stores with `timeout` per request; `sleep` is how a client waits to retry."""
         self.timeout = timeout
         self.backoff_seconds = backoff_seconds
         self.classify = classify
+        self.sleep = sleep
+        self._clients: dict[int, WooClient] = {}
+        self._clients_lock = threading.Lock()
 
     @contextmanager
     def client(self, shop: ShopContext) -> Iterator[WooClient]:
-        """Open a client for one store, with its own connection pool, closed after use."""
-        client = WooClient(
-            shop.base_url,
-            shop.credentials["consumer_key"],
-            shop.credentials["consumer_secret"],
-            timeout=self.timeout,
-            backoff_seconds=self.backoff_seconds,
-        )
-        try:
-            yield client
-        finally:
-            client.close()
+        """Lend the store's client, the same one (and connection pool) for every call.
+
+        New credentials or a new address replace it, and the old one is closed.
+        """
+        key, secret = shop.credentials["consumer_key"], shop.credentials["consumer_secret"]
+        with self._clients_lock:
+            kept = self._clients.get(shop.shop_id)
+            if kept is None or not kept.serves(shop.base_url, key, secret):
+                if kept is not None:
+                    kept.close()
+                kept = WooClient(
+                    shop.base_url,
+                    key,
+                    secret,
+                    timeout=self.timeout,
+                    backoff_seconds=self.backoff_seconds,
+                    sleep=self.sleep,
+                )
+                self._clients[shop.shop_id] = kept
+        yield kept
 
     # --- subscriptions ------------------------------------------------------------
 
