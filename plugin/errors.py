@@ -45,9 +45,24 @@ class PlatformError(AmendsError):
 
 
 class PlatformUnavailable(PlatformError):
-    """The platform answered 5xx or could not be reached; retry with backoff."""
+    """The platform answered 5xx or could not be reached; retry with backoff.
+
+    `retry_after` is the wait in seconds the answer asked for, when it said one
+    (a 503 with Retry-After: a site in maintenance).
+    """
 
     retryable = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.retry_after = retry_after
 
 
 class PlatformTimeout(PlatformUnavailable):

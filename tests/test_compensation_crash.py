@@ -19,7 +19,7 @@ import random
 import signal
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,8 +78,9 @@ class Intended:
 class ShopifyLedger:
     """A sandbox Shopify store: orders placed through its control API, read through GraphQL."""
 
-    def __init__(self, sandbox: shopify_sandbox.Sandbox) -> None:
+    def __init__(self, sandbox: shopify_sandbox.Sandbox, per_query: int = 25) -> None:
         self.sandbox = sandbox
+        self.per_query = per_query  # what a query reads at most: its cost must fit the bucket
         self.fixture = json.loads((shopify_sandbox.FIXTURES / "order_5001.json").read_text())
         self.ids = itertools.count(40_000_001)
 
@@ -95,11 +96,12 @@ class ShopifyLedger:
         after = None
         while True:
             page = self._query(
-                "query($after: String) { discountNodes(first: 100, after: $after) { "
+                "query($after: String, $first: Int!) { "
+                "discountNodes(first: $first, after: $after) { "
                 "pageInfo { hasNextPage endCursor } nodes { discount { "
-                "... on DiscountCodeBasic { codes(first: 5) { nodes { code } } } "
-                "... on DiscountCodeFreeShipping { codes(first: 5) { nodes { code } } } } } } }",
-                {"after": after},
+                "... on DiscountCodeBasic { codes(first: 1) { nodes { code } } } "
+                "... on DiscountCodeFreeShipping { codes(first: 1) { nodes { code } } } } } } }",
+                {"after": after, "first": 4 * self.per_query},
             )["discountNodes"]
             for node in page["nodes"]:
                 codes.update(c["code"] for c in node["discount"]["codes"]["nodes"])
@@ -108,10 +110,10 @@ class ShopifyLedger:
             after = page["pageInfo"]["endCursor"]
 
     def orders(self, order_ids: list[str]) -> dict[str, tuple[list[str], list[str]]]:
-        """Return each order's refund notes and its note's lines, 25 orders a query."""
+        """Return each order's refund notes and its note's lines, several orders a query."""
         found = {}
-        for start in range(0, len(order_ids), 25):
-            chunk = order_ids[start : start + 25]
+        for start in range(0, len(order_ids), self.per_query):
+            chunk = order_ids[start : start + self.per_query]
             selections = " ".join(
                 f'o{n}: order(id: "gid://shopify/Order/{order_id}") '
                 "{ note refunds(first: 10) { note } }"
@@ -125,9 +127,18 @@ class ShopifyLedger:
         return found
 
     def _query(self, query: str, variables: dict | None = None) -> dict[str, Any]:
-        answer = self.sandbox.graphql(query, variables)
-        assert "errors" not in answer, answer
-        return answer["data"]
+        """Run a read, waiting (moving the store's clock) while the bucket cannot pay for it."""
+        for _ in range(20):
+            answer = self.sandbox.graphql(query, variables)
+            cost = answer.get("extensions", {}).get("cost", {})
+            if answer.get("errors") and cost.get("actualQueryCost") is None and cost:
+                status = cost["throttleStatus"]
+                missing = cost["requestedQueryCost"] - status["currentlyAvailable"]
+                self.sandbox.advance(max(missing, 1) / status["restoreRate"])
+                continue
+            assert "errors" not in answer, answer
+            return answer["data"]
+        raise AssertionError(f"still THROTTLED after 20 waits: {query}")
 
 
 class WooLedger:
@@ -195,11 +206,12 @@ STORES: dict[str, Callable[..., Any]] = {
 }
 
 
-def decide_compensations(runtime, shop_id: int, ledger: Any, count: int) -> list[Intended]:
-    """Open `count` incidents, one per order and customer, each earning one compensation."""
+def decide_compensations(
+    runtime, shop_id: int, ledger: Any, count: int, kinds: Sequence[str] = tuple(EARNS)
+) -> list[Intended]:
+    """Open `count` incidents of `kinds` in turn, one per order and customer, each earning one."""
     with runtime.database.transaction() as session:
         save_policy(session, shop_id, read_policy(POLICY))
-    kinds = list(EARNS)
     for number in range(count):
         kind = kinds[number % len(kinds)]
         on_order = EARNS[kind]["kind"] in ON_AN_ORDER

@@ -607,3 +607,32 @@ def test_a_coupon_amount_sent_as_a_number_is_refused_like_wordpress_does(sandbox
 
     assert response.status_code == 400
     assert response.json()["data"]["params"] == {"amount": "amount is not of type string."}
+
+
+def test_the_host_answers_in_wordpress_place_as_queued_and_a_late_504_still_did_the_work(
+    sandbox,
+):
+    queued = requests.post(
+        f"{sandbox.url}/_sandbox/host",
+        json={
+            "refuse": [
+                {"status": 429, "retry_after": 30},
+                {"status": 504, "after": True, "method": "POST"},
+            ]
+        },
+        timeout=10,
+    )
+    assert [r["status"] for r in queued.json()["waiting"]] == [429, 504]
+
+    limited = sandbox.api.get("coupons")
+    created = sandbox.api.post("coupons", {"code": "late-504", "amount": "5"})
+    listed = sandbox.api.get("coupons")
+
+    assert (limited.status_code, limited.headers["Retry-After"]) == (429, "30")
+    assert limited.headers["Content-Type"].startswith("text/html")
+    assert created.status_code == 504
+    assert [c["code"] for c in listed.json()] == ["late-504"]
+    refused = requests.post(
+        f"{sandbox.url}/_sandbox/host", json={"refuse": [{"status": 418}]}, timeout=10
+    )
+    assert refused.status_code == 400

@@ -18,7 +18,12 @@ import shopify
 from connectors.shopify import ShopifyConnector, actions, reconcile, subscriptions
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.connector import AppCredentials
-from plugin.errors import InvalidInput, PlatformUnauthorized, PlatformUnavailable
+from plugin.errors import (
+    InvalidInput,
+    PlatformRejected,
+    PlatformUnauthorized,
+    PlatformUnavailable,
+)
 from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec, ShopContext
 from tests.test_sandbox_shopify_harness import (
     FIXTURES,
@@ -315,3 +320,55 @@ def test_missing_shop_subscriptions_are_created_once(sandbox, client):
         "ORDERS_CREATE",
         "RETURNS_REQUEST",
     ]
+
+
+# --- one client per shop ---------------------------------------------------------------
+
+
+def test_a_shops_calls_wait_for_its_cost_bucket_instead_of_being_throttled(caplog):
+    with running_sandbox(bucket_size=40.0, restore_rate=10.0) as small:
+        connector = ShopifyConnector(
+            app=AppCredentials(admin_url=small.base),
+            sleep=small.advance,
+            clock=small.clock.timestamp,
+        )
+        shop = ShopContext(shop_id=1, domain=SHOP, credentials={"access_token": TOKEN})
+
+        for n in range(8):  # 80 points of mutations through a bucket of 40
+            connector.issue_coupon(shop, coupon(code=f"AMENDS-{n}-SORRY"))
+
+        retries = [r for r in caplog.records if r.getMessage() == "connectors.shopify.retry"]
+        waits = [r for r in caplog.records if r.getMessage() == "connectors.shopify.bucket-wait"]
+        assert (len(retries), len(waits)) == (0, 4)
+        small.advance(10)  # a full bucket for the read
+        assert len(discounts(small)) == 8
+
+
+def test_each_shop_has_one_client_and_a_renewed_token_a_new_one_that_knows_the_bucket(
+    sandbox, connector, shop
+):
+    first = connector.client(shop)
+    connector.issue_coupon(shop, coupon())
+    seen = first.bucket
+
+    other = ShopContext(shop_id=2, domain="other.myshopify.com", credentials=shop.credentials)
+    renewed = ShopContext(shop_id=1, domain=SHOP, credentials={"access_token": "shpat_renewed"})
+
+    assert connector.client(shop) is first
+    assert connector.client(other) is not first
+    assert seen.available < seen.maximum  # what Shopify said after the first call
+    replaced = connector.client(renewed)
+    assert replaced is not first
+    assert replaced.serves(first.endpoint, "shpat_renewed")
+    assert replaced.bucket == seen
+
+
+def test_a_query_that_costs_more_than_the_bucket_holds_is_refused_without_waiting(caplog):
+    with running_sandbox(bucket_size=40.0, restore_rate=10.0) as small:
+        slept: list[float] = []
+        client = ShopifyClient(SHOP, TOKEN, api_url=small.base, sleep=slept.append)
+
+        with pytest.raises(PlatformRejected, match="more points than the shop's bucket holds"):
+            client.execute("{ discountNodes(first: 50) { nodes { id } } }")  # 52 points
+
+        assert slept == []

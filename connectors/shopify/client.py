@@ -37,6 +37,9 @@ log = logging.getLogger("amends.connectors.shopify")
 
 # What a query is assumed to cost before Shopify has priced it once (a mutation is 10).
 DEFAULT_COST = 10.0
+# A wait computed to the exact point can come back a hair short (2.3 s x 10 points/s is
+# 22.999... points in floating point): one more millisecond is never THROTTLED by it.
+ROUNDING_SECONDS = 0.001
 
 
 @dataclass
@@ -56,7 +59,9 @@ class Bucket:
         """
         available = min(self.maximum, self.available + (now - self.seen_at) * self.restore_rate)
         missing = points - available
-        return max(0.0, missing / self.restore_rate) if self.restore_rate > 0 else 0.0
+        if missing <= 0 or self.restore_rate <= 0:
+            return 0.0
+        return missing / self.restore_rate + ROUNDING_SECONDS
 
 
 class _TimedGraphQL(shopify.GraphQL):
@@ -189,7 +194,7 @@ class ShopifyClient:
         wait = self._record_cost(query, answer.get("extensions") or {})
         errors = answer.get("errors")
         if errors:
-            raise self._graphql_error(errors, wait)
+            raise self._graphql_error(errors, wait, query)
         return answer.get("data") or {}
 
     def _record_cost(self, query: str, extensions: Mapping[str, Any]) -> float:
@@ -209,12 +214,18 @@ class ShopifyClient:
             self._costs[query] = requested
             return self.bucket.wait_for(requested, self.bucket.seen_at)
 
-    def _graphql_error(self, errors: Any, wait: float) -> PlatformError:
+    def _graphql_error(self, errors: Any, wait: float, query: str) -> PlatformError:
         if isinstance(errors, str):  # e.g. "[API] Invalid API key or access token ..."
             return PlatformUnauthorized(f"{self.domain}: {errors}")
         first = errors[0] if errors else {}
         code = (first.get("extensions") or {}).get("code")
         message = "; ".join(str(e.get("message")) for e in errors)
+        if code == "THROTTLED" and self._costs.get(query, 0.0) > self.bucket.maximum:
+            return PlatformRejected(
+                f"{self.domain}: the query costs more points than the shop's bucket holds "
+                f"({self.bucket.maximum:g}); no wait pays for it: ask for fewer records",
+                code=code,
+            )
         if code == "THROTTLED":
             return PlatformRateLimited(f"{self.domain}: throttled", max(wait, 0.05), code=code)
         if code in ("ACCESS_DENIED", "UNAUTHORIZED"):

@@ -44,6 +44,8 @@ USER_AGENT = "Amends/0.1 (+woocommerce connector)"
 MAX_PER_PAGE = 100
 # Gateways in front of WordPress answer these when PHP is down or slow.
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+# Calls that do the same however often they are made (RFC 9110 §9.2.2).
+REPEATABLE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 # Over plain http the query string carries the OAuth consumer key, nonce and signature.
 _QUERY = re.compile(r"\?\S*")
 # urllib3 names the request URL, query included, in these loggers' DEBUG lines.
@@ -116,6 +118,7 @@ class WooClient:
         timeout: float = 10.0,
         attempts: int = 3,
         backoff_seconds: float = 0.5,
+        max_wait_seconds: float = 10.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.url = url
@@ -127,6 +130,7 @@ class WooClient:
         self.timeout = timeout
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
+        self.max_wait_seconds = max_wait_seconds
         self._sleep = sleep
 
     def serves(self, url: str, consumer_key: str, consumer_secret: str) -> bool:
@@ -175,22 +179,39 @@ class WooClient:
         params: Mapping[str, Any] | None = None,
         data: Any = None,
     ) -> WooResponse:
-        """Send one call, retrying timeouts and 5xx with exponential backoff."""
+        """Send one call; retry what was refused or cannot have done anything.
+
+        A 429 was refused before WordPress saw it: retried, after its Retry-After.
+        A 5xx or a timeout says nothing of whether WordPress did the work (nginx
+        answers 504 while PHP carries on), so only a call that is safe to repeat
+        (not a POST) is retried here; a POST's error goes to the caller, whose
+        action looks for what the call made before making it again. A wait longer
+        than `max_wait_seconds` is not slept here either: the caller (the outbox)
+        comes back when asked.
+        """
         for attempt in range(1, self.attempts + 1):
             try:
                 return self._send(method, endpoint, params or {}, data)
             except (PlatformUnavailable, PlatformRateLimited) as error:
-                if attempt == self.attempts:
+                delay = self._retry_delay(method, error, attempt)
+                if delay is None:
                     raise
-                delay = getattr(error, "retry_after", None) or self.backoff_seconds * 2 ** (
-                    attempt - 1
-                )
                 log.warning(
                     "connectors.woocommerce.retry",
                     extra={"endpoint": endpoint, "attempt": attempt, "error": str(error)},
                 )
                 self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retry_delay(self, method: str, error: PlatformError, attempt: int) -> float | None:
+        """Return how long to wait before trying `method` again here; None: do not."""
+        if attempt == self.attempts:
+            return None
+        if isinstance(error, PlatformUnavailable) and method not in REPEATABLE_METHODS:
+            return None
+        asked = getattr(error, "retry_after", None)
+        delay = asked if asked else self.backoff_seconds * 2 ** (attempt - 1)
+        return delay if delay <= self.max_wait_seconds else None
 
     def _send(
         self, method: str, endpoint: str, params: Mapping[str, Any], data: Any
@@ -253,11 +274,19 @@ def error_from(response: requests.Response, what: str) -> PlatformError:
     code = body.get("code") if isinstance(body, dict) else None
     message = body.get("message") if isinstance(body, dict) else None
     text = f"{what}: HTTP {status}" + (f" {code}: {message}" if code else "")
+    retry_after = _seconds(response.headers.get("Retry-After"))
     if status == 429:
-        retry_after = float(response.headers.get("Retry-After") or 1)
-        return PlatformRateLimited(text, retry_after, code=code, status=status)
+        return PlatformRateLimited(text, retry_after or 1.0, code=code, status=status)
     if status in UNAVAILABLE_STATUSES or (status >= 500 and code is None):
-        return PlatformUnavailable(text, code=code, status=status)
+        return PlatformUnavailable(text, code=code, status=status, retry_after=retry_after)
     if status == 401 or code == "woocommerce_rest_authentication_error":
         return PlatformUnauthorized(text, code=code, status=status)
     return PlatformRejected(text, code=code, status=status)
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """Read a Retry-After in seconds; None for none, or for an HTTP date (hosts send seconds)."""
+    try:
+        return float(retry_after) if retry_after else None
+    except ValueError:
+        return None

@@ -48,11 +48,32 @@ def create_app(store: SandboxStore | None = None, **options: Any) -> Flask:
     app.extensions[EXTENSION] = store if store is not None else SandboxStore(**options)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
+    app.before_request(_host_refusal)
     app.before_request(_authenticate)
     app.after_request(_wordpress_headers)
+    app.after_request(_host_refusal_after)
     app.register_error_handler(RestError, error_response)
     app.register_error_handler(HTTPException, _http_error)
     return app
+
+
+def _host_refusal() -> Response | None:
+    """Answer in WordPress's place when the host has a refusal queued for this request."""
+    if not request.path.startswith(REST_PREFIX + "/"):
+        return None
+    refusal = current_store().host.next_refusal(request.method)
+    if refusal is None:
+        return None
+    if refusal.after:
+        g.host_refusal = refusal  # WordPress does the work; the host answers afterwards
+        return None
+    return refusal.response()
+
+
+def _host_refusal_after(response: Response) -> Response:
+    """Replace WordPress's answer with the host's, for a request that ran too long."""
+    refusal = g.pop("host_refusal", None)
+    return refusal.response() if refusal is not None else response
 
 
 def _authenticate() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sandboxes.woocommerce.clock import Clock
 from sandboxes.woocommerce.delivery import Deliverer
+from sandboxes.woocommerce.host import Host
 from sandboxes.woocommerce.models import (
     ApiKey,
     Coupon,
@@ -139,6 +140,7 @@ class SandboxStore:
         self._webhook_ids = itertools.count(1)
         self._key_ids = itertools.count(1)
         self.add_api_key(consumer_key, consumer_secret, "read_write", "sandbox")
+        self.host = Host()  # the web server in front of WordPress
         self.deliverer = Deliverer(
             self, timeout=delivery_timeout, ping_timeout=ping_timeout, paused=deliveries_paused
         )

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, request
 from sandboxes.control_index import control_routes
 from sandboxes.woocommerce.clock import gmt
 from sandboxes.woocommerce.context import current_store
+from sandboxes.woocommerce.host import Refusal
 from sandboxes.woocommerce.orders import untrash_order
 from sandboxes.woocommerce.rest import json_response, wp_error
 
@@ -28,6 +29,8 @@ BODIES = {
     "POST /_sandbox/queue": '{"paused": true | false}',
     "POST /_sandbox/clock": '{"now": ISO-8601, "frozen": bool} | {"advance_seconds": N}'
     ' | {"reset": true}',
+    "POST /_sandbox/host": '{"refuse": [{"status": 403|429|502|503|504, "retry_after": seconds,'
+    ' "after": bool, "method": "POST"}]}',
 }
 
 
@@ -99,6 +102,19 @@ def clock() -> Response:
             store.clock.set(moment.astimezone(UTC))
     now = store.clock.now()
     return json_response({"now": store.clock.local(now), "now_gmt": gmt(now)})
+
+
+@bp.route("/host", methods=["GET", "POST"])
+def host() -> Response:
+    """Show the host's queued answers; POST {"refuse": [...]} queues more (host.py)."""
+    store = current_store()
+    if request.method == "POST":
+        try:
+            refusals = [Refusal(**entry) for entry in _body().get("refuse") or []]
+        except (TypeError, ValueError) as error:
+            raise wp_error("sandbox_invalid_refusal", str(error), 400) from error
+        store.host.refuse(refusals)
+    return json_response(store.host.state())
 
 
 @bp.post("/orders/<int:order_id>/restore")
