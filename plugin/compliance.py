@@ -11,6 +11,7 @@ import logging
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from plugin.compensation.execute import withdraw_unsent
 from plugin.events import (
     CustomerDataRequested,
     CustomerRedactionRequested,
@@ -159,6 +160,8 @@ def _scrub_messages(session: Session, incident_id: int, kinds: tuple[str, ...]) 
         if entry.status not in (SENT, FAILED):
             entry.status = FAILED
             entry.last_error = ERASED_BEFORE_SENT
+            if entry.kind == COMPENSATION:
+                withdraw_unsent(session, entry.idempotency_key, ERASED_BEFORE_SENT)
 
 
 def _without_personal(detail: dict) -> dict:

@@ -28,7 +28,7 @@ from plugin.errors import (
     PlatformRateLimited,
     PlatformRejected,
 )
-from plugin.events import OrderChanged, RefundRecorded
+from plugin.events import CustomerRedactionRequested, OrderChanged, RefundRecorded
 from plugin.incidents.staff import open_by_hand
 from plugin.platforms import ActionResult, CouponSpec, NoteSpec, ShippingRefundSpec
 from plugin.scope import ShopScope
@@ -557,3 +557,40 @@ def test_an_uninstalled_shop_gets_no_decision(runtime, shop):
     open_incident(runtime, shop, "defective_item")
 
     assert rows(runtime) == []
+
+
+def test_retrying_a_failed_compensation_queues_it_again_and_it_is_issued_once_it_goes_out(
+    runtime, shop, store, cli
+):
+    order(runtime, shop)
+    open_incident(runtime, shop, "defective_item")
+    store.errors = [PlatformRejected("the store refused the code for now")]
+    worker.run_once(runtime)
+    ((key, _),) = actions_queued(runtime)
+    with runtime.database.reading() as session:
+        entry_id = session.scalar(select(OutboxEntry.id).where(OutboxEntry.idempotency_key == key))
+    assert rows(runtime)[0].status == "failed"
+
+    assert cli("outbox", "retry", str(entry_id)).exit_code == 0
+    assert (rows(runtime)[0].status, rows(runtime)[0].error) == ("queued", None)
+    worker.run_once(runtime)
+
+    assert rows(runtime)[0].status == "issued"
+    assert len(store.calls) == 2
+
+
+def test_a_compensation_erased_with_its_customer_before_it_went_out_is_withdrawn(
+    runtime, shop, store
+):
+    order(runtime, shop)
+    open_incident(runtime, shop, "defective_item")
+    assert rows(runtime)[0].status == "queued"
+
+    with runtime.database.transaction() as session:
+        handle_event(session, shop, CustomerRedactionRequested(customer_id=None, email=EMAIL))
+    worker.run_once(runtime)
+
+    (row,) = rows(runtime)
+    assert (row.status, store.calls) == ("withdrawn", [])
+    assert "erased" in row.error
+    assert actions_queued(runtime)[0][1] == "failed"

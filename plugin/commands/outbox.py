@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from plugin.commands.support import print_json, print_table, runtime
+from plugin.compensation.execute import requeued
+from plugin.outbox import COMPENSATION
 from plugin.outbox.store import list_entries, requeue
 from plugin.storage.models import OutboxEntry
 
@@ -70,10 +72,15 @@ def list_command(failed: bool, as_json: bool, limit: int) -> None:
 @outbox.command("retry")
 @click.argument("entry_id", type=int)
 def retry_command(entry_id: int) -> None:
-    """Requeue a failed message with a fresh set of attempts."""
+    """Requeue a failed message with a fresh set of attempts.
+
+    A compensation's row takes the compensation back to queued with it.
+    """
     rt = runtime()
     with rt.database.transaction() as session:
-        requeue(session, entry_id)
+        entry = requeue(session, entry_id)
+        if entry.kind == COMPENSATION:
+            requeued(session, entry)
     click.echo(f"message {entry_id} requeued")
 
 

@@ -17,12 +17,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.compensation.actions import ADD_NOTE, ISSUE_COUPON, REFUND_SHIPPING
 from plugin.compensation.notify import tell_customer
-from plugin.compensation.records import FAILED, ISSUED
+from plugin.compensation.records import FAILED, ISSUED, QUEUED, WITHDRAWN
 from plugin.errors import InvalidInput
 from plugin.incidents.timeline import add_timeline
 from plugin.outbox.runner import Claim, Receipt
@@ -87,6 +88,31 @@ class CompensationExecutor:
         add_timeline(session, incident.id, "compensation_failed", detail)
 
 
+def requeued(session: Session, entry: OutboxEntry) -> None:
+    """Put a failed compensation back in the queue with its row: it is being tried again.
+
+    What happens next reaches the timeline as it always does (issued, or failed).
+    """
+    row = _row_of_key(session, entry.idempotency_key)
+    if row is not None and row.status == FAILED:
+        row.status = QUEUED
+        row.error = None
+
+
+def withdraw_unsent(session: Session, key: str, why: str) -> None:
+    """Withdraw a compensation whose row will never be carried out; it counts no more."""
+    row = _row_of_key(session, key)
+    if row is not None and row.status == QUEUED:
+        row.status = WITHDRAWN
+        row.error = why
+
+
+def _row_of_key(session: Session, key: str) -> CompensationRecord | None:
+    return session.scalar(
+        select(CompensationRecord).where(CompensationRecord.idempotency_key == key)
+    )
+
+
 def perform(actions: Actions, shop: ShopContext, key: str, payload: dict[str, Any]) -> ActionResult:
     """Carry out one action as the payload describes it."""
     action = payload.get("action")
@@ -124,7 +150,8 @@ def coupon_spec(payload: dict[str, Any]) -> CouponSpec:
 def _row_and_incident(
     session: Session, entry: OutboxEntry
 ) -> tuple[CompensationRecord | None, Incident | None]:
-    row = session.get(CompensationRecord, entry.payload.get("compensation_id"))
+    compensation_id = entry.payload.get("compensation_id")
+    row = session.get(CompensationRecord, compensation_id) if compensation_id is not None else None
     incident = session.get(Incident, entry.incident_id) if entry.incident_id else None
     return row, incident
 
