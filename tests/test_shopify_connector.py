@@ -20,6 +20,7 @@ from connectors.shopify.client import ShopifyClient
 from connectors.shopify.connector import AppCredentials
 from plugin.errors import (
     InvalidInput,
+    PlatformRateLimited,
     PlatformRejected,
     PlatformUnauthorized,
     PlatformUnavailable,
@@ -372,3 +373,31 @@ def test_a_query_that_costs_more_than_the_bucket_holds_is_refused_without_waitin
             client.execute("{ discountNodes(first: 50) { nodes { id } } }")  # 52 points
 
         assert slept == []
+
+
+class Limited:
+    """Answer 429 with `retry_after` to the first request, then pass requests to the app."""
+
+    def __init__(self, app, retry_after: str) -> None:
+        self.app, self.retry_after, self.seen = app, retry_after, 0
+
+    def __call__(self, environ, start_response):
+        self.seen += 1
+        if self.seen == 1:
+            start_response("429 Too Many Requests", [("Retry-After", self.retry_after)])
+            return [b""]
+        return self.app(environ, start_response)
+
+
+def test_a_429_is_asked_again_after_its_retry_after_or_left_to_the_outbox_when_long(sandbox):
+    slept: list[float] = []
+    with serving(Limited(sandbox.app, "2.0")) as base:
+        client = ShopifyClient(SHOP, TOKEN, api_url=base, sleep=slept.append)
+        assert actions.fetch_order(client, "5001")["id"] == "gid://shopify/Order/5001"
+    with serving(Limited(sandbox.app, "120")) as base:
+        client = ShopifyClient(SHOP, TOKEN, api_url=base, sleep=slept.append)
+        with pytest.raises(PlatformRateLimited) as raised:
+            actions.fetch_order(client, "5001")
+
+    assert slept == [2.0]
+    assert raised.value.retry_after == 120.0

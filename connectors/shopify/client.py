@@ -105,6 +105,7 @@ class ShopifyClient:
         attempts: int = 5,
         throttled_attempts: int = 30,
         backoff_seconds: float = 0.5,
+        max_wait_seconds: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -114,6 +115,9 @@ class ShopifyClient:
         self.attempts = attempts
         self.throttled_attempts = throttled_attempts
         self.backoff_seconds = backoff_seconds
+        # A 429 asking for longer than this is not slept in a call: the caller (the
+        # outbox) comes back when asked, and the worker carries on with other rows.
+        self.max_wait_seconds = max_wait_seconds
         self.bucket = Bucket()
         self._lock = threading.Lock()
         self._costs: dict[str, float] = {}  # requestedQueryCost last seen, per query text
@@ -140,7 +144,7 @@ class ShopifyClient:
             except PlatformRateLimited as error:
                 if error.code != "THROTTLED":
                     failures += 1
-                    if failures >= self.attempts:
+                    if failures >= self.attempts or error.retry_after > self.max_wait_seconds:
                         raise
                 else:
                     throttles += 1
@@ -178,7 +182,9 @@ class ShopifyClient:
         try:
             raw = self._graphql.execute(query, dict(variables or {}))
         except urllib.error.HTTPError as error:
-            raise _http_error(error) from error
+            mapped = _http_error(error)
+            error.close()  # its body is not read: give the connection back now
+            raise mapped from error
         except TimeoutError as error:
             raise PlatformTimeout(
                 f"{self.domain}: no answer in {self._graphql.timeout}s"
