@@ -212,13 +212,14 @@ def decide_compensations(
     """Open `count` incidents of `kinds` in turn, one per order and customer, each earning one."""
     with runtime.database.transaction() as session:
         save_policy(session, shop_id, read_policy(POLICY))
+    orders = []
     for number in range(count):
         kind = kinds[number % len(kinds)]
         on_order = EARNS[kind]["kind"] in ON_AN_ORDER
-        order_id = ledger.place_order(number) if on_order else str(900_000 + number)
-        with runtime.database.transaction() as session:
+        orders.append((ledger.place_order(number) if on_order else str(900_000 + number), kind))
+    with runtime.database.transaction() as session:  # one commit: quick on both databases
+        for number, (order_id, kind) in enumerate(orders):
             handle_event(session, shop_id, paid_order(order_id, number))
-        with runtime.database.transaction() as session:
             open_by_hand(session, shop_id, order_id, kind)
     with runtime.database.reading() as session:
         decided = session.execute(
