@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test test-sqlite lint demo bench screenshots wordpress-mo clean
+.PHONY: install test test-sqlite lint demo bench screenshots wordpress-pot wordpress-mo clean
 
 install: $(STAMP)
 
@@ -37,7 +37,31 @@ screenshots: install
 # The WordPress plugin's compiled translations, from its .po files. GNU msgfmt (Debian's
 # gettext), not Babel: WordPress' MO reader refuses a .mo without a hash table, and
 # Babel writes none.
-WORDPRESS_LANGUAGES := admin_ui/wordpress/amends-for-woocommerce/languages
+WORDPRESS_PLUGIN := admin_ui/wordpress/amends-for-woocommerce
+WORDPRESS_LANGUAGES := $(WORDPRESS_PLUGIN)/languages
+WORDPRESS_DOMAIN := amends-for-woocommerce
+WORDPRESS_KEYWORDS := __ _e esc_html__ esc_html_e esc_attr__ esc_attr_e _x:1,2c _n:1,2 \
+  _nx:1,2,4c esc_html_x:1,2c esc_attr_x:1,2c _n_noop:1,2
+
+# The plugin's translation template, extracted afresh from its PHP with GNU xgettext
+# (WordPress' translation functions), then merged into each .po: a new sentence arrives
+# untranslated, a sentence the code no longer says is dropped. Translate, then
+# `make wordpress-mo`.
+wordpress-pot:
+	cd $(WORDPRESS_PLUGIN) && find . -name '*.php' | LC_ALL=C sort | sed 's|^\./||' | \
+	  xgettext --files-from=- --language=PHP --from-code=UTF-8 --sort-by-file \
+	    --add-comments=translators: \
+	    $(addprefix --keyword=,$(WORDPRESS_KEYWORDS)) \
+	    --package-name='Amends for WooCommerce' \
+	    --package-version=$$(sed -n 's/^ \* Version: *//p' $(WORDPRESS_DOMAIN).php) \
+	    --copyright-holder=Amends --msgid-bugs-address= \
+	    --output=languages/$(WORDPRESS_DOMAIN).pot
+	for po in $(WORDPRESS_LANGUAGES)/*.po; do \
+	  msgmerge --quiet --update --no-fuzzy-matching --backup=none \
+	    "$$po" $(WORDPRESS_LANGUAGES)/$(WORDPRESS_DOMAIN).pot || exit 1; \
+	  msgattrib --no-obsolete --output-file="$$po" "$$po" || exit 1; \
+	done
+
 wordpress-mo:
 	for po in $(WORDPRESS_LANGUAGES)/*.po; do \
 	  msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; \
