@@ -23,6 +23,8 @@ from admin_ui import (
     login,
     pages,
     pages_templates,
+    report_api,
+    report_pages,
     settings_api,
     settings_pages,
 )
@@ -30,7 +32,14 @@ from admin_ui.sessions import AdminSessions
 
 SESSION_HOURS = 12
 # Modules that add their routes to the API's blueprint and the pages' blueprint.
-ROUTES_OF_THEIR_OWN = (api_templates, pages_templates, settings_api, settings_pages)
+ROUTES_OF_THEIR_OWN = (
+    api_templates,
+    pages_templates,
+    report_api,
+    report_pages,
+    settings_api,
+    settings_pages,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -39,6 +39,20 @@ TONES = {
     "resolved": "success",
     "closed": "neutral",
 }
+# The canonical return reasons (plugin/returns), as a merchant names them.
+REASONS = {
+    "defective": N_("Defective"),
+    "damaged_in_transit": N_("Damaged in transit"),
+    "wrong_item": N_("Wrong item sent"),
+    "not_as_described": N_("Not as described"),
+    "size_too_small": N_("Too small"),
+    "size_too_large": N_("Too large"),
+    "colour": N_("Colour"),
+    "style": N_("Style"),
+    "unwanted": N_("No longer wanted"),
+    "other": N_("Other reason"),
+    "unknown": N_("Reason not given"),
+}
 PLATFORMS = {"shopify": "Shopify", "woocommerce": "WooCommerce"}
 ENTRIES = {
     "incident_opened": N_("Incident opened"),
@@ -118,6 +132,11 @@ def compensation_status_label(value: str | None) -> str:
     return _word(COMPENSATION_STATUSES, value)
 
 
+def reason_label(value: str | None) -> str:
+    """Return a canonical return reason in words."""
+    return _word(REASONS, value)
+
+
 def platform_label(value: str | None) -> str:
     """Return a platform's own name."""
     return PLATFORMS.get(value or "", value or "")
@@ -135,5 +154,6 @@ GLOBALS = {
     "compensation_label": compensation_label,
     "compensation_status_label": compensation_status_label,
     "platform_label": platform_label,
+    "reason_label": reason_label,
     "status_tone": status_tone,
 }

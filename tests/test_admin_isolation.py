@@ -7,9 +7,12 @@ be named below as one that reads no shop's rows).
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
+from plugin.dispatch import handle_event
+from plugin.events import LineItem, OrderChanged, ReturnLine, ReturnRequested
 from plugin.messaging.store import save_override
 from plugin.scope import ShopScope
 from tests.conftest import SHOPIFY_DOMAIN
@@ -41,13 +44,19 @@ A_WORDING = {
 
 @pytest.fixture
 def shops(runtime, make_shop):
-    """Shop A's incident, with a compensation waiting for A's approval; shop B has none."""
+    """Shop A's incident, with a compensation waiting for A's approval, and a defective
+    return of A's SKU-7771 (in its reports); shop B has none of it."""
     shop_a = make_shop("shopify", domain=SHOPIFY_DOMAIN)
     make_shop("shopify", domain=OTHER_DOMAIN)
     found = waiting_compensation(runtime, shop_a, order_id=A_ORDER, email="only-a@example.com")
+    sold = datetime(2026, 11, 18, 10, tzinfo=UTC)
+    mug = LineItem("1", "P-7771", None, f"SKU-{A_ORDER}", "Only-A mug", 3, "12.50")
     with runtime.database.transaction() as session:
         key = tuple(A_TEMPLATE.values())
         save_override(session, ShopScope.only(shop_a), key, A_WORDING)
+        handle_event(session, shop_a, OrderChanged("6661", sold, line_items=(mug,), placed_at=sold))
+        back = ReturnLine("1", 2, "defective")
+        handle_event(session, shop_a, ReturnRequested("6661", "R-1", (back,), requested_at=sold))
     return found
 
 
@@ -96,6 +105,13 @@ def test_every_admin_route_is_walked_or_named(app):
         "admin_pages.save_settings_form",
         "admin_pages.preview_policy_form",
         "admin_pages.customer_data_export",
+        "admin_api.report_returns",
+        "admin_api.report_top_defective",
+        "admin_api.report_outcomes",
+        "admin_api.report_budget",
+        "admin_pages.returns_report",
+        "admin_pages.outcomes_report",
+        "admin_pages.csv_returns",
     } <= walked
 
 
@@ -126,6 +142,8 @@ CHECKED_FORMS = {"admin_api.replace_settings"}
 def test_a_caller_of_shop_b_gets_nothing_of_shop_a_on_any_route(app, client, shops):
     incident_a, compensation_a = shops
     before = a_state(client, incident_a)
+    a_skus = client.get("/admin/api/reports/returns?by=sku", headers=bearer(shop=SHOPIFY_DOMAIN))
+    assert [row["sku"] for row in a_skus.json] == [f"SKU-{A_ORDER}"]  # A sees its own
     assert before[1][0]["status"] == "pending_approval"
     assert before[2] == A_WORDING
     a_key = before[1][0]["idempotency_key"]
@@ -178,7 +196,7 @@ def test_a_caller_of_shop_b_gets_nothing_of_shop_a_on_any_route(app, client, sho
         assert answer.status_code in expected, (rule.rule, method, answer.status_code)
 
     assert a_state(client, incident_a) == before
-    assert len(walked) >= 16
+    assert len(walked) >= 16 + 2 * 8 + 3
 
 
 @pytest.mark.parametrize("action", ["notes", "resolve", "reopen"])

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
 from plugin.dispatch import handle_event
 from plugin.events import OrderChanged
 from plugin.reports import Period, outcomes
 from plugin.scope import ShopScope
-from plugin.storage.models import Incident, TimelineEntry
+from plugin.storage.models import CompensationRecord, Incident, TimelineEntry
 
 NOVEMBER = Period(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -88,7 +92,19 @@ def test_outcome_figures_match_the_hand_computed_ones(runtime, shop):
         "recovery": {"of": 1, "count": 1, "waiting": 1, "rate": 1.0},
         "recovery_with_compensation": {"of": 1, "count": 1, "waiting": 0, "rate": 1.0},
         "recovery_without_compensation": {"of": 0, "count": 0, "waiting": 1, "rate": None},
-        "compensation_spend": None,
+        "compensation_spend": {
+            "by_kind": [],
+            "months": [
+                {
+                    "shop": shop,
+                    "month": "2026-11-01",
+                    "currency": None,
+                    "spent": "0",
+                    "budget": "500",
+                    "budget_used": 0.0,
+                }
+            ],
+        },
     }
 
 
@@ -114,3 +130,47 @@ def test_reports_outcomes_json(cli, shop, clock):
 
     assert result.exit_code == 0
     assert json.loads(result.stdout)["incidents_per_100_orders"] == 60.0
+
+
+def compensation(shop_id, incident_id, number, kind, amount, status, day, month=11):
+    when = datetime(2026, month, day, 10, tzinfo=UTC)
+    return CompensationRecord(
+        shop_id=shop_id, incident_id=incident_id, decision=number,
+        idempotency_key=f"incident:{incident_id}:c:{number}", kind=kind,
+        amount=Decimal(amount), currency="EUR", status=status,
+        created_at=when, updated_at=when,
+    )  # fmt: skip
+
+
+def test_compensation_spend_by_kind_and_against_the_monthly_budget(runtime, shop):
+    # November: coupons of 5 and 7.50 issued, free shipping 4.90 given by staff; a coupon
+    # of 20 still waits for approval, one of 9 was denied; October's 3 is October's.
+    # Budget 50 EUR a month: November spent 17.40 of it (0.348).
+    with runtime.database.transaction() as session:
+        budget = {"currency": "EUR", "caps": {"monthly_budget": "50"}}
+        save_policy(session, shop, read_policy(budget))
+        incident = session.scalars(select(Incident.id).where(Incident.shop_id == shop)).first()
+        session.add_all([
+            compensation(shop, incident, 1, "fixed_coupon", "5", "issued", 2),
+            compensation(shop, incident, 2, "fixed_coupon", "7.50", "queued", 12),
+            compensation(shop, incident, 3, "free_shipping", "4.90", "given_by_staff", 20),
+            compensation(shop, incident, 4, "fixed_coupon", "20", "pending_approval", 21),
+            compensation(shop, incident, 5, "fixed_coupon", "9", "denied", 22),
+            compensation(shop, incident, 6, "fixed_coupon", "3", "issued", 30, month=10),
+        ])  # fmt: skip
+
+    with runtime.database.reading() as session:
+        spend = outcomes(session, ShopScope.only(shop), NOVEMBER, NOW).compensation_spend.as_json()
+
+    assert spend == {
+        "by_kind": [
+            {"shop": shop, "kind": "fixed_coupon", "currency": "EUR", "compensations": 2,
+             "amount": "12.50"},
+            {"shop": shop, "kind": "free_shipping", "currency": "EUR", "compensations": 1,
+             "amount": "4.90"},
+        ],
+        "months": [
+            {"shop": shop, "month": "2026-11-01", "currency": "EUR", "spent": "17.40",
+             "budget": "50", "budget_used": 0.348},
+        ],
+    }  # fmt: skip

@@ -18,64 +18,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from plugin.dispatch import handle_event
-from plugin.events import LineItem, OrderChanged, RefundRecorded, ReturnLine, ReturnRequested
 from plugin.reports import Period, period_over_period, return_reasons, return_trend, top_defective
 from plugin.scope import ShopScope
-
-NOVEMBER = Period(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(f"{day}T10:00:00+00:00")
-
-
-def line(line_id, product, sku, quantity, title="Mug"):
-    return LineItem(line_id, product, None, sku, title, quantity, "12.50")
-
-
-def order(order_id, day, *lines, status="open"):
-    return OrderChanged(
-        order_id, at(day), name=f"#{order_id}", status=status, currency="EUR", placed_at=at(day),
-        line_items=lines,
-    )  # fmt: skip
-
-
-back = ReturnLine
-
-
-def returned(order_id, return_id, day, *lines):
-    return ReturnRequested(order_id, return_id, tuple(lines), requested_at=at(day))
+from tests.report_helpers import NOVEMBER, script_november
 
 
 @pytest.fixture
 def shops(runtime, make_shop) -> dict[str, int]:
-    ids = {
-        "A": make_shop("shopify", domain="a.myshopify.com"),
-        "B": make_shop("woocommerce", domain="https://b.example/"),
-        "C": make_shop("shopify", domain="c.myshopify.com"),
-    }
-    a, b, c = ids["A"], ids["B"], ids["C"]
-    mug, cloth, small = ("P1", "MUG-1"), ("P2", "CLOTH-1"), "size_too_small"
-    events = [
-        (a, order("A1", "2026-11-02", line("1", *mug, 4), line("2", *cloth, 2, "Cloth"))),
-        (a, order("A2", "2026-11-10", line("3", *mug, 6), line("4", "P1", "MUG-2", 5))),
-        (a, order("A3", "2026-10-15", line("5", *mug, 10))),
-        (a, order("A4", "2026-11-12", line("6", *cloth, 3, "Cloth"), status="cancelled")),
-        (a, returned("A1", "R1", "2026-11-05", back("1", 1, "defective"), back("2", 1, small))),
-        (a, returned("A2", "R2", "2026-11-20", back("3", 2, "defective"), back("4", 1, "colour"))),
-        (a, returned("A3", "R3", "2026-11-21", back("5", 3, "defective"))),
-        (a, returned("A2", "R4", "2026-12-02", back("3", 1, "defective"))),
-        (b, order("B1", "2026-11-03", line("1", "10", None, 2, "Taza"), line("2", "11", None, 1))),
-        (b, RefundRecorded("B1", "31", "12.5", "damaged_in_transit", refunded_at=at("2026-11-08"))),
-        (b, returned("B1", "B1:rma:1", "2026-11-09", back("2", 1, "size_too_large"))),
-        (c, order("C1", "2026-11-04", line("1", "P9", "X", 1))),
-        (c, returned("C1", "RC", "2026-11-06", back("1", 1, "defective"))),
-    ]  # fmt: skip
-    with runtime.database.transaction() as session:
-        for shop_id, event in events:
-            handle_event(session, shop_id, event)
-    return ids
+    return script_november(runtime, make_shop)
 
 
 def report(runtime, scope, by="reason", period=NOVEMBER):

@@ -8,23 +8,22 @@ from datetime import date, datetime, timedelta
 import click
 
 from plugin.commands.support import console, parse_date, print_json, print_table, runtime
+from plugin.errors import InvalidInput
 from plugin.reports import GROUPINGS, Period, ReasonRow, as_csv, columns, outcomes, return_reasons
 from plugin.scope import ShopScope
 from plugin.shops import get_shop
 
 log = logging.getLogger("amends.commands")
 
-DEFAULT_DAYS = 30
-
 
 def _period(since: date | None, until: date | None, now: datetime) -> Period:
     """Return the whole days asked for: by default the 30 days up to today (UTC)."""
-    last = until or now.date()
-    first = since or last - timedelta(days=DEFAULT_DAYS - 1)
-    if last < first:
-        log.warning("commands.reports.backwards", extra={"since": str(first), "until": str(last)})
-        raise click.BadParameter(f"--until {last} is before --since {first}")
-    return Period.of_days(first, last)
+    try:
+        return Period.asked(since, until, now.date())
+    except InvalidInput as error:
+        log.warning("commands.reports.backwards", extra={"since": str(since), "until": str(until)})
+        last = until or now.date()
+        raise click.BadParameter(f"--until {last} is before --since {since}") from error
 
 
 def _scope(shop_id: int | None) -> ShopScope:

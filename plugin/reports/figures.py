@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -51,3 +51,32 @@ class Share:
     def as_json(self) -> dict[str, Any]:
         """Return the share as a dict."""
         return {"of": self.whole, "count": self.part, "waiting": self.waiting, "rate": self.rate}
+
+
+@dataclass(frozen=True)
+class TimingRow:
+    """One duration figure as a table row: `reports outcomes` times in a spreadsheet."""
+
+    figure: str
+    count: int
+    median_seconds: float | None
+    p90_seconds: float | None
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the row as a dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """One share figure as a table row."""
+
+    figure: str
+    of: int
+    count: int
+    waiting: int
+    rate: float | None
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the row as a dict."""
+        return asdict(self)

@@ -14,8 +14,7 @@ incidents only: a `quality` incident has no customer):
   issued. A customer whose 90 days are not over and who has not come back yet is
   `waiting`, in neither count.
 
-Compensation spend by kind against budget is not here: it needs the compensations
-table, which this module does not read (`compensation_spend` is None).
+- compensation spend by kind, and each month's spend against the budget (`spend.py`).
 """
 
 from __future__ import annotations
@@ -30,8 +29,9 @@ from sqlalchemy.orm import Session
 
 from plugin.incidents import MERCHANT_KINDS
 from plugin.incidents.care import CareSettings
-from plugin.reports.figures import Durations, Share
+from plugin.reports.figures import Durations, Share, ShareRow, TimingRow
 from plugin.reports.period import Period
+from plugin.reports.spend import Spend, compensation_spend
 from plugin.scope import ShopScope
 from plugin.storage.models import Incident, Order, Shop, TimelineEntry
 
@@ -65,12 +65,35 @@ class Outcomes:
     recovery: Share
     recovery_compensated: Share
     recovery_not_compensated: Share
-    compensation_spend: None = None
+    compensation_spend: Spend
 
     @property
     def incidents_per_100_orders(self) -> float | None:
         """Return incidents opened per 100 orders placed; None without orders."""
         return round(100 * self.incidents / self.orders, 2) if self.orders else None
+
+    def timings(self) -> list[TimingRow]:
+        """Return the three durations as rows of one table."""
+        named = {
+            "time_to_acknowledgement": self.acknowledgement,
+            "time_to_first_response": self.first_response,
+            "time_to_resolution": self.resolution,
+        }
+        return [
+            TimingRow(name, d.count, d.median_seconds, d.p90_seconds) for name, d in named.items()
+        ]
+
+    def shares(self) -> list[ShareRow]:
+        """Return incidents per order, cadence kept and recovery as rows of one table."""
+        per_order = Share(self.orders, self.incidents)
+        named = {
+            "incidents_per_order": per_order,
+            "cadence_kept": self.cadence_kept,
+            "recovery": self.recovery,
+            "recovery_with_compensation": self.recovery_compensated,
+            "recovery_without_compensation": self.recovery_not_compensated,
+        }
+        return [ShareRow(name, s.whole, s.part, s.waiting, s.rate) for name, s in named.items()]
 
     def as_json(self) -> dict[str, Any]:
         """Return the figures as `reports outcomes --json` prints them."""
@@ -85,7 +108,7 @@ class Outcomes:
             "recovery": self.recovery.as_json(),
             "recovery_with_compensation": self.recovery_compensated.as_json(),
             "recovery_without_compensation": self.recovery_not_compensated.as_json(),
-            "compensation_spend": self.compensation_spend,
+            "compensation_spend": self.compensation_spend.as_json(),
         }
 
 
@@ -106,6 +129,7 @@ def outcomes(session: Session, scope: ShopScope, period: Period, now: datetime) 
         recovery_not_compensated=_recovery(
             session, [case for case in done if not case.compensated], now
         ),
+        compensation_spend=compensation_spend(session, scope, period),
     )
 
 

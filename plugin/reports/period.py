@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from plugin.errors import InvalidInput
 
+DEFAULT_DAYS = 30  # what a report covers when no first day is asked for
+
 
 @dataclass(frozen=True)
 class Period:
@@ -27,6 +29,14 @@ class Period:
         """Return the days from `since` through `until`, both whole (UTC)."""
         start = datetime.combine(since, time(), tzinfo=UTC)
         return cls(start, datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC))
+
+    @classmethod
+    def asked(
+        cls, since: date | None, until: date | None, today: date, days: int = DEFAULT_DAYS
+    ) -> Period:
+        """Return the whole days asked for: by default the `days` days up to `today`."""
+        last = until or today
+        return cls.of_days(since or last - timedelta(days=days - 1), last)
 
     @classmethod
     def last(cls, days: int, now: datetime) -> Period:
