@@ -44,10 +44,10 @@ def returned(order_id, return_id, day, *lines):
     return ReturnRequested(order_id, return_id, tuple(lines), requested_at=at(day))
 
 
-def script_november(runtime, make_shop) -> dict[str, int]:
+def script_november(runtime, make_shop, a_domain="a.myshopify.com") -> dict[str, int]:
     """Register shops A, B and C and play their November; return their ids."""
     ids = {
-        "A": make_shop("shopify", domain="a.myshopify.com"),
+        "A": make_shop("shopify", domain=a_domain),
         "B": make_shop("woocommerce", domain="https://b.example/"),
         "C": make_shop("shopify", domain="c.myshopify.com"),
     }

@@ -24,6 +24,7 @@ from plugin.storage.db import connect
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET
 from tests.panel_helpers import bearer, session_token, waiting_compensation
+from tests.report_helpers import script_november
 from tests.test_compensation_shopify import discount
 from tests.test_sandbox_shopify_harness import TOKEN, running_sandbox, serving
 
@@ -330,3 +331,39 @@ def test_the_preview_follows_the_draft_and_a_good_draft_is_saved(
     assert saved["subject"] == "Still on it: {{ order_name }} for {{ customer_first_name }}"
     assert saved["text"].startswith("Hello,\n\nYour order {{ order_name }} is on its way.")
     assert not [text for text in errors if "Content Security Policy" in text]
+
+
+def test_the_returns_report_inside_the_admin_with_its_charts_and_a_csv_download(
+    browser, panel_server, runtime, make_shop
+):
+    script_november(runtime, make_shop, a_domain=SHOPIFY_DOMAIN)
+    # Without Shopify's CDN the nav menu stays in the panel (with it, the admin shows it).
+    page = open_admin(browser, panel_server, cdn="down", viewport={"width": 1280, "height": 900})
+    panel = page.frame_locator('iframe[name="app-iframe"]')
+
+    panel.get_by_role("link", name="Returns").click()
+    panel.get_by_role("heading", name="Reasons over time").wait_for()
+    trend = panel.get_by_role("img", name="Returned units per reason, each week")
+    assert trend.is_visible()
+    assert (
+        trend.locator("desc")
+        .text_content()
+        .startswith("8 units returned from Oct 25, 2026 to Nov 23, 2026")
+    )
+    shot(page, "returns-embedded")
+    panel.get_by_label("Group by").select_option("sku")  # panel.js submits the form
+    panel.get_by_role("columnheader", name="SKU").first.wait_for()
+    top = panel.get_by_role("img", name="Products most returned as defective")
+    assert top.locator("rect title").first.text_content() == "Mug: 6"
+    with page.expect_download() as downloading:
+        panel.get_by_role("link", name="Download CSV").nth(1).click()
+    download = downloading.value
+    assert download.suggested_filename == "amends-returns-by-sku-2026-10-25-to-2026-11-23.csv"
+    lines = Path(download.path()).read_text().splitlines()
+    assert lines[0].startswith("shop,platform,reason,product_id,sku,title,returned_units")
+    assert ",defective,P1,MUG-1,Mug,6,10,0.6," in lines[1]
+    shot(page, "returns-by-sku-embedded")
+
+    panel.get_by_role("link", name="Outcomes").click()
+    panel.get_by_role("heading", name="Against the monthly budget").wait_for()
+    shot(page, "outcomes-embedded")

@@ -84,10 +84,8 @@ class Outcomes:
         ]
 
     def shares(self) -> list[ShareRow]:
-        """Return incidents per order, cadence kept and recovery as rows of one table."""
-        per_order = Share(self.orders, self.incidents)
+        """Return cadence kept and recovery as rows of one table."""
         named = {
-            "incidents_per_order": per_order,
             "cadence_kept": self.cadence_kept,
             "recovery": self.recovery,
             "recovery_with_compensation": self.recovery_compensated,
