@@ -27,6 +27,7 @@ from plugin.app import create_app
 from plugin.compensation.approvals import list_compensations
 from plugin.compensation.documents import read_policy
 from plugin.compensation.store import save_policy
+from plugin.dispatch import handle_event
 from plugin.incidents import staff
 from plugin.incidents.views import list_incidents, show_incident
 from plugin.scope import ShopScope
@@ -36,6 +37,7 @@ from plugin.storage.models import RequestNonce
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.helpers import connect_sandbox_store
 from tests.panel_helpers import NEEDS_APPROVAL
+from tests.report_helpers import back, line, order, returned
 from tests.test_sandbox_woocommerce_helpers import (
     Sandbox,
     ServerThread,
@@ -560,3 +562,46 @@ def test_a_message_posted_without_its_nonce_is_refused_and_nothing_saved(
     assert posted.status == 403
     path = "/admin/api/templates/delayed_shipment/acknowledgement/en"
     assert amends_api(amends, store, shop, clock, path)["override"] is None
+
+
+def test_the_return_reports_in_wp_admin_with_a_csv_forwarded_through_wordpress(
+    page, wordpress, amends, shop, runtime, make_shop
+):
+    other = make_shop("woocommerce", domain="https://otra-tienda.example/")
+    mugs, cloth = line("1", "P1", "MUG-1", 4), line("2", "P2", "CLOTH-1", 2, "Cloth")
+    theirs = line("1", "P9", "SKU-OTRA", 3, "Otra")
+    with runtime.database.transaction() as session:
+        for shop_id, event in [
+            (shop, order("W1", "2026-11-10", mugs, cloth)),
+            (shop, returned("W1", "W1:rma:1", "2026-11-15", back("1", 2, "defective"))),
+            (shop, returned("W1", "W1:rma:2", "2026-11-16", back("2", 1, "size_too_small"))),
+            (other, order("O1", "2026-11-10", theirs)),
+            (other, returned("O1", "O1:rma:1", "2026-11-12", back("1", 3, "defective"))),
+        ]:
+            handle_event(session, shop_id, event)
+    save_amends_url(page, wordpress, amends)
+
+    page.click("nav.nav-tab-wrapper >> text=Returns")
+    reasons = page.locator('table[data-table="returns"] tbody tr')
+    expect(reasons).to_have_count(2)
+    expect(reasons.nth(0)).to_contain_text("Defective")
+    expect(reasons.nth(0)).to_contain_text("33.3 %")  # 2 of 6 units sold
+    expect(page.locator(".amends")).not_to_contain_text("SKU-OTRA")
+    page.select_option("#amends-by", "sku")
+    page.click(".amends-report-filter >> text=Show")
+    expect(reasons.nth(0)).to_contain_text("MUG-1")
+    expect(reasons.nth(0)).to_contain_text("50.0 %")  # 2 of 4 mugs
+    shot(page, "wp-admin-returns.png")
+
+    with page.expect_download() as downloading:
+        page.locator('table[data-table="returns"] + p a', has_text="Download CSV").click()
+    download = downloading.value
+    assert download.suggested_filename == "amends-returns-by-sku-2026-10-25-to-2026-11-23.csv"
+    lines = Path(download.path()).read_text().splitlines()
+    assert lines[0].startswith("shop,platform,reason,product_id,sku,title,returned_units")
+    assert lines[1].startswith(f"{shop},woocommerce,defective,P1,MUG-1,Mug,2,4,0.5,")
+    assert len(lines) == 3
+
+    page.click("nav.nav-tab-wrapper >> text=Outcomes")
+    expect(page.locator('table[data-table="budget"]')).to_contain_text("2026-11-01")
+    shot(page, "wp-admin-outcomes.png")

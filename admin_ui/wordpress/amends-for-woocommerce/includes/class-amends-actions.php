@@ -23,6 +23,33 @@ class Amends_Actions {
 		add_action( 'admin_post_amends_incident', array( __CLASS__, 'incident' ) );
 		add_action( 'admin_post_amends_compensation', array( __CLASS__, 'compensation' ) );
 		add_action( 'admin_post_amends_connect', array( __CLASS__, 'connect' ) );
+		add_action( 'admin_post_amends_report_csv', array( __CLASS__, 'report_csv' ) );
+	}
+
+	/**
+	 * Hand on a report table as the CSV file Amends makes of it, under Amends' file name.
+	 */
+	public static function report_csv() {
+		self::check_capability();
+		check_admin_referer( 'amends_report_csv' );
+		require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-reports-page.php';
+		$tables = Amends_Reports_Page::tables();
+		$table  = isset( $_GET['table'] ) ? sanitize_key( wp_unslash( $_GET['table'] ) ) : '';
+		if ( ! isset( $tables[ $table ] ) ) {
+			wp_die( esc_html__( 'Unknown report.', 'amends-for-woocommerce' ), '', array( 'response' => 400 ) );
+		}
+		$file = Amends_Client::download( $tables[ $table ], Amends_Reports_Page::filter() );
+		if ( is_wp_error( $file ) ) {
+			$tab = 0 === strpos( $table, 'return' ) || 'top_defective' === $table ? 'returns' : 'outcomes';
+			self::back( Amends_Admin::tab_url( $tab, array_filter( Amends_Reports_Page::filter() ) ), 'error', $file->get_error_message() );
+		}
+		nocache_headers();
+		header( 'Content-Type: text/csv; charset=utf-8' );
+		header( 'Content-Disposition: attachment; filename="' . $file['filename'] . '"' );
+		header( 'X-Content-Type-Options: nosniff' );
+		// The file is Amends' CSV, byte for byte: escaping it for HTML would change the data.
+		echo $file['body']; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		exit;
 	}
 
 	/**

@@ -2,8 +2,9 @@
 /**
  * The Amends page in wp-admin: under WooCommerce, or top level without it.
  *
- * One page, four tabs (incidents, approvals, messages, settings), as WooCommerce's
- * own settings are laid out; an incident or a message opens on the same page.
+ * One page, nine tabs (incidents, approvals, returns, outcomes, messages, policy,
+ * shop settings, customer data, settings), as WooCommerce's own settings are laid out; an incident or
+ * a message opens on the same page.
  *
  * @package Amends_For_WooCommerce
  */
@@ -75,6 +76,8 @@ class Amends_Admin {
 		return array(
 			'incidents' => __( 'Incidents', 'amends-for-woocommerce' ),
 			'approvals' => __( 'Approvals', 'amends-for-woocommerce' ),
+			'returns'   => __( 'Returns', 'amends-for-woocommerce' ),
+			'outcomes'  => __( 'Outcomes', 'amends-for-woocommerce' ),
 			'messages'  => __( 'Messages', 'amends-for-woocommerce' ),
 			'policy'    => __( 'Policy', 'amends-for-woocommerce' ),
 			'shop'      => __( 'Shop settings', 'amends-for-woocommerce' ),
@@ -135,6 +138,9 @@ class Amends_Admin {
 			Amends_Shop_Settings::render();
 		} elseif ( 'customers' === $tab ) {
 			Amends_Customer_Data::render();
+		} elseif ( 'returns' === $tab || 'outcomes' === $tab ) {
+			require_once AMENDS_PLUGIN_DIR . 'includes/class-amends-reports-page.php';
+			'returns' === $tab ? Amends_Reports_Page::render_returns() : Amends_Reports_Page::render_outcomes();
 		} elseif ( 'settings' === $tab ) {
 			self::render_settings();
 		} else {

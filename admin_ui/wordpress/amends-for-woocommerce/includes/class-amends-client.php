@@ -24,6 +24,46 @@ class Amends_Client {
 	 * @return array|WP_Error array( 'status' => int, 'data' => mixed, 'headers' => array ) or the error.
 	 */
 	public static function request( $method, $path, $query = array(), $body = null ) {
+		$response = self::send( $method, $path, $query, $body, 'application/json' );
+		return is_wp_error( $response ) && 'amends_not_connected' === $response->get_error_code() ? $response : self::answer( $response );
+	}
+
+	/**
+	 * Fetch a CSV file from the JSON API (`format=csv`), to hand on to the browser.
+	 *
+	 * @param string $path  Path under the Amends URL, e.g. /admin/api/reports/returns.
+	 * @param array  $query Query parameters; empty values are left out.
+	 * @return array|WP_Error array( 'body' => string, 'filename' => string ) or the error.
+	 */
+	public static function download( $path, $query = array() ) {
+		$response = self::send( 'GET', $path, array_merge( $query, array( 'format' => 'csv' ) ), null, 'text/csv' );
+		if ( is_wp_error( $response ) && 'amends_not_connected' === $response->get_error_code() ) {
+			return $response;
+		}
+		$type = is_wp_error( $response ) ? '' : (string) wp_remote_retrieve_header( $response, 'content-type' );
+		if ( 0 !== strpos( $type, 'text/csv' ) ) {
+			$answer = self::answer( $response );
+			return is_wp_error( $answer ) ? $answer : new WP_Error( 'amends_not_csv', __( 'Amends did not answer with a CSV file.', 'amends-for-woocommerce' ) );
+		}
+		$disposition = (string) wp_remote_retrieve_header( $response, 'content-disposition' );
+		$filename    = preg_match( '/filename="([A-Za-z0-9._-]+)"/', $disposition, $match ) ? $match[1] : 'amends-report.csv';
+		return array(
+			'body'     => (string) wp_remote_retrieve_body( $response ),
+			'filename' => $filename,
+		);
+	}
+
+	/**
+	 * Sign and send one request; return WordPress' raw response.
+	 *
+	 * @param string     $method HTTP method.
+	 * @param string     $path   Path under the Amends URL.
+	 * @param array      $query  Query parameters; empty values are left out.
+	 * @param array|null $body   A JSON body, or null for none.
+	 * @param string     $accept What the answer should be.
+	 * @return array|WP_Error
+	 */
+	private static function send( $method, $path, $query, $body, $accept ) {
 		$credentials = Amends_Credentials::find();
 		if ( null === $credentials ) {
 			return new WP_Error( 'amends_not_connected', __( 'This store is not connected to Amends yet: set the Amends URL and connect the store in the Settings tab.', 'amends-for-woocommerce' ) );
@@ -48,12 +88,12 @@ class Amends_Client {
 		$now     = (int) apply_filters( 'amends_request_time', time() );
 		$headers = Amends_Signer::headers( $credentials['secret'], $credentials['shop'], $method, $url, $raw, $now );
 
-		$headers['Accept']          = 'application/json';
+		$headers['Accept']          = $accept;
 		$headers['Accept-Language'] = str_replace( '_', '-', get_user_locale() );
 		if ( null !== $body ) {
 			$headers['Content-Type'] = 'application/json';
 		}
-		$response = wp_remote_request(
+		return wp_remote_request(
 			$url,
 			array(
 				'method'      => $method,
@@ -63,7 +103,6 @@ class Amends_Client {
 				'redirection' => 0,
 			)
 		);
-		return self::answer( $response );
 	}
 
 	/**
