@@ -63,8 +63,11 @@ def colour_of(reason: str) -> str:
 
 
 def stacked_columns(columns: Sequence[Column], title: str, description: str) -> Markup:
-    """Draw one stacked bar per period, a segment per reason, on a labelled unit axis."""
-    width, height, left, bottom, top = 720, 280, 44, 36, 12
+    """Draw one stacked bar per period, a segment per reason, on a labelled unit axis.
+
+    The legend, under the axis, names the reasons drawn, in the order they are stacked.
+    """
+    width, height, left, bottom, top = 720, 304, 44, 60, 12
     plot_width, plot_height = width - left - 12, height - bottom - top
     ceiling = nice_ceiling(max((column.total for column in columns), default=0))
     slot = plot_width / max(len(columns), 1)
@@ -82,7 +85,20 @@ def stacked_columns(columns: Sequence[Column], title: str, description: str) -> 
             parts.append(
                 _text(x + slot * 0.35, top + plot_height + 18, column.label, anchor="middle")
             )
+    parts += _legend(columns, left, height - 10)
     return _svg(width, height, title, description, parts)
+
+
+def _legend(columns: Sequence[Column], x: float, y: float) -> list[str]:
+    shown = {segment.key: segment.label for column in columns for segment in column.segments}
+    parts = []
+    for key, label in shown.items():
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{colour_of(key)}"/>'
+        )
+        parts.append(_text(x + 16, y, label))
+        x += 16 + 7 * len(label) + 16
+    return parts
 
 
 def horizontal_bars(bars: Sequence[tuple[str, int, str]], title: str, description: str) -> Markup:

@@ -3,7 +3,8 @@
 Each table of `report_tables` is a GET route answering a JSON array, or CSV with
 `format=csv` (a file to save: its name says the table and the days). The outcome
 figures are one object at `/admin/api/reports/outcomes`, as `reports outcomes --json`
-prints them. A filter that cannot be used is a 400 naming it (`report_filters`).
+prints them; the Returns charts are SVG documents at `.../returns/trend.svg` and
+`.../returns/top-defective.svg`. A filter that cannot be used is a 400 naming it (`report_filters`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import logging
 
 from flask import Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
-from admin_ui import signed
+from admin_ui import i18n, report_charts, signed
 from admin_ui.api import bp
 from admin_ui.report_filters import ReportFilter, output_format
 from admin_ui.report_tables import TABLES, Table, rows_json
@@ -68,3 +70,32 @@ def report_outcomes() -> ResponseReturnValue:
     with runtime.database.reading() as session:
         figures = outcomes(session, g.scope, wanted.period(now.date()), now)
     return jsonify(figures.as_json())
+
+
+SVG_TYPE = "image/svg+xml; charset=utf-8"
+
+
+def _svg(chart: Markup) -> Response:
+    """Answer a chart as an SVG document (the WordPress plugin puts it on its page)."""
+    response = Response(str(chart), content_type=SVG_TYPE)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/reports/returns/trend.svg")
+def report_trend_chart() -> ResponseReturnValue:
+    """Draw returned units per reason each week or month, in the caller's language."""
+    i18n.use_locale(request.args.get("locale"))
+    wanted = ReportFilter.parse(request.args)
+    period = wanted.period(signed.runtime().clock.now().date())
+    rows = read_table(TABLES["returns_trend"], wanted)
+    return _svg(report_charts.trend_chart(rows, period, wanted.every))
+
+
+@bp.get("/reports/returns/top-defective.svg")
+def report_top_chart() -> ResponseReturnValue:
+    """Draw the products most returned as defective, in the caller's language."""
+    i18n.use_locale(request.args.get("locale"))
+    rows = read_table(TABLES["top_defective"], ReportFilter.parse(request.args))
+    return _svg(report_charts.top_chart(rows))

@@ -137,6 +137,21 @@ def test_every_table_downloads_as_a_named_csv_file(client, shops):
         ), path
 
 
+def test_the_charts_are_svg_documents_in_the_callers_language(client, shops):
+    trend = get(client, "returns/trend.svg", query=f"{IN_NOVEMBER}&every=month&locale=es")
+    top = get(client, "returns/top-defective.svg")
+
+    assert trend.headers["Content-Type"] == "image/svg+xml; charset=utf-8"
+    svg = trend.get_data(as_text=True)
+    assert svg.startswith('<svg class="chart" xmlns="http://www.w3.org/2000/svg"')
+    assert ">Unidades devueltas por motivo, cada mes</title>" in svg
+    assert "<title>nov 2026 · Defectuoso: 6</title>" in svg
+    assert "<title>Mug: 6</title>" in top.get_data(as_text=True)
+    theirs = get(client, "returns/top-defective.svg", shop=C).get_data(as_text=True)
+    assert "<title>Mug: 1</title>" in theirs  # C's own mug, P9
+    assert "Mug: 6" not in theirs
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

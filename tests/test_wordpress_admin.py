@@ -587,6 +587,9 @@ def test_the_return_reports_in_wp_admin_with_a_csv_forwarded_through_wordpress(
     expect(reasons.nth(0)).to_contain_text("Defective")
     expect(reasons.nth(0)).to_contain_text("33.3 %")  # 2 of 6 units sold
     expect(page.locator(".amends")).not_to_contain_text("SKU-OTRA")
+    expect(page.get_by_role("img", name="Returned units per reason, each week")).to_be_visible()
+    top = page.get_by_role("img", name="Products most returned as defective")
+    expect(top.locator("rect title")).to_have_text(["Mug: 2"])
     page.select_option("#amends-by", "sku")
     page.click(".amends-report-filter >> text=Show")
     expect(reasons.nth(0)).to_contain_text("MUG-1")

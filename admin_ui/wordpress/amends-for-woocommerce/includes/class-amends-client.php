@@ -54,6 +54,22 @@ class Amends_Client {
 	}
 
 	/**
+	 * Fetch a chart Amends draws (an SVG document), or null when it cannot be had.
+	 *
+	 * @param string $path  Path under the Amends URL, e.g. /admin/api/reports/returns/trend.svg.
+	 * @param array  $query Query parameters; empty values are left out.
+	 * @return string|null
+	 */
+	public static function svg( $path, $query = array() ) {
+		$response = self::send( 'GET', $path, $query, null, 'image/svg+xml' );
+		if ( is_wp_error( $response ) || 200 !== (int) wp_remote_retrieve_response_code( $response ) ) {
+			return null;
+		}
+		$type = (string) wp_remote_retrieve_header( $response, 'content-type' );
+		return 0 === strpos( $type, 'image/svg+xml' ) ? (string) wp_remote_retrieve_body( $response ) : null;
+	}
+
+	/**
 	 * Sign and send one request; return WordPress' raw response.
 	 *
 	 * @param string     $method HTTP method.

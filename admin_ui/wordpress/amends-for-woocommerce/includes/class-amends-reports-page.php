@@ -67,7 +67,7 @@ class Amends_Reports_Page {
 		self::section(
 			__( 'Reasons over time', 'amends-for-woocommerce' ),
 			'returns_trend',
-			$filter,
+			$filter + array( 'chart' => '/admin/api/reports/returns/trend.svg' ),
 			array(
 				array( 'period_start', __( 'From', 'amends-for-woocommerce' ), null ),
 				$reason,
@@ -92,7 +92,7 @@ class Amends_Reports_Page {
 				)
 			)
 		);
-		self::section( __( 'Top defective products', 'amends-for-woocommerce' ), 'top_defective', $filter, array( $product, $units, $sold, $rate ) );
+		self::section( __( 'Top defective products', 'amends-for-woocommerce' ), 'top_defective', $filter + array( 'chart' => '/admin/api/reports/returns/top-defective.svg' ), array( $product, $units, $sold, $rate ) );
 	}
 
 	/**
@@ -208,6 +208,11 @@ class Amends_Reports_Page {
 	 */
 	private static function section( $title, $table, $filter, $columns ) {
 		echo '<h2>' . esc_html( $title ) . '</h2>';
+		$chart = $filter['chart'] ?? '';
+		unset( $filter['chart'] );
+		if ( $chart ) {
+			self::chart( $chart, $filter );
+		}
 		$answer = Amends_Client::request( 'GET', self::tables()[ $table ], $filter );
 		if ( is_wp_error( $answer ) ) {
 			Amends_Notices::show_error( $answer );
@@ -234,6 +239,55 @@ class Amends_Reports_Page {
 		echo '</tbody></table>';
 		$csv = wp_nonce_url( add_query_arg( array_merge( array( 'action' => 'amends_report_csv', 'table' => $table ), array_filter( $filter ) ), admin_url( 'admin-post.php' ) ), 'amends_report_csv' );
 		echo '<p><a class="button" href="' . esc_url( $csv ) . '">' . esc_html__( 'Download CSV', 'amends-for-woocommerce' ) . '</a></p>';
+	}
+
+	/**
+	 * Print a chart Amends drew, keeping only the SVG elements and attributes a chart uses.
+	 *
+	 * @param string $path   The chart's API path.
+	 * @param array  $filter The filter asked for.
+	 */
+	private static function chart( $path, $filter ) {
+		$svg = Amends_Client::svg( $path, $filter + array( 'locale' => get_user_locale() ) );
+		if ( null === $svg ) {
+			return; // The table below has the same figures.
+		}
+		$shape   = array(
+			'x'      => true,
+			'y'      => true,
+			'width'  => true,
+			'height' => true,
+			'fill'   => true,
+		);
+		$allowed = array(
+			'svg'   => array(
+				'class'           => true,
+				'xmlns'           => true,
+				'viewbox'         => true,
+				'role'            => true,
+				'aria-labelledby' => true,
+				'font-family'     => true,
+			),
+			'title' => array( 'id' => true ),
+			'desc'  => array( 'id' => true ),
+			'rect'  => $shape,
+			'line'  => array(
+				'x1'           => true,
+				'y1'           => true,
+				'x2'           => true,
+				'y2'           => true,
+				'stroke'       => true,
+				'stroke-width' => true,
+			),
+			'text'  => array(
+				'x'           => true,
+				'y'           => true,
+				'text-anchor' => true,
+				'font-size'   => true,
+				'fill'        => true,
+			),
+		);
+		echo '<figure class="amends-chart">' . wp_kses( $svg, $allowed ) . '</figure>';
 	}
 
 	/**
