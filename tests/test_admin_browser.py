@@ -345,11 +345,8 @@ def test_the_returns_report_inside_the_admin_with_its_charts_and_a_csv_download(
     panel.get_by_role("heading", name="Reasons over time").wait_for()
     trend = panel.get_by_role("img", name="Returned units per reason, each week")
     assert trend.is_visible()
-    assert (
-        trend.locator("desc")
-        .text_content()
-        .startswith("8 units returned from Oct 25, 2026 to Nov 23, 2026")
-    )
+    description = trend.locator("desc").text_content()
+    assert description.startswith("8 units returned from Oct 25, 2026 to Nov 23, 2026")
     shot(page, "returns-embedded")
     panel.get_by_label("Group by").select_option("sku")  # panel.js submits the form
     panel.get_by_role("columnheader", name="SKU").first.wait_for()
