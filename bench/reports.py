@@ -3,7 +3,7 @@
 A year of one shop's history is generated inside the database (a recursive CTE on
 SQLite, generate_series on PostgreSQL): 1,000,000 returned lines over 2,000
 products and 11 reasons, and as many order lines. Then, in the same run, each of
-these is timed (best of --repeat):
+these is timed (best of --repeat, the three taking turns):
 
 - report: plugin.reports.return_reasons(..., by="product"), rows built and all;
 - plain SQL: the same two GROUP BYs and join written by hand, fetched as tuples;
@@ -137,14 +137,20 @@ def _bounds(dialect: str) -> dict[str, Any]:
     return dict(vars(YEAR))
 
 
-def best(repeat: int, run: Any) -> tuple[float, Any]:
-    """Return the shortest of `repeat` timed runs, and what the last one answered."""
-    times, answer = [], None
+def best(repeat: int, *runs: Any) -> list[tuple[float, Any]]:
+    """Return, for each of `runs`, its shortest of `repeat` timed runs and its last answer.
+
+    The runs take turns (a, b, c, a, b, c, ...), so a machine whose load changes
+    during the benchmark weighs on each alike instead of on whichever ran then.
+    """
+    times: list[list[float]] = [[] for _ in runs]
+    answers: list[Any] = [None for _ in runs]
     for _ in range(repeat):
-        started = time.perf_counter()
-        answer = run()
-        times.append(time.perf_counter() - started)
-    return min(times), answer
+        for index, run in enumerate(runs):
+            started = time.perf_counter()
+            answers[index] = run()
+            times[index].append(time.perf_counter() - started)
+    return [(min(taken), answer) for taken, answer in zip(times, answers, strict=True)]
 
 
 def measure(url: str, repeat: int) -> dict[str, Any]:
@@ -162,9 +168,9 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
         def group_by() -> list:
             return session.execute(text(GROUP_BY), bounds).all()
 
-        plain_seconds, plain_rows = best(repeat, plain)
-        report_seconds, report_rows = best(repeat, report)
-        group_seconds, _ = best(repeat, group_by)
+        (plain_seconds, plain_rows), (report_seconds, report_rows), (group_seconds, _) = best(
+            repeat, plain, report, group_by
+        )
     database.dispose()
     same = [(r.reason, r.product_id, r.returned_units, r.sold_units) for r in report_rows] == [
         (row[2], row[3], int(row[5]), int(row[6])) for row in plain_rows
