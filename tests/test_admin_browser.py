@@ -364,3 +364,9 @@ def test_the_returns_report_inside_the_admin_with_its_charts_and_a_csv_download(
     panel.get_by_role("link", name="Outcomes").click()
     panel.get_by_role("heading", name="Against the monthly budget").wait_for()
     shot(page, "outcomes-embedded")
+
+    phone = open_admin(browser, panel_server, cdn="down", viewport={"width": 390, "height": 844})
+    on_phone = phone.frame_locator('iframe[name="app-iframe"]')
+    on_phone.get_by_role("link", name="Returns").click()
+    on_phone.get_by_role("img", name="Products most returned as defective").wait_for()
+    shot(phone, "returns-phone")
