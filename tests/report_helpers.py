@@ -14,10 +14,12 @@ Shop C belongs to someone else.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from plugin.dispatch import handle_event
 from plugin.events import LineItem, OrderChanged, RefundRecorded, ReturnLine, ReturnRequested
 from plugin.reports import Period
+from plugin.storage.models import CompensationRecord
 
 NOVEMBER = Period(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
 
@@ -72,3 +74,14 @@ def script_november(runtime, make_shop, a_domain="a.myshopify.com") -> dict[str,
         for shop_id, event in events:
             handle_event(session, shop_id, event)
     return ids
+
+
+def compensation(shop_id, incident_id, number, kind, amount, status, day, month=11):
+    """Return a compensation of `amount` EUR, decided on that day of 2026."""
+    when = datetime(2026, month, day, 10, tzinfo=UTC)
+    return CompensationRecord(
+        shop_id=shop_id, incident_id=incident_id, decision=number,
+        idempotency_key=f"incident:{incident_id}:c:{number}", kind=kind,
+        amount=Decimal(amount), currency="EUR", status=status,
+        created_at=when, updated_at=when,
+    )  # fmt: skip

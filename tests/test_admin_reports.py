@@ -13,10 +13,13 @@ import re
 
 import pytest
 
+from plugin.compensation.documents import read_policy
+from plugin.compensation.store import save_policy
+from plugin.incidents.staff import open_by_hand
 from plugin.reports import outcomes
 from plugin.scope import ShopScope
 from tests.panel_helpers import bearer, session_token
-from tests.report_helpers import NOVEMBER, script_november
+from tests.report_helpers import NOVEMBER, compensation, script_november
 
 A, C = "a.myshopify.com", "c.myshopify.com"
 IN_NOVEMBER = "since=2026-11-01&until=2026-11-30"
@@ -111,6 +114,37 @@ def test_the_outcomes_object_is_the_reports_own(client, runtime, shops, clock):
     with runtime.database.reading() as session:
         expected = outcomes(session, ShopScope.only(shops["A"]), NOVEMBER, clock.now())
     assert answer.json == expected.as_json()
+
+
+def test_compensation_spend_by_kind_and_against_the_budget(client, runtime, shops):
+    # Shop A's November: coupons of 5 and 7.50 issued, a gift of 10 given by staff, a
+    # coupon of 20 waiting for approval; a budget of 100 EUR a month: 22.50 used (0.225).
+    # Shop C gave a coupon of 40, which is C's.
+    with runtime.database.transaction() as session:
+        save_policy(
+            session, shops["A"], read_policy({"currency": "EUR", "caps": {"monthly_budget": "100"}})
+        )
+        a_incident = open_by_hand(session, shops["A"], "A1", "manual").id
+        c_incident = open_by_hand(session, shops["C"], "C1", "manual").id
+        session.add_all([
+            compensation(shops["A"], a_incident, 1, "fixed_coupon", "5", "issued", 3),
+            compensation(shops["A"], a_incident, 2, "fixed_coupon", "7.50", "issued", 9),
+            compensation(shops["A"], a_incident, 3, "gift", "10", "given_by_staff", 12),
+            compensation(shops["A"], a_incident, 4, "fixed_coupon", "20", "pending_approval", 14),
+            compensation(shops["C"], c_incident, 1, "fixed_coupon", "40", "issued", 5),
+        ])  # fmt: skip
+
+    spend = get(client, "outcomes/spend").json
+    budget = get(client, "outcomes/budget").json
+
+    assert [(r["kind"], r["compensations"], r["amount"], r["currency"]) for r in spend] == [
+        ("fixed_coupon", 2, "12.50", "EUR"),
+        ("gift", 1, "10", "EUR"),
+    ]
+    assert budget == [
+        {"shop": shops["A"], "month": "2026-11-01", "currency": "EUR", "spent": "22.50",
+         "budget": "100", "budget_used": 0.225},
+    ]  # fmt: skip
 
 
 def test_every_table_downloads_as_a_named_csv_file(client, shops):

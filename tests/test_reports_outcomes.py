@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -23,7 +22,8 @@ from plugin.dispatch import handle_event
 from plugin.events import OrderChanged
 from plugin.reports import Period, outcomes
 from plugin.scope import ShopScope
-from plugin.storage.models import CompensationRecord, Incident, TimelineEntry
+from plugin.storage.models import Incident, TimelineEntry
+from tests.report_helpers import compensation
 
 NOVEMBER = Period(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -130,16 +130,6 @@ def test_reports_outcomes_json(cli, shop, clock):
 
     assert result.exit_code == 0
     assert json.loads(result.stdout)["incidents_per_100_orders"] == 60.0
-
-
-def compensation(shop_id, incident_id, number, kind, amount, status, day, month=11):
-    when = datetime(2026, month, day, 10, tzinfo=UTC)
-    return CompensationRecord(
-        shop_id=shop_id, incident_id=incident_id, decision=number,
-        idempotency_key=f"incident:{incident_id}:c:{number}", kind=kind,
-        amount=Decimal(amount), currency="EUR", status=status,
-        created_at=when, updated_at=when,
-    )  # fmt: skip
 
 
 def test_compensation_spend_by_kind_and_against_the_monthly_budget(runtime, shop):
