@@ -26,8 +26,8 @@ from plugin.incidents.states import (
     OPEN,
     RESOLVED,
 )
-from plugin.scope import ShopScope
-from plugin.storage.models import Incident, Shop
+from plugin.scope import Q, ShopScope
+from plugin.storage.models import Incident, IncidentCount, Shop
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -160,7 +160,6 @@ def _matches(text: str) -> Any:
 def inbox_page(session: Session, scope: ShopScope, wanted: InboxFilter, now: datetime) -> InboxPage:
     """Return the page of incidents `wanted` asks for, newest first, within `scope`."""
     query = _filtered(scope, wanted, now)
-    total = session.scalar(query.with_only_columns(func.count(Incident.id)).order_by(None)) or 0
     if wanted.before_id is not None:
         query = query.where(Incident.id < wanted.before_id)
     rows = list(
@@ -172,13 +171,44 @@ def inbox_page(session: Session, scope: ShopScope, wanted: InboxFilter, now: dat
     )
     more = len(rows) > wanted.limit
     rows = rows[: wanted.limit]
+    if wanted.before_id is None and not more:
+        total = len(rows)  # the first page holds them all: nothing left to count
+    else:
+        total = _total(session, scope, wanted, now)
     return InboxPage(rows, total, rows[-1].id if more and rows else None)
 
 
+def _total(session: Session, scope: ShopScope, wanted: InboxFilter, now: datetime) -> int:
+    """Count what `wanted` picks: from the kept counts when they can say, else the rows.
+
+    Status, kind and platform are what the counts are kept by; a search or an age
+    needs the incidents themselves.
+    """
+    if wanted.q is None and wanted.age_days is None:
+        kept = _counted(scope, select(func.coalesce(func.sum(IncidentCount.number), 0)))
+        if wanted.status:
+            kept = kept.where(IncidentCount.status == wanted.status)
+        if wanted.kind:
+            kept = kept.where(IncidentCount.kind == wanted.kind)
+        if wanted.platform:
+            kept = kept.where(IncidentCount.shop_id.in_(_shops_of(wanted.platform)))
+        return int(session.scalar(kept) or 0)
+    counted = _filtered(scope, wanted, now).with_only_columns(func.count(Incident.id))
+    return session.scalar(counted.order_by(None)) or 0
+
+
+def _counted(scope: ShopScope, query: Q) -> Q:
+    return scope.filter(query, IncidentCount.shop_id)
+
+
 def status_counts(session: Session, scope: ShopScope) -> dict[str, int]:
-    """Count the incidents within `scope` per status; every status is present."""
-    grouped = select(Incident.status, func.count(Incident.id)).group_by(Incident.status)
-    query = scope.filter(grouped, Incident.shop_id)
+    """Count the incidents within `scope` per status; every status is present.
+
+    The counts are kept by the database as incidents come, move and go (see
+    `IncidentCount`), so this reads a few rows however many incidents there are.
+    """
+    grouped = select(IncidentCount.status, func.sum(IncidentCount.number))
+    query = _counted(scope, grouped.group_by(IncidentCount.status))
     counts = dict.fromkeys(LIFECYCLE, 0)
-    counts.update({status: number for status, number in session.execute(query)})
+    counts.update({status: int(number) for status, number in session.execute(query)})
     return counts

@@ -209,6 +209,25 @@ class Incident(Base):
     )
 
 
+class IncidentCount(Base):
+    """How many of a shop's incidents are of one kind in one status, kept exact.
+
+    The inbox shows these counts on every page; counting 100,000 incidents each
+    time costs more than the page. Triggers on `incidents` (migration 0018) add and
+    take away in the transaction that inserts, moves or deletes an incident, so no
+    code path can leave them behind: what these rows say is what COUNT(*) says.
+    """
+
+    __tablename__ = "incident_counts"
+
+    shop_id: Mapped[int] = mapped_column(
+        ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    number: Mapped[int] = mapped_column()
+
+
 class Parcel(Base):
     """What the carrier last said about one parcel of an order, and when to look again.
 
