@@ -75,7 +75,9 @@ demo: install
 # (bench/results.md); bench/results.json keeps each with the command that reproduces it.
 # BENCH_ARGS="--only pipeline,intake" or '--args worker="--deliveries 10000"' change it.
 BENCH_ARGS ?=
+# Lighthouse (bench/webvitals.py) comes from bench/package-lock.json, into bench/node_modules.
 bench: install
+	npm ci --prefix bench --no-audit --no-fund
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

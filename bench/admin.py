@@ -147,6 +147,16 @@ def build(url: str, count: int, workdir: Path) -> tuple[Any, int]:
     return runtime, shops[0]
 
 
+def newest_incident(runtime: Any, shop: int) -> int:
+    """Return the id of the shop's newest incident (the first row of its inbox)."""
+    from sqlalchemy import func, select
+
+    from plugin.storage.models import Incident
+
+    with runtime.database.reading() as session:
+        return int(session.scalar(select(func.max(Incident.id)).where(Incident.shop_id == shop)))
+
+
 def session_token(shop: str) -> str:
     stamp_now = int(NOW.timestamp())
     claims = {

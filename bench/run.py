@@ -67,6 +67,13 @@ BENCHMARKS = [
     Benchmark("reports", "reports.py", "--rows 200000", "--rows 500 --repeat 1"),
     Benchmark("admin", "admin.py", "--incidents 20000 --rounds 40", "--incidents 100 --rounds 20"),
     Benchmark(
+        "webvitals",
+        "webvitals.py",
+        "--incidents 20000",
+        "--incidents 100",
+        databases=False,
+    ),
+    Benchmark(
         "shopify_actions",
         "shopify_actions.py",
         "--actions 200",
@@ -379,6 +386,29 @@ def shopify_actions_rows(entry: dict[str, Any]) -> list[Row]:
     ]
 
 
+def webvitals_rows(entry: dict[str, Any]) -> list[Row]:
+    """Each page's LCP, CLS and INP (or TBT) beside a static page's, against Shopify's."""
+    results = entry["results"]
+    bare = results["ceiling"]
+    steps = {step["name"]: step for step in results["steps"]}
+    rows = []
+    for target in entry.get("targets", []):
+        page, figure = target["name"].split(" ", 1)
+        step = steps[f"{page}: load"] if figure.startswith(("LCP", "CLS")) else None
+        ceiling = ""
+        if figure.startswith("LCP"):
+            ceiling = number(bare["lcp_ms"], " ms") + " static page"
+        elif figure.startswith("CLS"):
+            ceiling = f"{bare['cls']:.3f} static page"
+        elif figure.startswith("TBT"):
+            ceiling = number(bare["tbt_ms"], " ms") + " static page"
+        unit = "" if figure.startswith("CLS") else " ms"
+        shown = f"{target['value']:.3f}" if not unit else number(float(target["value"]), unit)
+        label = f"{page}: {figure.removesuffix(' ms')}" + (" (load)" if step else " (working it)")
+        rows.append(judged(Row("webvitals", label, shown, ceiling), target))
+    return rows
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "intake": intake_rows,
     "pipeline": pipeline_rows,
@@ -387,6 +417,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "reports": reports_rows,
     "admin": admin_rows,
     "shopify_actions": shopify_actions_rows,
+    "webvitals": webvitals_rows,
 }
 
 
