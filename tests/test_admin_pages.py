@@ -13,9 +13,9 @@ import pytest
 from plugin.app import create_app
 from plugin.clock import SystemClock
 from plugin.shops import shop_credentials
-from plugin.storage.models import Shop
+from plugin.storage.models import CompensationRecord, Shop
 from tests.conftest import SHOPIFY_DOMAIN
-from tests.panel_helpers import OTHER_DOMAIN, bearer, session_token
+from tests.panel_helpers import OTHER_DOMAIN, bearer, session_token, waiting_compensation
 from tests.test_sandbox_shopify_harness import CLIENT_ID, SECRET, running_sandbox
 
 APP_URL = f"/admin?shop={SHOPIFY_DOMAIN}&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvYW1lbmRz&embedded=1"
@@ -342,3 +342,20 @@ def test_every_sentence_of_the_panel_is_translated(language):
     }
 
     assert wanted - translated == set()
+
+
+def test_the_incident_says_why_a_compensation_was_not_given_and_what_the_store_warned(
+    client, runtime, shopify_shop
+):
+    incident_id, compensation_id = waiting_compensation(runtime, shopify_shop)
+    with runtime.database.transaction() as session:
+        refused = session.get(CompensationRecord, compensation_id)
+        refused.status, refused.error = "failed", "the code is already taken"
+        refused.warnings = ["No shipping method accepts a free-shipping code"]
+    page = client.get(f"{APP_URL}&id_token={session_token()}&locale=es")
+
+    detail = client.get(f"/admin/incidents/{incident_id}?pass={pass_of(page)}")
+
+    body = detail.get_data(as_text=True)
+    assert "Por qué no se concedió: the code is already taken" in body
+    assert "Aviso de la tienda: No shipping method accepts a free-shipping code" in body

@@ -181,9 +181,30 @@ class Amends_Incident_Page {
 		foreach ( $compensations as $compensation ) {
 			echo '<tr><td>' . esc_html( Amends_Compensation_Forms::kind( $compensation['kind'] ?? '' ) ) . '</td>';
 			echo '<td>' . esc_html( Amends_Compensation_Forms::amount( $compensation ) ) . '</td>';
-			echo '<td>' . ( Amends_Compensation_Forms::decidable( $compensation ) ? Amends_Compensation_Forms::buttons( $compensation, $incident ) : esc_html( (string) ( $compensation['status'] ?? '' ) ) ) . '</td>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- buttons() escapes every part.
+			echo '<td>' . ( Amends_Compensation_Forms::decidable( $compensation ) ? Amends_Compensation_Forms::buttons( $compensation, $incident ) : esc_html( (string) ( $compensation['status'] ?? '' ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- buttons() escapes every part.
+			self::what_the_store_said( $compensation );
+			echo '</td>';
 			echo '<td>' . esc_html( (string) ( $compensation['platform_ref'] ?? '' ) ) . '</td></tr>';
 		}
 		echo '</tbody></table>';
+	}
+
+	/**
+	 * Print why a compensation was not given, and what the store warned when it was.
+	 *
+	 * @param array $compensation One compensation: status, error, warnings.
+	 */
+	private static function what_the_store_said( $compensation ) {
+		$status = (string) ( $compensation['status'] ?? '' );
+		$error  = (string) ( $compensation['error'] ?? '' );
+		if ( '' !== $error && in_array( $status, array( 'failed', 'withdrawn' ), true ) ) {
+			/* translators: %s: why the store or Amends did not give the compensation. */
+			echo '<p class="amends-error">' . esc_html( sprintf( __( 'Why it was not given: %s', 'amends-for-woocommerce' ), $error ) ) . '</p>';
+		}
+		$warnings = is_array( $compensation['warnings'] ?? null ) ? $compensation['warnings'] : array();
+		foreach ( $warnings as $warning ) {
+			/* translators: %s: a warning the store gave when the compensation was carried out. */
+			echo '<p class="amends-warning">' . esc_html( sprintf( __( 'The store warned: %s', 'amends-for-woocommerce' ), (string) $warning ) ) . '</p>';
+		}
 	}
 }
