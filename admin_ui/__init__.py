@@ -28,6 +28,7 @@ from admin_ui import (
     settings_api,
     settings_pages,
 )
+from admin_ui.converters import RowIdConverter
 from admin_ui.sessions import AdminSessions
 
 SESSION_HOURS = 12
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_PATH="/admin",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
     )
+    app.url_map.converters["id"] = RowIdConverter  # before the routes that use it
     i18n.init_app(app)
     headers.init_app(app)
     for blueprint in (assets.bp, api.bp, login.bp, pages.bp, connect.bp, customer_page.bp):

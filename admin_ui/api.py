@@ -3,6 +3,9 @@
 Every call is authenticated (admin_ui/auth.py) to one shop and every read is scoped
 to it: an incident of another shop is answered as one that does not exist. Errors
 are `{"error": "<what to do>"}` with 400, 401, 403, 404, 409 or 422.
+
+`openapi.yaml` describes every route here and is served at `/admin/api/openapi.json`;
+a route added here is added there too (admin_ui/openapi.py says how).
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ import logging
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from admin_ui import signed
+from admin_ui import openapi, signed
 from admin_ui.auth import API_AUTHENTICATORS, authenticate, current_caller
 from admin_ui.errors import Unauthorized
 from plugin.compensation import approvals
@@ -39,9 +42,26 @@ def error(status: int, message: str) -> Response:
     return response
 
 
+UNKNOWN = "admin_api.unknown"
+# What any caller may read without proving a shop, as it holds nothing of one: the
+# document, and the refusal of a path or method the API does not have.
+PUBLIC_ENDPOINTS = frozenset({"admin_api.openapi_document", UNKNOWN})
+
+
 @bp.before_request
 def _authenticate() -> None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
     g.scope = authenticate(request, API_AUTHENTICATORS)
+
+
+@bp.after_request
+def _allow(response: Response) -> Response:
+    """Name in `Allow` what the path answers, not what the catch-all `unknown` would take."""
+    if request.method == "OPTIONS" and (answered := _methods_answered(request.path)):
+        implied = ["HEAD"] if "GET" in answered else []
+        response.headers["Allow"] = ", ".join([*answered, *implied, "OPTIONS"])
+    return response
 
 
 @bp.errorhandler(Unauthorized)
@@ -83,6 +103,12 @@ def _http(problem: HTTPException) -> Response:
     return error(problem.code or 500, problem.description or problem.name)
 
 
+@bp.get("/openapi.json")
+def openapi_document() -> ResponseReturnValue:
+    """Return the OpenAPI document of this API."""
+    return jsonify(openapi.document())
+
+
 @bp.get("/incidents")
 def incidents() -> ResponseReturnValue:
     """List the shop's incidents, newest first, a page at a time (`Link: rel="next"`)."""
@@ -107,7 +133,7 @@ def counts() -> ResponseReturnValue:
         return jsonify(status_counts(session, g.scope))
 
 
-@bp.get("/incidents/<int:incident_id>")
+@bp.get("/incidents/<id:incident_id>")
 def incident(incident_id: int) -> ResponseReturnValue:
     """Show one incident with its timeline, messages and compensations."""
     with signed.runtime().database.reading() as session:
@@ -121,7 +147,7 @@ def _body() -> dict[str, Any]:
     return body
 
 
-@bp.post("/incidents/<int:incident_id>/notes")
+@bp.post("/incidents/<id:incident_id>/notes")
 def add_note(incident_id: int) -> ResponseReturnValue:
     """Add a staff note to the incident's timeline."""
     text = _body().get("text")
@@ -130,14 +156,14 @@ def add_note(incident_id: int) -> ResponseReturnValue:
     return _act(incident_id, lambda session, found: staff.note(session, found, text, _actor()), 201)
 
 
-@bp.post("/incidents/<int:incident_id>/resolve")
+@bp.post("/incidents/<id:incident_id>/resolve")
 def resolve(incident_id: int) -> ResponseReturnValue:
     """Mark the incident resolved (the customer is told)."""
     _body()
     return _act(incident_id, lambda session, found: staff.resolve(session, found, _actor()))
 
 
-@bp.post("/incidents/<int:incident_id>/reopen")
+@bp.post("/incidents/<id:incident_id>/reopen")
 def reopen(incident_id: int) -> ResponseReturnValue:
     """Take a resolved or closed incident up again."""
     _body()
@@ -174,7 +200,7 @@ def compensations() -> ResponseReturnValue:
     return jsonify(found)
 
 
-@bp.post("/compensations/<int:compensation_id>/approve")
+@bp.post("/compensations/<id:compensation_id>/approve")
 def approve(compensation_id: int) -> ResponseReturnValue:
     """Approve a compensation waiting for approval: it executes (or is offered) as decided now."""
     _body()
@@ -184,7 +210,7 @@ def approve(compensation_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/compensations/<int:compensation_id>/deny")
+@bp.post("/compensations/<id:compensation_id>/deny")
 def deny(compensation_id: int) -> ResponseReturnValue:
     """Deny a compensation waiting for approval, with an optional `reason`; nothing executes."""
     reason = _body().get("reason")
@@ -211,7 +237,33 @@ def _decide(compensation_id: int, decide: Any) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@bp.route("/<path:anything>", methods=list(ANY_METHOD))
 def unknown(anything: str) -> ResponseReturnValue:
-    """Answer a path the API does not have as JSON, like the rest."""
+    """Answer a path the API does not have as JSON, like the rest.
+
+    A path the API has, asked with a method it does not answer, is a 405 naming those
+    it does: this route would otherwise catch it as an unknown path.
+    """
+    allowed = _methods_answered(request.path)
+    if allowed:
+        response = error(405, f"{request.method} is not answered here; use {', '.join(allowed)}")
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
     return error(404, f"no such API path: /admin/api/{anything}")
+
+
+def _methods_answered(path: str) -> list[str]:
+    """Return the methods a route other than `unknown` answers at `path`."""
+    adapter = current_app.url_map.bind("localhost")
+    allowed = []
+    for method in ANY_METHOD:
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != UNKNOWN:
+            allowed.append(method)
+    return allowed

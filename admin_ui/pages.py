@@ -166,7 +166,7 @@ def _detail_page(incident_id: int, status: int = 200, **extra: Any) -> ResponseR
     return render_template("panel/incident.html", **context), status
 
 
-@bp.get("/incidents/<int:incident_id>")
+@bp.get("/incidents/<id:incident_id>")
 def incident(incident_id: int) -> ResponseReturnValue:
     """Show an incident: what happened, what the customer was told, what they were given."""
     return _detail_page(incident_id)
@@ -197,7 +197,7 @@ def _act(
     return redirect(f"{target}{joiner}{urlencode({'done': done})}", 303)
 
 
-@bp.post("/incidents/<int:incident_id>/notes")
+@bp.post("/incidents/<id:incident_id>/notes")
 def add_note(incident_id: int) -> ResponseReturnValue:
     """Add a staff note to the incident's timeline."""
     text = request.form.get("text", "")
@@ -205,14 +205,14 @@ def add_note(incident_id: int) -> ResponseReturnValue:
     return _act(incident_id, "noted", lambda s, found: staff.note(s, found, text, actor))
 
 
-@bp.post("/incidents/<int:incident_id>/resolve")
+@bp.post("/incidents/<id:incident_id>/resolve")
 def resolve(incident_id: int) -> ResponseReturnValue:
     """Mark the incident resolved (the customer is told)."""
     actor = current_caller().actor
     return _act(incident_id, "resolved", lambda s, found: staff.resolve(s, found, actor))
 
 
-@bp.post("/incidents/<int:incident_id>/reopen")
+@bp.post("/incidents/<id:incident_id>/reopen")
 def reopen(incident_id: int) -> ResponseReturnValue:
     """Take a resolved or closed incident up again."""
     actor = current_caller().actor
@@ -237,7 +237,7 @@ def _approvals_page(status: int = 200, **extra: Any) -> ResponseReturnValue:
     return render_template("panel/approvals.html", **context), status
 
 
-@bp.post("/compensations/<int:compensation_id>/approve")
+@bp.post("/compensations/<id:compensation_id>/approve")
 def approve(compensation_id: int) -> ResponseReturnValue:
     """Approve a compensation: it executes (or is offered) as the caps allow now."""
     actor = current_caller().actor
@@ -248,7 +248,7 @@ def approve(compensation_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/compensations/<int:compensation_id>/deny")
+@bp.post("/compensations/<id:compensation_id>/deny")
 def deny(compensation_id: int) -> ResponseReturnValue:
     """Deny a compensation, with the reason staff gave; nothing executes."""
     actor = current_caller().actor

@@ -93,6 +93,7 @@ def test_filters_and_search_narrow_the_list(client, shopify_shop, make_incident,
         ("cursor=abc", "cursor: must be a whole number"),
         ("limit=500", "limit: must be a whole number from 1 to 200"),
         ("platform=etsy", "platform: must be one of"),
+        ("q=1002%00", "q: search for text without NUL characters"),
     ],
 )
 def test_a_bad_filter_is_a_400_naming_it(client, shopify_shop, query, reason):

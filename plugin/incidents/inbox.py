@@ -27,7 +27,7 @@ from plugin.incidents.states import (
     RESOLVED,
 )
 from plugin.scope import Q, ShopScope
-from plugin.storage.models import Incident, IncidentCount, Shop
+from plugin.storage.models import MAX_ROW_ID, Incident, IncidentCount, Shop
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -67,7 +67,7 @@ class InboxFilter:
             platform=_choice(args, "platform", PLATFORMS),
             q=_search(args.get("q")),
             age_days=_whole(args, "age", 0, 3650),
-            before_id=_whole(args, "cursor", 1, 2**63 - 1),
+            before_id=_whole(args, "cursor", 1, MAX_ROW_ID),
             limit=_whole(args, "limit", 1, MAX_LIMIT) or DEFAULT_LIMIT,
         )
 
@@ -112,6 +112,8 @@ def _search(value: Any) -> str | None:
     text = str(value or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidFilter("q", f"search for at most {MAX_QUERY_LENGTH} characters")
+    if "\x00" in text:  # in no order name or e-mail, and PostgreSQL refuses it in text
+        raise InvalidFilter("q", "search for text without NUL characters")
     return text or None
 
 

@@ -83,6 +83,11 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return None if value is None else Decimal(value)
 
 
+# The largest id a row can have: ids are INTEGER, 32 bits on PostgreSQL. A larger
+# number asked for (in a URL, a cursor) names no row, and must not reach a query.
+MAX_ROW_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     """Base of every table, with constraint names both backends agree on."""
 
