@@ -26,10 +26,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: `python demo/play.py`
 
+from demo.choosing import casa_olivar_policy, describe_choices  # noqa: E402
 from demo.scenario import DAYS, play, write  # noqa: E402
 from demo.stack import Stack, Stopped, stopping_on_signals  # noqa: E402
 from demo.world import (  # noqa: E402
@@ -44,6 +46,8 @@ from demo.world import (  # noqa: E402
     World,
     running_world,
 )
+from demo.wp_admin import WHAT as WP_ADMIN  # noqa: E402
+from demo.wp_admin import incidents_shown, wp_admin  # noqa: E402
 from plugin import sync  # noqa: E402
 from plugin.app import create_app  # noqa: E402
 from plugin.runtime import build_runtime  # noqa: E402
@@ -133,6 +137,13 @@ def connect_shops(world: World, env: dict[str, str]) -> dict[str, int]:
     }
 
 
+def import_policy(instance: Path, shop_id: int, env: dict[str, str]) -> None:
+    """Give Casa Olivar its policy (a choice for lost parcels), as an operator imports one."""
+    document = instance / "casa-olivar-policy.yaml"
+    document.write_text(yaml.safe_dump(casa_olivar_policy(), sort_keys=False), encoding="utf-8")
+    amends("policy", "import", "--shop", str(shop_id), str(document), env=env)
+
+
 def prepare(runtime, shops: dict[str, int]) -> None:  # noqa: ANN001
     """Give each shop its care settings and register the WooCommerce store's webhooks."""
     with runtime.database.transaction() as session:
@@ -194,6 +205,10 @@ def summary(world: World, env: dict[str, str]) -> None:
     print(amends("incidents", "list", env=env))
     print(amends("reports", "returns", "--by", "reason", env=env))
     print(amends("compensations", "list", env=env))
+    given = json.loads(amends("compensations", "list", "--json", env=env))
+    opened = json.loads(amends("incidents", "list", "--json", env=env))
+    for line in describe_choices(given, opened, world):
+        print(line)
     messages = world.mailbox.messages()
     customers = [m for m in messages if not str(m["To"]).endswith(MERCHANTS)]
     languages = Counter(str(m["Content-Language"]) for m in customers)
@@ -262,10 +277,12 @@ def main() -> None:
             prepare_runtime = build_runtime(
                 instance, overrides={"log_level": "ERROR"}, clock=world.clock
             )
+            shops = connect_shops(world, env)
             try:
-                prepare(prepare_runtime, connect_shops(world, env))
+                prepare(prepare_runtime, shops)
             finally:
                 prepare_runtime.database.dispose()
+            import_policy(instance, shops["shopify"], env)  # kept in the settings just set
             live_through(world, instance, port, start)
             world.run_in_real_time(datetime.now(UTC))
             serve(world, stack, env, amends_url, port, once=options.once)
@@ -282,18 +299,25 @@ def serve(world: World, stack: Stack, env: dict[str, str], url: str, port: int, 
     stack.start("worker", [AMENDS, "worker"], env)
     stack.start("scheduler", [AMENDS, "scheduler"], env)
     summary(world, env)
-    print("\nWhere to look (each answers 200):")
-    for what, address in where_to_look(world, url).items():
-        wait_until_answering(address, stack)
-        print(f"  {what}: {address}")
-    wait_until_answering(framed_panel(where_to_look(world, url)), stack)
-    print(f"Amends is serving at {url} (logs in {stack.logs}).")
-    if once:
-        return
-    print("It keeps serving until Ctrl-C.", flush=True)
-    while not stack.exited():
-        time.sleep(0.5)
-    sys.exit(f"an Amends process stopped: {stack.exited()} (see its log)")
+    print()
+    folder = Path(env["AMENDS_INSTANCE_PATH"]) / "wordpress"
+    with wp_admin(world, stack, url, folder) as in_wordpress:
+        places = where_to_look(world, url) | in_wordpress
+        print("Where to look (each answers 200):")
+        for what, address in places.items():
+            wait_until_answering(address, stack)
+            print(f"  {what}: {address}")
+        wait_until_answering(framed_panel(places), stack)
+        if WP_ADMIN in places:
+            orders = incidents_shown(places[WP_ADMIN])
+            print(f"  (its Amends page lists {len(orders)} incident(s) of Bottega Olivar's orders)")
+        print(f"Amends is serving at {url} (logs in {stack.logs}).")
+        if once:
+            return
+        print("It keeps serving until Ctrl-C.", flush=True)
+        while not stack.exited():
+            time.sleep(0.5)
+    sys.exit(f"a process of the demo stopped: {stack.exited()} (see its log)")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Casa Olivar sells on Shopify to customers in six languages; Bottega Olivar on
 WooCommerce. Most orders ship the next day and arrive. Some are not shipped within
 the two business days the shops promise, some the carrier delays or loses, some
-come back broken, and some come back only because they did not fit. Time moves in
+come back broken, and some come back only because they did not fit; a customer whose
+parcel was lost chooses her compensation on her own page. Time moves in
 six-hour steps: at each, the stores do what the story says, deliver their
 webhooks, and Amends' scheduler and worker run, as on a real day, on the stores'
 own clock.
@@ -19,6 +20,7 @@ from typing import Any
 
 from woocommerce import API
 
+from demo.choosing import FREE_SHIPPING, choose_on_page
 from demo.people import CATALOGUE, SHOPIFY_CUSTOMERS, WOOCOMMERCE_CUSTOMERS, Customer, Product
 from demo.world import WOO_KEY, WOO_SECRET, World
 from plugin import scheduler, worker
@@ -178,6 +180,8 @@ def casa_olivar(story: Story) -> None:
     lost = shop.order(3, anna, cloth)
     shop.ship(4, lost)
     shop.carrier(7, lost, "failure", "Адресат не найден")
+    # Offered a choice for it, Anna picks free shipping on her page, from her e-mail.
+    story.on(8, lambda: choose_on_page(story.world.mailbox, anna.email, FREE_SHIPPING))
     # Back broken, or only too small.
     broken = shop.order(2, marco, mug)
     shop.delivered(broken, 2)

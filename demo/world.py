@@ -21,6 +21,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from sandboxes.mail import LoopbackController, Mailbox, create_viewer, running
 from sandboxes.shopify import close_app, create_app
+from sandboxes.shopify.consts import API_VERSION
 from sandboxes.shopify.state import EXTENSION
 from sandboxes.woocommerce.app import create_app as create_woocommerce_app
 from sandboxes.woocommerce.store import SandboxStore
@@ -99,6 +100,23 @@ class World:
         if response.status_code >= 300:
             raise RuntimeError(f"sandbox Shopify {path}: {response.status_code} {response.text}")
         return response.json()
+
+    def shopify_discount(self, code: str) -> dict[str, Any] | None:
+        """Return the store's discount with this code, through its Admin GraphQL API, or None."""
+        query = (
+            "query($code: String!) { codeDiscountNodeByCode(code: $code) { id codeDiscount { "
+            "__typename ... on DiscountCodeFreeShipping { title usageLimit } "
+            "... on DiscountCodeBasic { title usageLimit } } } }"
+        )
+        response = requests.post(
+            f"{self.shopify_url}/admin/api/{API_VERSION}/graphql.json",
+            json={"query": query, "variables": {"code": code}},
+            headers={"X-Shopify-Access-Token": SHOPIFY_TOKEN},
+            timeout=30,
+        )
+        response.raise_for_status()
+        found: dict[str, Any] | None = response.json()["data"]["codeDiscountNodeByCode"]
+        return found
 
     def deliver(self) -> None:
         """Wait until both stores delivered every webhook that is due."""

@@ -34,6 +34,13 @@ from plugin.scope import ShopScope
 from plugin.storage import migrate
 from plugin.storage.db import connect
 from plugin.storage.models import RequestNonce
+from sandboxes.wordpress.site import (
+    ADMIN_PASSWORD,
+    ADMIN_USER,
+    EDITOR_USER,
+    WordPressSite,
+    running_wordpress,
+)
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.helpers import connect_sandbox_store
 from tests.panel_helpers import NEEDS_APPROVAL
@@ -45,13 +52,6 @@ from tests.test_sandbox_woocommerce_helpers import (
     running_sandbox,
 )
 from tests.test_signed_requests import php_signed
-from tests.wordpress.site import (
-    ADMIN_PASSWORD,
-    ADMIN_USER,
-    EDITOR_USER,
-    WordPressSite,
-    running_wordpress,
-)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

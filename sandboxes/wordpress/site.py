@@ -1,9 +1,12 @@
-"""A real WordPress for the tests: Debian's package, a throw-away MariaDB database, PHP's server.
+"""A real WordPress for the tests and the demo: Debian's package, MariaDB, PHP's server.
 
 WordPress (6.1, from Debian's `wordpress` package) is copied into a temporary folder
 with a generated wp-config.php (nothing of /etc/wordpress is read), installed by
 `wp_install()` from a small PHP script, served by `php -S` on a loopback port, and
 the Amends plugin is activated from this repository's `admin_ui/wordpress/`.
+WooCommerce itself is not installed: the sandbox WooCommerce plays the store's REST
+side, and the stand-ins in `mu-plugins/` hand the plugin that store's webhook records.
+`missing()` says what of this the machine lacks.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +34,10 @@ PLUGIN = HERE.parents[1] / "admin_ui" / "wordpress" / "amends-for-woocommerce"
 MARIADB = {"host": "127.0.0.1", "port": 3306, "user": "root"}
 ADMIN_USER, ADMIN_PASSWORD = "admin", "correct horse battery staple"
 EDITOR_USER = "redactora"  # an editor: same password, no right to the store's admin
+# What to install on Debian for `running_wordpress` (MariaDB also running on loopback).
+PACKAGES = "php-cli php-mysql wordpress mariadb-server mariadb-client"
+
+Launch = Callable[[list[str]], subprocess.Popen]
 
 
 @dataclass
@@ -44,6 +51,7 @@ class WordPressSite:
 
     @property
     def debug_log(self) -> Path:
+        """Return the file WordPress logs PHP's warnings and errors to."""
         return self.folder / "debug.log"
 
     def set_time(self, moment: datetime) -> None:
@@ -73,9 +81,32 @@ class WordPressSite:
 
 
 def free_port() -> int:
+    """Return a loopback port nothing listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def missing() -> str | None:
+    """Say what this machine lacks to run a WordPress here, or None when nothing is missing."""
+    if shutil.which("php") is None:
+        return "php-cli (PHP's command line and built-in server)"
+    if not (WORDPRESS / "wp-settings.php").exists():
+        return f"WordPress in {WORDPRESS} (Debian's wordpress package)"
+    modules = subprocess.run(["php", "-m"], capture_output=True, text=True, check=False)
+    if "mysqli" not in modules.stdout:
+        return "php-mysql (PHP's MySQL driver)"
+    if shutil.which("mariadb") is None:
+        return "mariadb-client"
+    try:
+        mariadb("SELECT 1")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        return f"a MariaDB server answering root on {MARIADB['host']}:{MARIADB['port']}"
+    return None
+
+
+def _serve(argv: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def mariadb(statement: str) -> None:
@@ -161,8 +192,15 @@ def _wait_until_served(url: str, server: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_wordpress(folder: Path) -> Iterator[WordPressSite]:
-    """Install and serve a fresh WordPress with the plugin active, for the block's duration."""
+def running_wordpress(
+    folder: Path, amends_url: str = "", launch: Launch = _serve
+) -> Iterator[WordPressSite]:
+    """Install and serve a fresh WordPress with the plugin active, for the block's duration.
+
+    `amends_url`, when given, is saved as the plugin's Amends URL, as its settings page
+    saves it. `launch` starts the server process from its argv (the demo starts it as
+    one of its own processes, to stop it with the rest).
+    """
     database = f"amends_wp_{uuid.uuid4().hex[:10]}"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -174,16 +212,14 @@ def running_wordpress(folder: Path) -> Iterator[WordPressSite]:
     server = None
     try:
         subprocess.run(
-            ["php", str(HERE / "install.php"), str(root), url],
+            ["php", str(HERE / "install.php"), str(root), url, amends_url],
             check=True,
             capture_output=True,
             text=True,
             timeout=120,
         )
-        server = subprocess.Popen(
-            ["php", "-S", f"127.0.0.1:{port}", "-t", str(root), str(HERE / "router.php")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        server = launch(
+            ["php", "-S", f"127.0.0.1:{port}", "-t", str(root), str(HERE / "router.php")]
         )
         _wait_until_served(url, server)
         yield WordPressSite(url, root, folder, database)

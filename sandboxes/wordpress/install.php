@@ -2,7 +2,7 @@
 /**
  * Install WordPress into the database its wp-config names, and activate the plugin.
  *
- * Usage: php install.php <site dir> <site URL>
+ * Usage: php install.php <site dir> <site URL> [<Amends URL>]
  */
 
 define( 'WP_INSTALLING', true );
@@ -35,5 +35,9 @@ $amends_activated = activate_plugin( 'amends-for-woocommerce/amends-for-woocomme
 if ( is_wp_error( $amends_activated ) ) {
 	fwrite( STDERR, $amends_activated->get_error_message() . "\n" );
 	exit( 1 );
+}
+if ( ! empty( $argv[3] ) ) {
+	// As the plugin's settings page saves it.
+	update_option( 'amends_settings', array( 'url' => rtrim( $argv[3], '/' ) ) );
 }
 echo "installed\n";
