@@ -22,7 +22,7 @@ import requests
 from demo.choosing import LOST_PARCELS
 from demo.wp_admin import WHAT as WP_ADMIN
 from demo.wp_admin import incidents_shown
-from sandboxes.wordpress.site import missing
+from sandboxes.wordpress.site import ADMIN_PASSWORD, ADMIN_USER, missing
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
 ROOT = Path(__file__).parent.parent
@@ -189,7 +189,23 @@ def _screenshots(places: dict[str, str]) -> None:
         page.locator("a", has_text="#2015").first.click()  # a message to Lucía
         page.set_viewport_size({"width": 1000, "height": 360})
         page.screenshot(path=str(SCREENSHOTS / "demo-message.png"))
+        if WP_ADMIN in places:
+            _wp_admin_screenshot(browser, places[WP_ADMIN])
         browser.close()
+
+
+def _wp_admin_screenshot(browser, amends_page: str) -> None:
+    """Log in to the demo's WordPress as its owner and look at the Amends page."""
+    site = amends_page.split("/wp-admin/", 1)[0]
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(f"{site}/wp-login.php")
+    page.fill("#user_login", ADMIN_USER)
+    page.fill("#user_pass", ADMIN_PASSWORD)
+    page.click("#wp-submit")
+    page.wait_for_url("**/wp-admin/**")
+    page.goto(amends_page)
+    page.locator("table.wp-list-table tbody tr").first.wait_for(timeout=60000)
+    page.screenshot(path=str(SCREENSHOTS / "demo-panel-in-wp-admin.png"))
 
 
 def _descendants(pid: int) -> list[int]:
