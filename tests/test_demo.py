@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from demo import wp_admin
 from demo.choosing import LOST_PARCELS
 from demo.wp_admin import WHAT as WP_ADMIN
 from demo.wp_admin import incidents_shown
@@ -40,6 +41,21 @@ def run_demo(instance: Path, *extra: str, **options) -> subprocess.Popen:
         env={"PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "COLUMNS": "200"},
         **options,
     )
+
+
+def test_without_wordpress_the_demo_says_in_one_line_what_to_install_and_goes_on(
+    monkeypatch, capsys, tmp_path
+):
+    monkeypatch.setattr(wp_admin, "missing", lambda: "php-cli (PHP's command line)")
+
+    with wp_admin.wp_admin(world=None, stack=None, amends_url="", folder=tmp_path) as places:
+        assert places == {}
+
+    said = capsys.readouterr().out
+    assert said.count("\n") == 1
+    assert "this machine lacks php-cli (PHP's command line)" in said
+    assert "apt-get install php-cli php-mysql wordpress mariadb-server" in said
+    assert list(tmp_path.iterdir()) == []
 
 
 def incidents_of(instance: Path) -> list[dict]:

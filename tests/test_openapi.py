@@ -101,6 +101,10 @@ def test_a_route_added_without_its_description_is_named_with_what_to_do(app):
     ]
 
 
+def test_the_document_is_valid_openapi_3_1():
+    schemathesis.openapi.from_dict(copy.deepcopy(openapi.document())).validate()  # raises if not
+
+
 def test_anyone_reads_the_document_as_json(client):
     answer = client.get("/admin/api/openapi.json")
 
