@@ -25,7 +25,7 @@ from plugin.compensation.summary import summary
 from plugin.customer_data import customer_data
 from plugin.errors import InvalidInput
 from plugin.shop_settings import SettingsInvalid, current_settings, save_settings
-from plugin.storage.models import Shop
+from plugin.storage.models import MAX_ROW_ID, Shop
 
 log = logging.getLogger("amends.admin.api")
 
@@ -99,9 +99,7 @@ def preview_policy() -> ResponseReturnValue:
     Nothing is stored or executed.
     """
     body = _body()
-    incident_id = body.get("incident")
-    if isinstance(incident_id, bool) or not isinstance(incident_id, int):
-        raise InvalidInput("incident: give the id of one of the shop's incidents")
+    incident_id = _row_id(body.get("incident"))
     given = "yaml" in body or "policy" in body
     draft = policy_from(body.get("yaml"), body.get("policy")) if given else None
     runtime = signed.runtime()
@@ -130,6 +128,13 @@ def customer_export() -> ResponseReturnValue:
         return error(404, "this shop holds no data about a customer with that e-mail address")
     log.info("admin.api.customer-data-exported", extra={"shop": g.scope.shop_id})
     return jsonify(held)
+
+
+def _row_id(value: object) -> int:
+    """Return `value` as an incident's id; refuse one no row can have before any query."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ROW_ID:
+        raise InvalidInput("incident: give the id of one of the shop's incidents")
+    return value
 
 
 def _shop(session: Session) -> Shop:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.storage.models import CompensationRecord, OutboxEntry, Shop, TimelineEntry
+from plugin.storage.models import (
+    MAX_ROW_ID,
+    CompensationRecord,
+    OutboxEntry,
+    Shop,
+    TimelineEntry,
+)
 from tests.panel_helpers import OTHER_DOMAIN, bearer, defective_order, waiting_compensation
 
 SETTINGS = {
@@ -301,6 +307,16 @@ def test_the_preview_refuses_a_bad_draft_and_another_shops_incident(client, runt
     assert bad.status_code == 422
     assert bad.json["problems"][0]["message"] == "rules must be a list, got 3"
     assert no_incident.status_code == 422
+
+
+@pytest.mark.parametrize("incident", [0, -1, MAX_ROW_ID + 1, 10**30, True, "1"])
+def test_the_preview_refuses_an_incident_no_row_can_be_without_asking_the_database(
+    client, shopify_shop, incident
+):
+    answer = client.post("/admin/api/policy/preview", json={"incident": incident}, headers=bearer())
+
+    assert answer.status_code == 422
+    assert answer.json == {"error": "incident: give the id of one of the shop's incidents"}
 
 
 def test_a_customers_data_is_their_shops_only(client, runtime, make_shop):
