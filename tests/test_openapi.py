@@ -25,6 +25,8 @@ from plugin.compensation.records import STATUSES as COMPENSATION_STATUSES
 from plugin.incidents import KINDS, STATUSES
 from plugin.incidents.inbox import MAX_LIMIT, MAX_QUERY_LENGTH, PLATFORMS
 from plugin.incidents.staff import MAX_NOTE_LENGTH
+from plugin.messaging.store import save_override
+from plugin.scope import ShopScope
 from plugin.storage.models import MAX_ROW_ID
 from tests.panel_helpers import OTHER_DOMAIN, bearer, session_token, waiting_compensation
 
@@ -91,13 +93,13 @@ def test_a_route_added_without_its_description_is_named_with_what_to_do(app):
     added.add_url_rule("/reports/<int:report_id>", "reports", lambda report_id: jsonify([]))
     app.register_blueprint(added)
     described = copy.deepcopy(openapi.document())
-    described["paths"]["/settings"] = {"put": {"operationId": "settings", "responses": {}}}
+    described["paths"]["/imports"] = {"put": {"operationId": "imports", "responses": {}}}
 
     assert drift(app, described) == [
         "GET /admin/api/reports/{report_id} (endpoint admin_api_more.reports) is a route but "
         "is not in admin_ui/openapi.yaml: add it under paths: /reports/{report_id}: get: "
         "(admin_ui/openapi.py says how)",
-        "PUT /admin/api/settings is in admin_ui/openapi.yaml but no route answers it",
+        "PUT /admin/api/imports is in admin_ui/openapi.yaml but no route answers it",
     ]
 
 
@@ -179,22 +181,54 @@ def _body(document: dict, path: str) -> dict:
 
 # --- schemathesis, as a shop with data ------------------------------------------------
 
-# The ids the shop's rows get in a fresh database, in the order `shop_rows` makes them:
-# given to schemathesis as examples, so its calls reach real rows as well as missing ones.
-ROWS = {"incident_id": [1, 2, 3, 4], "compensation_id": [1, 101]}
+# The ids the shop's rows get in a fresh database, in the order `shop_rows` makes them,
+# and its customers' addresses: given to schemathesis as examples of the parameters so
+# named, so its calls reach real rows and customers as well as missing ones.
+ROWS = {
+    "incident_id": [1, 2, 3, 4],
+    "compensation_id": [1, 101],
+    "email": ["lucia@example.es", " ANA@example.com ", "nobody@example.com"],
+}
+# Bodies that reach a real incident: the saved policy on the incident waiting for
+# approval, a draft on the resolved one, another shop's incident (a 404).
+BODIES = {
+    ("/policy/preview", "post"): [
+        {"incident": 1},
+        {"incident": 2, "policy": {"rules": [{"name": "all", "grant": {"kind": "free_shipping"}}]}},
+        {"incident": 4},
+    ],
+}
+OWN_WORDING_KEY = ("delayed_shipment", "update", "es")
+OWN_WORDING = {
+    "subject": "Novedades de su pedido {{ order_name }}",
+    "text": "Hola:\n\nSeguimos con su pedido {{ order_name }}.\n\n"
+    "Le escribiremos antes del {{ next_update }}.",
+}
+# Whether a message's wording, a policy or a time zone can be used is more than a JSON
+# Schema says (a variable Amends knows, a rule that reads): a request the schema allows
+# may still be answered 422 by these operations, naming what to change.
+CHECKED_BEYOND_SCHEMA = ["save_template", "replace_settings", "replace_policy", "preview_policy"]
 
 
-def _with_examples(document: dict, rows: dict[str, list[int]]) -> dict:
-    """Return the document with the rows' ids as examples of the id parameters."""
+def _with_examples(document: dict, rows: dict[str, list], bodies: dict) -> dict:
+    """Return the document with `rows` as examples of the parameters and `bodies` of the bodies."""
     shown = copy.deepcopy(document)
-    for parameter in shown["components"]["parameters"].values():
+    parameters = list(shown["components"]["parameters"].values())
+    for item in shown["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict):
+                parameters += [p for p in operation.get("parameters", []) if "name" in p]
+    for parameter in parameters:
         values = rows.get(parameter["name"], [])
         parameter["examples"] = {f"row{n}": {"value": value} for n, value in enumerate(values)}
+    for (path, method), values in bodies.items():
+        content = shown["paths"][path][method]["requestBody"]["content"]["application/json"]
+        content["examples"] = {f"body{n}": {"value": value} for n, value in enumerate(values)}
     return shown
 
 
 schema = schemathesis.openapi.from_dict(
-    _with_examples(openapi.document(), ROWS),
+    _with_examples(openapi.document(), ROWS, BODIES),
     config=SchemathesisConfig.from_dict(
         {
             # The shop's session token, as the one way of proving it that schemathesis
@@ -202,6 +236,16 @@ schema = schemathesis.openapi.from_dict(
             "auth": {"openapi": {"sessionToken": {"bearer": session_token()}}},
             "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True},
             "phases": {"stateful": {"enabled": False}},
+            "operations": [
+                {
+                    "include-operation-id": CHECKED_BEYOND_SCHEMA,
+                    "checks": {
+                        "positive_data_acceptance": {
+                            "expected-statuses": ["2xx", "401", "403", "404", "409", "422"]
+                        }
+                    },
+                }
+            ],
         }
     ),
 )
@@ -209,9 +253,10 @@ schema = schemathesis.openapi.from_dict(
 
 @pytest.fixture
 def shop_rows(runtime, make_shop, make_incident) -> None:
-    """A shop with incidents in several states, messages and a compensation waiting.
+    """A shop with incidents in several states, messages, a compensation waiting and a policy.
 
-    Another shop's incident sits beside them: asked for, it must be a 404 like a missing one.
+    It words one message itself. Another shop's incident (of a customer it shares with
+    it) sits beside them: asked for, it must be a 404 like a missing one.
     """
     mine = make_shop("shopify")
     theirs = make_shop("shopify", domain=OTHER_DOMAIN)
@@ -221,6 +266,8 @@ def shop_rows(runtime, make_shop, make_incident) -> None:
     foreign = make_incident(theirs, order="2001")
     assert [waiting_incident, resolved, opened, foreign] == ROWS["incident_id"]
     assert waiting == ROWS["compensation_id"][0]
+    with runtime.database.transaction() as session:
+        save_override(session, ShopScope.only(mine), OWN_WORDING_KEY, OWN_WORDING)
 
 
 @schema.parametrize()
