@@ -19,6 +19,10 @@ from plugin.reports import GROUPINGS, Period
 from plugin.reports.buckets import EVERY
 
 LONGEST = timedelta(days=3 * 366)  # what one report may cover: a few years, not all time
+# The days a report may name: wide enough for any shop's history and plans, and far
+# enough from the calendar's ends that a period, its default start and the period
+# before it are all days too.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
 FORMATS = ("json", "csv")
 
 
@@ -67,9 +71,12 @@ def _day(args: Mapping[str, str], name: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidFilter(name, f"must be a date, YYYY-MM-DD, got {text[:40]!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidFilter(name, f"must be a day from {FIRST_DAY} to {LAST_DAY}, got {day}")
+    return day
 
 
 def _one_of(args: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:

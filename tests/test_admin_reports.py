@@ -196,6 +196,9 @@ def test_the_charts_are_svg_documents_in_the_callers_language(client, shops):
         ("every=day", "every: must be one of week, month, got 'day'"),
         ("format=xml", "format: must be one of json, csv, got 'xml'"),
         ("since=2020-01-01&until=2026-11-01", "since: a report covers at most 1098 days"),
+        ("since=9999-12-30&until=9999-12-31",
+         "since: must be a day from 1970-01-01 to 2999-12-31, got 9999-12-30"),
+        ("until=0001-01-01", "until: must be a day from 1970-01-01 to 2999-12-31, got 0001-01-01"),
     ],
 )  # fmt: skip
 def test_a_filter_that_cannot_be_used_is_a_400_that_says_why(client, shops, query, message):
