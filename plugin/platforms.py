@@ -47,6 +47,11 @@ class ShopContext:
 
     Built per call from the stored shop, so no credential outlives the call in a
     connector; `repr` leaves the credentials out, so a log line never shows them.
+
+    `retry_in_place` lets the connector's client wait and try again itself when the
+    platform is busy or down (a sync job has nothing else to do meanwhile). The
+    worker's outbox turns it off: one failed call is one failed attempt of its row,
+    rescheduled by the row's due time, so a slow platform never stalls the queue.
     """
 
     shop_id: int
@@ -54,6 +59,7 @@ class ShopContext:
     api_url: str | None = None
     api_version: str | None = None
     credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
+    retry_in_place: bool = True
 
     @property
     def base_url(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from plugin.compensation.execute import CompensationExecutor
@@ -39,12 +39,18 @@ class Drained:
 
 
 def actor_for(runtime: Runtime, shop_id: int) -> tuple[Actions, ShopContext]:
-    """Return the connector that acts on a shop's store, and the shop as it sees it."""
+    """Return the connector that acts on a shop's store, and the shop as it sees it.
+
+    Its client tries each call once: a busy or failing store fails the outbox row's
+    attempt, which the queue schedules again after its backoff (or the platform's
+    Retry-After), instead of the worker sleeping on it while other rows wait.
+    """
     with runtime.database.reading() as session:
         shop = session.get(Shop, shop_id)
         if shop is None:
             raise ConfigurationError(f"no shop with id {shop_id}")
-        return runtime.connector_for(shop.platform, Actions), shop_context(runtime, shop)
+        context = replace(shop_context(runtime, shop), retry_in_place=False)
+        return runtime.connector_for(shop.platform, Actions), context
 
 
 def outbox_runner(runtime: Runtime) -> OutboxRunner:

@@ -126,7 +126,7 @@ class ShopifyConnector:
         self.api_topics = frozenset(api_topics)
         self.backoff_seconds = backoff_seconds
         self.sleep, self.clock = sleep, clock
-        self._clients: dict[int, ShopifyClient] = {}
+        self._clients: dict[tuple[int, bool], ShopifyClient] = {}
         self._clients_lock = threading.Lock()
 
     @property
@@ -146,20 +146,23 @@ class ShopifyConnector:
         return frozenset(played | kept)
 
     def client(self, shop: ShopContext) -> ShopifyClient:
-        """Return the shop's Admin GraphQL client, the same one for every call.
+        """Return the shop's Admin GraphQL client, the same one for every call of its kind.
 
         Shopify meters an app's calls on a shop with one cost bucket, and the client
         is where Amends keeps what it knows of it: a client made per call would start
         blind each time, and the calls of several workers' threads would be THROTTLED
-        together. A new token (refreshed, or replaced by the merchant) or address
-        gets a new client, which inherits what the old one knew of the bucket.
+        together. Calls that may wait and try again (`shop.retry_in_place`: the sync
+        jobs) and calls that try once (the outbox's, which comes back later itself)
+        have a client each, sharing one bucket. A new token (refreshed, or replaced by
+        the merchant) or address gets a new client, which inherits the bucket.
         """
         api_url = shop.api_url or self.app.admin_url
         api_version = shop.api_version or self.api_version
         endpoint = graphql_endpoint(shop.domain, api_url, api_version)
         token = shop.credentials["access_token"]
+        key = (shop.shop_id, shop.retry_in_place)
         with self._clients_lock:
-            kept = self._clients.get(shop.shop_id)
+            kept = self._clients.get(key)
             if kept is not None and kept.serves(endpoint, token):
                 return kept
             client = ShopifyClient(
@@ -168,13 +171,16 @@ class ShopifyConnector:
                 api_url=api_url,
                 api_version=api_version,
                 timeout=self.app.timeout,
+                attempts=5 if shop.retry_in_place else 1,
+                throttled_attempts=30 if shop.retry_in_place else 1,
                 backoff_seconds=self.backoff_seconds,
                 sleep=self.sleep,
                 clock=self.clock,
             )
-            if kept is not None and kept.domain == shop.domain:
-                client.bucket = kept.bucket
-            self._clients[shop.shop_id] = client
+            known = kept or self._clients.get((shop.shop_id, not shop.retry_in_place))
+            if known is not None and known.domain == shop.domain:
+                client.bucket = known.bucket
+            self._clients[key] = client
             return client
 
     # --- subscriptions ------------------------------------------------------------

@@ -104,18 +104,20 @@ class WooCommerceConnector:
         self.backoff_seconds = backoff_seconds
         self.classify = classify
         self.sleep = sleep
-        self._clients: dict[int, WooClient] = {}
+        self._clients: dict[tuple[int, bool], WooClient] = {}
         self._clients_lock = threading.Lock()
 
     @contextmanager
     def client(self, shop: ShopContext) -> Iterator[WooClient]:
         """Lend the store's client, the same one (and connection pool) for every call.
 
-        New credentials or a new address replace it, and the old one is closed.
+        Calls that may wait and try again (`shop.retry_in_place`) and calls that try
+        once (the outbox's) have a client each. New credentials or a new address
+        replace it, and the old one is closed.
         """
         key, secret = shop.credentials["consumer_key"], shop.credentials["consumer_secret"]
         with self._clients_lock:
-            kept = self._clients.get(shop.shop_id)
+            kept = self._clients.get((shop.shop_id, shop.retry_in_place))
             if kept is None or not kept.serves(shop.base_url, key, secret):
                 if kept is not None:
                     kept.close()
@@ -124,10 +126,11 @@ class WooCommerceConnector:
                     key,
                     secret,
                     timeout=self.timeout,
+                    attempts=3 if shop.retry_in_place else 1,
                     backoff_seconds=self.backoff_seconds,
                     sleep=self.sleep,
                 )
-                self._clients[shop.shop_id] = kept
+                self._clients[(shop.shop_id, shop.retry_in_place)] = kept
         yield kept
 
     # --- subscriptions ------------------------------------------------------------
