@@ -16,12 +16,34 @@ from tests.conftest import fixture_bytes
 from tests.helpers import inbox_rows
 
 
+# SQLite's indexes on an expression (lower(customer_email)) cannot be reflected, so
+# there the comparison leaves them out; the next test checks them on both databases.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_the_migrations_create_exactly_what_the_models_describe(runtime):
     with runtime.database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
 
     assert differences == []
+
+
+def test_a_customers_orders_and_incidents_are_found_by_an_index_on_their_lowered_address(
+    runtime,
+):
+    query = (
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        if runtime.database.dialect == "sqlite"
+        else "SELECT indexname, indexdef FROM pg_indexes"
+    )
+    with runtime.database.engine.connect() as connection:
+        indexes = dict(connection.exec_driver_sql(query).all())
+
+    for table in ("orders", "incidents"):
+        definition = indexes[f"ix_{table}_shop_customer_email"].lower()
+        columns = definition.replace("(customer_email)::text", "customer_email")  # PostgreSQL's
+        assert table in definition
+        assert "(shop_id, lower(customer_email))" in columns
 
 
 def test_sqlite_runs_in_wal_mode(runtime):

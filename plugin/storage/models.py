@@ -151,6 +151,9 @@ class Order(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "platform_order_id"),
         Index("ix_orders_next_due_at", "next_due_at"),
+        # A customer's orders at one shop, by address as typed in any case: what an
+        # opening incident reads to weigh the customer's history.
+        Index("ix_orders_shop_customer_email", "shop_id", text("lower(customer_email)")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,6 +193,8 @@ class Incident(Base):
         # The panel's inbox: one shop's incidents, newest first, paged by id.
         Index("ix_incidents_shop_id_id", "shop_id", "id"),
         Index("ix_incidents_sla_due_at", "sla_due_at"),
+        # A customer's earlier incidents at one shop (see ix_orders_shop_customer_email).
+        Index("ix_incidents_shop_customer_email", "shop_id", text("lower(customer_email)")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
