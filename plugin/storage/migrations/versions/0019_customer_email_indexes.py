@@ -1,7 +1,7 @@
 """customer e-mail indexes: a customer's orders and incidents at a shop, found by index
 
 Revision ID: 0019
-Revises: 0012
+Revises: 0018
 Create Date: 2026-12-06 23:40:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0012"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
