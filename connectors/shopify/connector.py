@@ -151,10 +151,11 @@ class ShopifyConnector:
         Shopify meters an app's calls on a shop with one cost bucket, and the client
         is where Amends keeps what it knows of it: a client made per call would start
         blind each time, and the calls of several workers' threads would be THROTTLED
-        together. Calls that may wait and try again (`shop.retry_in_place`: the sync
-        jobs) and calls that try once (the outbox's, which comes back later itself)
-        have a client each, sharing one bucket. A new token (refreshed, or replaced by
-        the merchant) or address gets a new client, which inherits the bucket.
+        together. Calls that may try again after an outage (`shop.retry_in_place`: the
+        sync jobs) and calls that try once (the outbox's, which comes back later itself)
+        have a client each, sharing one bucket; both wait out a THROTTLED answer, whose
+        wait the bucket tells. A new token (refreshed, or replaced by the merchant) or
+        address gets a new client, which inherits the bucket.
         """
         api_url = shop.api_url or self.app.admin_url
         api_version = shop.api_version or self.api_version
@@ -172,7 +173,7 @@ class ShopifyConnector:
                 api_version=api_version,
                 timeout=self.app.timeout,
                 attempts=5 if shop.retry_in_place else 1,
-                throttled_attempts=30 if shop.retry_in_place else 1,
+                throttled_attempts=30,  # each wait the bucket implies is short, and capped
                 backoff_seconds=self.backoff_seconds,
                 sleep=self.sleep,
                 clock=self.clock,

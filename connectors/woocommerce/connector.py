@@ -104,20 +104,21 @@ class WooCommerceConnector:
         self.backoff_seconds = backoff_seconds
         self.classify = classify
         self.sleep = sleep
-        self._clients: dict[tuple[int, bool], WooClient] = {}
+        self._clients: dict[int, WooClient] = {}
         self._clients_lock = threading.Lock()
 
     @contextmanager
     def client(self, shop: ShopContext) -> Iterator[WooClient]:
         """Lend the store's client, the same one (and connection pool) for every call.
 
-        Calls that may wait and try again (`shop.retry_in_place`) and calls that try
-        once (the outbox's) have a client each. New credentials or a new address
-        replace it, and the old one is closed.
+        Its retries are safe for the outbox too: a POST is never sent twice, and a
+        429's wait is slept only up to the client's cap (longer ones fail the call, and
+        the outbox comes back when asked). New credentials or a new address replace
+        it, and the old one is closed.
         """
         key, secret = shop.credentials["consumer_key"], shop.credentials["consumer_secret"]
         with self._clients_lock:
-            kept = self._clients.get((shop.shop_id, shop.retry_in_place))
+            kept = self._clients.get(shop.shop_id)
             if kept is None or not kept.serves(shop.base_url, key, secret):
                 if kept is not None:
                     kept.close()
@@ -126,11 +127,10 @@ class WooCommerceConnector:
                     key,
                     secret,
                     timeout=self.timeout,
-                    attempts=3 if shop.retry_in_place else 1,
                     backoff_seconds=self.backoff_seconds,
                     sleep=self.sleep,
                 )
-                self._clients[(shop.shop_id, shop.retry_in_place)] = kept
+                self._clients[shop.shop_id] = kept
         yield kept
 
     # --- subscriptions ------------------------------------------------------------
