@@ -368,14 +368,6 @@ def stop(process: subprocess.Popen, log: Path) -> None:
         raise RuntimeError(f"amends worker exited with {process.returncode}:\n{log.read_text()}")
 
 
-def memory_mb(pid: int, field_name: str) -> float:
-    """Read VmRSS or VmHWM (peak) of a process from /proc, in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field_name + ":"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"/proc/{pid}/status has no {field_name}")
-
-
 def cpu_seconds(pid: int) -> float:
     """Read the CPU time (user + system) a process has used, from /proc/<pid>/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -398,13 +390,13 @@ def drain(url: str, run: Run, workdir: Path, sample_memory: bool = False) -> Non
             began = time.perf_counter()
             while (pending := counter()) > 0:
                 if sample_memory:
-                    rss = memory_mb(started[0][0].pid, "VmRSS")
+                    rss = benchkit.memory_mb(started[0][0].pid, "VmRSS")
                     run.rss_samples_mb.append((run.deliveries - pending, round(rss, 1)))
                 time.sleep(POLL_SECONDS)
             run.seconds = time.perf_counter() - began
             run.cpu_seconds = sum(cpu_seconds(process.pid) for process, _ in started) - idle_cpu
             for process, _ in started:
-                run.peak_rss_mb.append(round(memory_mb(process.pid, "VmHWM"), 1))
+                run.peak_rss_mb.append(round(benchkit.memory_mb(process.pid, "VmHWM"), 1))
         run.by_process = [processed_by(log) for _, log in started]
     finally:
         counter.close()
