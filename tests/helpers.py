@@ -61,6 +61,19 @@ def connect_sandbox_store(
     return shop_id
 
 
+def refund_broken_item(store: Any, order: dict[str, Any]) -> None:
+    """Refund 12.50 of `order` in a sandbox WooCommerce store as "arrived broken", by hand.
+
+    A refund made in wp-admin, not through a gateway: the store sends its webhook,
+    which Amends reads as a defective item returned. `store` is a running sandbox.
+    """
+    store.api.post(
+        f"orders/{order['id']}/refunds",
+        {"amount": "12.50", "reason": "Llegó rota", "api_refund": False},
+    )
+    store.flush()
+
+
 def text_of(message: EmailMessage) -> str:
     """Return the plain-text part with its lines joined, as a reader reads it."""
     return " ".join(message.get_body(("plain",)).get_content().split())

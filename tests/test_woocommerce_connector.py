@@ -24,7 +24,7 @@ from plugin.app import create_app
 from plugin.errors import PlatformRejected
 from plugin.platforms import CouponSpec, NoteSpec, ShippingRefundSpec, ShopContext
 from plugin.storage.models import Order, Shop
-from tests.helpers import connect_sandbox_store, inbox_rows
+from tests.helpers import connect_sandbox_store, inbox_rows, refund_broken_item
 from tests.test_sandbox_woocommerce_helpers import (
     CONSUMER_KEY,
     CONSUMER_SECRET,
@@ -446,11 +446,7 @@ def test_an_order_trashed_while_amends_was_down_is_trash_after_the_reconcile(
 def test_a_refund_for_a_broken_item_in_the_store_opens_an_incident(store, connected, runtime, cli):
     order = place_order(store)
     store.flush()
-    store.api.post(
-        f"orders/{order['id']}/refunds",
-        {"amount": "12.50", "reason": "Llegó rota", "api_refund": False},
-    )
-    store.flush()
+    refund_broken_item(store, order)
 
     worker.run_once(runtime)
 

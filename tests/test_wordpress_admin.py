@@ -42,7 +42,7 @@ from sandboxes.wordpress.site import (
     running_wordpress,
 )
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
-from tests.helpers import connect_sandbox_store
+from tests.helpers import connect_sandbox_store, refund_broken_item
 from tests.panel_helpers import NEEDS_APPROVAL
 from tests.report_helpers import back, line, order, returned
 from tests.test_sandbox_woocommerce_helpers import (
@@ -121,14 +121,7 @@ def shop(runtime, store, amends, make_shop, wordpress, clock) -> int:
 @pytest.fixture
 def incidents(runtime, store, shop, make_shop) -> dict[str, int]:
     """Open a defective-item incident through the store, one by hand, and one for another shop."""
-    order = store.api.post("orders", ORDER).json()
-    store.flush()
-    store.api.post(
-        f"orders/{order['id']}/refunds",
-        {"amount": "12.50", "reason": "Llegó rota", "api_refund": False},
-    )
-    store.flush()
-    worker.run_once(runtime)
+    order = broken_vase_returned(runtime, store)
     other = make_shop("woocommerce", domain="https://otra-tienda.example/")
     with runtime.database.transaction() as session:
         late = staff.open_by_hand(session, shop, "5120", "delayed_shipment").id
@@ -140,6 +133,18 @@ def incidents(runtime, store, shop, make_shop) -> dict[str, int]:
             if i["kind"] == "defective_item"
         ]
     return {"defective": defective, "late": late, "foreign": foreign, "order": order["number"]}
+
+
+def broken_vase_returned(runtime, store: Sandbox) -> dict:
+    """Sell the vase in the store, refund it as arrived broken, let Amends take it in.
+
+    Return the order, as the store holds it.
+    """
+    order = store.api.post("orders", ORDER).json()
+    store.flush()
+    refund_broken_item(store, order)
+    worker.run_once(runtime)
+    return order
 
 
 @contextmanager
@@ -290,14 +295,7 @@ def waiting(runtime, store, shop) -> dict:
     """A defective vase whose coupon the shop's policy holds for approval."""
     with runtime.database.transaction() as session:
         save_policy(session, shop, read_policy(NEEDS_APPROVAL))
-    order = store.api.post("orders", ORDER).json()
-    store.flush()
-    store.api.post(
-        f"orders/{order['id']}/refunds",
-        {"amount": "12.50", "reason": "Llegó rota", "api_refund": False},
-    )
-    store.flush()
-    worker.run_once(runtime)
+    order = broken_vase_returned(runtime, store)
     with runtime.database.reading() as session:
         (pending,) = list_compensations(session, ShopScope.only(shop), pending_only=True)
     return pending | {"order": order["number"]}

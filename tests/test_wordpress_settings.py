@@ -13,12 +13,11 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 import tests.test_wordpress_admin as wp_admin
-from plugin import worker
 from plugin.compensation.documents import read_policy
 from plugin.compensation.store import save_policy
 from plugin.storage.models import CompensationRecord, Shop
 from tests.test_admin_settings_api import GOOD_POLICY
-from tests.test_wordpress_admin import ORDER, amends_page, save_amends_url, shot
+from tests.test_wordpress_admin import amends_page, broken_vase_returned, save_amends_url, shot
 
 pytestmark = wp_admin.pytestmark
 database_url = wp_admin.database_url
@@ -96,15 +95,7 @@ def defective_vase(runtime, store, shop) -> dict:
     """A defective vase returned to a store whose policy gives nothing: the order, as stored."""
     with runtime.database.transaction() as session:
         save_policy(session, shop, read_policy({"rules": []}))
-    order = store.api.post("orders", ORDER).json()
-    store.flush()
-    store.api.post(
-        f"orders/{order['id']}/refunds",
-        {"amount": "12.50", "reason": "Llegó rota", "api_refund": False},
-    )
-    store.flush()
-    worker.run_once(runtime)
-    return order
+    return broken_vase_returned(runtime, store)
 
 
 def test_the_policy_tab_previews_a_draft_then_saves_it(
