@@ -43,26 +43,48 @@ def _csv_links(names: list[str], wanted: ReportFilter) -> dict[str, str]:
     return {name: panel_url(f"admin_pages.csv_{name}", **wanted.arguments()) for name in names}
 
 
-@bp.get("/reports/returns")
-def returns_report() -> ResponseReturnValue:
-    """Show why goods come back: by reason, product or SKU, over time, and the worst products."""
-    wanted, period, errors = _filter()
-    names = ["returns", "returns_trend", "returns_compared", "top_defective"]
-    tables = {name: read_table(TABLES[name], wanted) for name in names}
+def _report_page(
+    template: str,
+    names: list[str],
+    wanted: ReportFilter,
+    period: Period,
+    errors: dict[str, str],
+    **shown: object,
+) -> ResponseReturnValue:
+    """Render a report page with what each one has: its filter, its days, its tables' CSV links.
+
+    `names` are the page's tables; `shown` is what only this page shows. A filter
+    that could not be used makes the page a 400, its message beside the field.
+    """
     context = {
         "wanted": wanted,
         "values": request.args,
         "errors": errors,
         "first_day": period.since.date(),
         "last_day": (period.until - timedelta(days=1)).date(),
-        "tables": tables,
         "csv": _csv_links(names, wanted),
-        "trend_chart": report_charts.trend_chart(tables["returns_trend"], period, wanted.every),
-        "top_chart": report_charts.top_chart(tables["top_defective"]),
         "day": report_charts.day,
         "percent": report_charts.percent,
     }
-    return render_template("panel/returns.html", **context), 400 if errors else 200
+    return render_template(template, **context, **shown), 400 if errors else 200
+
+
+@bp.get("/reports/returns")
+def returns_report() -> ResponseReturnValue:
+    """Show why goods come back: by reason, product or SKU, over time, and the worst products."""
+    wanted, period, errors = _filter()
+    names = ["returns", "returns_trend", "returns_compared", "top_defective"]
+    tables = {name: read_table(TABLES[name], wanted) for name in names}
+    return _report_page(
+        "panel/returns.html",
+        names,
+        wanted,
+        period,
+        errors,
+        tables=tables,
+        trend_chart=report_charts.trend_chart(tables["returns_trend"], period, wanted.every),
+        top_chart=report_charts.top_chart(tables["top_defective"]),
+    )
 
 
 @bp.get("/reports/outcomes")
@@ -75,22 +97,18 @@ def outcomes_report() -> ResponseReturnValue:
         figures = outcomes(session, g.scope, period, now)
         spend = compensation_spend(session, g.scope, period)
     names = ["outcome_times", "outcome_shares", "compensation_spend", "budget"]
-    context = {
-        "wanted": wanted,
-        "values": request.args,
-        "errors": errors,
-        "first_day": period.since.date(),
-        "last_day": (period.until - timedelta(days=1)).date(),
-        "figures": figures,
-        "spend": spend,
-        "csv": _csv_links(names, wanted),
-        "day": report_charts.day,
-        "percent": report_charts.percent,
-        "duration": _duration,
-        "money": _money,
-        "month": _month,
-    }
-    return render_template("panel/outcomes.html", **context), 400 if errors else 200
+    return _report_page(
+        "panel/outcomes.html",
+        names,
+        wanted,
+        period,
+        errors,
+        figures=figures,
+        spend=spend,
+        duration=_duration,
+        money=_money,
+        month=_month,
+    )
 
 
 def _csv_view(table: Table):  # noqa: ANN202 (a view function for Flask)
