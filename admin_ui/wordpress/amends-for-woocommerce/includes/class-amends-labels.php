@@ -76,7 +76,16 @@ class Amends_Labels {
 	 * @return string
 	 */
 	public static function language( $code ) {
-		$names = array(
+		return self::languages()[ $code ] ?? (string) $code;
+	}
+
+	/**
+	 * Return the languages Amends writes in, each by its own name, in the order pickers list them.
+	 *
+	 * @return array<string, string> Amends' code => the language's own name.
+	 */
+	public static function languages() {
+		return array(
 			'en' => 'English',
 			'es' => 'Español',
 			'it' => 'Italiano',
@@ -84,7 +93,6 @@ class Amends_Labels {
 			'de' => 'Deutsch',
 			'fr' => 'Français',
 		);
-		return $names[ $code ] ?? (string) $code;
 	}
 
 	/**

@@ -223,17 +223,9 @@ class Amends_Shop_Settings {
 	 * @param array $errors Each field's message.
 	 */
 	private static function language_row( $values, $errors ) {
-		$languages = array(
-			'en' => 'English',
-			'es' => 'Español',
-			'it' => 'Italiano',
-			'ru' => 'Русский',
-			'de' => 'Deutsch',
-			'fr' => 'Français',
-		);
 		self::row_start( 'language', __( 'Default language', 'amends-for-woocommerce' ) );
 		echo '<select id="amends-language" name="language"' . self::invalid( 'language', $errors ) . '>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- built from escaped parts.
-		foreach ( $languages as $code => $name ) {
+		foreach ( Amends_Labels::languages() as $code => $name ) {
 			printf( '<option value="%1$s"%2$s>%3$s</option>', esc_attr( $code ), selected( $values['language'] ?? 'en', $code, false ), esc_html( $name ) );
 		}
 		echo '</select>';
