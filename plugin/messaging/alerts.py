@@ -16,8 +16,8 @@ from babel.units import format_unit
 
 from plugin.errors import InvalidInput
 from plugin.messaging.locale import SUPPORTED_LANGUAGES
-from plugin.messaging.render import RenderedMessage
-from plugin.messaging.templates import html_document, template_letter
+from plugin.messaging.render import RenderedMessage, as_message
+from plugin.messaging.templates import template_letter
 
 TEMPLATE = "merchant/sla_breached.j2"
 BREACHES = ("acknowledgement", "resolution")
@@ -58,13 +58,7 @@ def render_alert(alert: SlaAlert, language: str) -> RenderedMessage:
         "acknowledged_at": moment(acknowledged, language) if acknowledged else "",
         "panel_url": alert.panel_url or "",
     }
-    letter = template_letter(TEMPLATE, language, variables)
-    return RenderedMessage(
-        language=language,
-        subject=letter.subject,
-        text=letter.text,
-        html=html_document(language, letter.subject, letter.content),
-    )
+    return as_message(template_letter(TEMPLATE, language, variables), language)
 
 
 def moment(value: datetime, language: str) -> str:

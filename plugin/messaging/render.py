@@ -10,7 +10,7 @@ from jinja2 import TemplateError
 
 from plugin.errors import InvalidInput
 from plugin.messaging.context import MessageContext, template_variables
-from plugin.messaging.letter import KINDS, STAGES
+from plugin.messaging.letter import KINDS, STAGES, Letter
 from plugin.messaging.locale import SUPPORTED_LANGUAGES
 from plugin.messaging.overrides import override_letter
 from plugin.messaging.templates import builtin_letter, html_document
@@ -29,6 +29,16 @@ class RenderedMessage:
     subject: str
     text: str
     html: str
+
+
+def as_message(letter: Letter, language: str) -> RenderedMessage:
+    """Put a rendered letter in `language` into the HTML document every message shares."""
+    return RenderedMessage(
+        language=language,
+        subject=letter.subject,
+        text=letter.text,
+        html=html_document(language, letter.subject, letter.content),
+    )
 
 
 def render(
@@ -57,12 +67,7 @@ def render(
                 "messaging.override.failed",
                 extra={"kind": kind, "stage": stage, "language": locale, "error": str(error)},
             )
-    return RenderedMessage(
-        language=locale,
-        subject=letter.subject,
-        text=letter.text,
-        html=html_document(locale, letter.subject, letter.content),
-    )
+    return as_message(letter, locale)
 
 
 def _check(kind: str, stage: str, locale: str, context: MessageContext) -> None:

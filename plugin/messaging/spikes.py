@@ -20,8 +20,8 @@ from babel.units import format_unit
 
 from plugin.errors import InvalidInput
 from plugin.messaging.locale import SUPPORTED_LANGUAGES
-from plugin.messaging.render import RenderedMessage
-from plugin.messaging.templates import html_document, template_letter
+from plugin.messaging.render import RenderedMessage, as_message
+from plugin.messaging.templates import template_letter
 
 TEMPLATE = "merchant/defect_spike.j2"
 # Past this, "less than once in a million" says all a merchant needs to know.
@@ -87,13 +87,7 @@ def render_spike_alert(alert: SpikeAlert, language: str) -> RenderedMessage:
         "incident_id": str(alert.incident_id),
         "panel_url": alert.panel_url or "",
     }
-    letter = template_letter(TEMPLATE, language, variables)
-    return RenderedMessage(
-        language=language,
-        subject=letter.subject,
-        text=letter.text,
-        html=html_document(language, letter.subject, letter.content),
-    )
+    return as_message(template_letter(TEMPLATE, language, variables), language)
 
 
 def chance_in(p_value: float) -> tuple[bool, int]:
