@@ -31,7 +31,13 @@ from plugin.compensation.summary import summary
 from plugin.customer_data import customer_data
 from plugin.errors import InvalidInput, NotFound
 from plugin.messaging.locale import SUPPORTED_LANGUAGES
-from plugin.shop_settings import WEEKDAYS, SettingsInvalid, current_settings, save_settings
+from plugin.shop_settings import (
+    FIELDS,
+    WEEKDAYS,
+    SettingsInvalid,
+    current_settings,
+    save_settings,
+)
 from plugin.storage.models import Shop
 
 log = logging.getLogger("amends.admin.pages")
@@ -112,21 +118,10 @@ def save_settings_form() -> ResponseReturnValue:
 def _settings_form() -> dict[str, Any]:
     """Read the form as the API's settings document: lists for days, text for the rest."""
     form = request.form
-    text = {
-        name: form.get(name, "")
-        for name in (
-            "handling_days",
-            "timezone",
-            "update_every_days",
-            "language",
-            "monthly_budget",
-            "sender_name",
-            "reply_to",
-            "merchant_email",
-        )
-    }
     holidays = [line.strip() for line in form.get("holidays", "").splitlines() if line.strip()]
-    return text | {"business_days": form.getlist("business_days"), "holidays": holidays}
+    lists = {"business_days": form.getlist("business_days"), "holidays": holidays}
+    text = {name: form.get(name, "") for name in FIELDS if name not in lists}
+    return text | lists
 
 
 @bp.get("/policy")
