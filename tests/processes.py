@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import random
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+Committed = TypeVar("Committed")
 
 AMENDS = str(Path(sys.executable).with_name("amends"))
 
@@ -48,3 +52,44 @@ def wait_until(
             raise AssertionError(f"the worker exited while waiting until {what}:\n{said}")
         assert time.monotonic() < deadline, f"gave up waiting until {what}"
         time.sleep(0.05)
+
+
+def kill_at_random_until_done(
+    tmp_path: Path,
+    settings: dict,
+    committed: Callable[[], Committed],
+    finished: Callable[[], bool],
+    *,
+    kills: int,
+    seed: int,
+    longest_pause: float,
+    finishing: str,
+    last_seconds: float,
+) -> list[Committed]:
+    """Start the worker, SIGKILL it at a random moment of its work, `kills` times; then let it end.
+
+    Each start waits until `committed()` reads something new, so every kill lands
+    while the worker is at work, after a pause drawn from `seed` (the same moments on
+    every run). A last worker then runs until `finished()`, waiting up to
+    `last_seconds`. Return what `committed()` read after each kill that landed.
+    """
+    chance = random.Random(seed)
+    landed: list[Committed] = []
+    while len(landed) < kills and not finished():
+        before = committed()
+        worker = start_worker(tmp_path, settings, f"worker-{len(landed)}.log")
+        try:
+            wait_until(lambda seen=before: committed() != seen, worker, "the worker is at work")
+            time.sleep(chance.uniform(0.0, longest_pause))
+            worker.send_signal(signal.SIGKILL)
+        finally:
+            worker.wait(timeout=30)
+        if worker.returncode == -signal.SIGKILL:
+            landed.append(committed())
+    last = start_worker(tmp_path, settings, "worker-last.log")
+    try:
+        wait_until(finished, last, finishing, last_seconds)
+    finally:
+        last.send_signal(signal.SIGTERM)
+        last.wait(timeout=30)
+    return landed

@@ -15,9 +15,6 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-import random
-import signal
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,7 +36,7 @@ from plugin.storage.db import connect
 from plugin.storage.models import CompensationRecord, Incident, OutboxEntry
 from tests import test_sandbox_shopify_harness as shopify_sandbox
 from tests import test_sandbox_woocommerce_helpers as woo_sandbox
-from tests.processes import start_worker, wait_until
+from tests.processes import kill_at_random_until_done
 from tests.test_care_woocommerce import ITALIAN_ORDER
 from tests.test_outbox_crash import EARLY
 
@@ -271,36 +268,6 @@ class Progress:
                 )
             )
 
-    def since(self, before: int) -> Callable[[], bool]:
-        return lambda: self.sent() != before
-
-
-def kill_at_random_until_done(tmp_path, settings, progress: Progress, total: int) -> list[int]:
-    """Start the worker, kill it at a random moment of its work, KILLS times; then let it end.
-
-    Return how many rows were done at each kill.
-    """
-    chance = random.Random(SEED)
-    kills: list[int] = []
-    while len(kills) < KILLS and progress.sent() < total:
-        before = progress.sent()
-        worker = start_worker(tmp_path, settings, f"worker-{len(kills)}.log")
-        try:
-            wait_until(progress.since(before), worker, "the worker compensates")
-            time.sleep(chance.uniform(0.0, 0.4))
-            worker.send_signal(signal.SIGKILL)
-        finally:
-            worker.wait(timeout=30)
-        if worker.returncode == -signal.SIGKILL:
-            kills.append(progress.sent())
-    last = start_worker(tmp_path, settings, "worker-last.log")
-    try:
-        wait_until(lambda: progress.sent() == total, last, "every compensation is done", 110)
-    finally:
-        last.send_signal(signal.SIGTERM)
-        last.wait(timeout=30)
-    return kills
-
 
 @pytest.mark.slow
 @pytest.mark.parametrize("platform", list(STORES))
@@ -312,8 +279,17 @@ def test_a_worker_killed_at_random_moments_leaves_exactly_one_effect_per_compens
         intended = decide_compensations(runtime, shop_id, ledger, INCIDENTS)
         database = connect(settings_overrides["database_url"])
         try:
+            progress = Progress(database)
             kills = kill_at_random_until_done(
-                tmp_path, settings_overrides, Progress(database), len(intended)
+                tmp_path,
+                settings_overrides,
+                progress.sent,
+                lambda: progress.sent() == len(intended),
+                kills=KILLS,
+                seed=SEED,
+                longest_pause=0.4,
+                finishing="every compensation is done",
+                last_seconds=110,
             )
             with database.reading() as session:
                 records = Counter(session.scalars(select(CompensationRecord.status)))

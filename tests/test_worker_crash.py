@@ -13,9 +13,6 @@ same Message-ID.
 from __future__ import annotations
 
 import json
-import random
-import signal
-import time
 from collections import Counter
 
 import pytest
@@ -27,7 +24,7 @@ from plugin.messaging.email import message_id
 from plugin.storage.db import connect
 from plugin.storage.models import InboxDelivery, Incident, OutboxEntry
 from tests.conftest import compensate_nothing, fixture_bytes
-from tests.processes import start_worker, wait_until
+from tests.processes import kill_at_random_until_done
 from tests.test_outbox_crash import EARLY, SENDER
 
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json")) | {
@@ -74,10 +71,6 @@ class Progress:
             sent = session.scalar(select(func.count()).where(OutboxEntry.status == "sent"))
         return done, sent
 
-    def since(self, before: tuple[int, int]):  # noqa: ANN201
-        """Return a condition: the worker committed something since `before`."""
-        return lambda: self.counts() != before
-
     def finished(self, deliveries: int, messages: int) -> bool:
         return self.counts() == (deliveries, messages)
 
@@ -91,29 +84,18 @@ def test_a_worker_killed_at_random_moments_processes_every_delivery_once_and_los
     deliveries, messages = 2 * CUSTOMERS, CUSTOMERS
     database = connect(settings_overrides["database_url"])
     progress = Progress(database)
-    chance = random.Random(SEED)
-    kills: list[tuple[int, int]] = []  # what was committed when each kill landed
-
     try:
-        while len(kills) < KILLS and not progress.finished(deliveries, messages):
-            before = progress.counts()
-            worker = start_worker(tmp_path, settings_overrides, f"worker-{len(kills)}.log")
-            try:
-                # Kill it once it is at work, at a moment drawn anew each time.
-                wait_until(progress.since(before), worker, "the worker makes progress")
-                time.sleep(chance.uniform(0.0, 0.3))
-                worker.send_signal(signal.SIGKILL)
-            finally:
-                worker.wait(timeout=30)
-            if worker.returncode == -signal.SIGKILL:
-                kills.append(progress.counts())
-        last = start_worker(tmp_path, settings_overrides, "worker-last.log")
-        try:
-            wait_until(lambda: progress.finished(deliveries, messages), last, "all is done", 120)
-        finally:
-            last.send_signal(signal.SIGTERM)
-            last.wait(timeout=30)
-
+        kills = kill_at_random_until_done(
+            tmp_path,
+            settings_overrides,
+            progress.counts,  # what was committed when each kill landed
+            lambda: progress.finished(deliveries, messages),
+            kills=KILLS,
+            seed=SEED,
+            longest_pause=0.3,
+            finishing="all is done",
+            last_seconds=120,
+        )
         with database.reading() as session:
             rows = session.execute(select(InboxDelivery.status, InboxDelivery.attempts)).all()
             incidents = session.execute(
