@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+import requests
 
 Committed = TypeVar("Committed")
 
@@ -21,6 +24,27 @@ def amends_env(tmp_path: Path, settings: dict[str, Any], **extra: str) -> dict[s
     """Return the environment of an `amends` process on the test's settings."""
     env = os.environ | {f"AMENDS_{k.upper()}": str(v) for k, v in settings.items()}
     return env | {"AMENDS_INSTANCE_PATH": str(tmp_path / "instance")} | extra
+
+
+def free_port() -> int:
+    """Return a loopback port no one listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Poll `url`/healthz until it answers 200; fail if `process` exits or `seconds` pass first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"the server at {url} exited"
+        try:
+            if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
+                return
+        except (requests.ConnectionError, requests.Timeout):  # still starting
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never became healthy")
 
 
 def start_worker(tmp_path: Path, settings: dict, log_name: str, **extra: str) -> subprocess.Popen:

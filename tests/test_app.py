@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import random
-import socket
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -20,6 +16,7 @@ from plugin.app import create_app
 from plugin.runtime import build_runtime
 from tests.conftest import SHOPIFY_SECRET, SHOPIFY_TOKEN, fixture_bytes, shopify_headers
 from tests.helpers import inbox_count
+from tests.processes import AMENDS, amends_env, free_port
 
 ORDER = fixture_bytes("shopify/orders_create.json")
 
@@ -89,12 +86,6 @@ def test_an_unexpected_failure_is_a_500_without_traceback(app, client, monkeypat
     assert b"Traceback" not in response.data
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def served(tmp_path, settings_overrides, cli, runtime) -> Iterator[str]:
     """Run `amends serve` (2 workers) for an installed shop; yield its URL."""
@@ -108,12 +99,9 @@ def served(tmp_path, settings_overrides, cli, runtime) -> Iterator[str]:
         SHOPIFY_TOKEN,
     )
     port = free_port()
-    env = os.environ | {f"AMENDS_{k.upper()}": str(v) for k, v in settings_overrides.items()}
-    env["AMENDS_INSTANCE_PATH"] = str(tmp_path / "instance")
-    amends = str(Path(sys.executable).with_name("amends"))
     server = subprocess.Popen(
-        [amends, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
+        [AMENDS, "serve", "--port", str(port), "--workers", "2"],
+        env=amends_env(tmp_path, settings_overrides),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -25,10 +25,10 @@ from demo.wp_admin import WHAT as WP_ADMIN
 from demo.wp_admin import incidents_shown
 from sandboxes.wordpress.site import ADMIN_PASSWORD, ADMIN_USER, missing
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.processes import AMENDS
 
 ROOT = Path(__file__).parent.parent
 UNTIL = "2026-11-30T09:00:00+00:00"
-AMENDS = str(Path(sys.executable).with_name("amends"))
 
 
 def run_demo(instance: Path, *extra: str, **options) -> subprocess.Popen:

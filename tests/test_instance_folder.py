@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
-import socket
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -25,17 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import AMENDS
+from tests.processes import AMENDS, free_port
 
 pytestmark = pytest.mark.slow
 
 COMMANDS = [["db", "upgrade"], ["worker"], ["serve", "--port", "{port}"]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def amends(instance: Path, *args: str, file_size_limit: int | None = None, **env: str):  # noqa: ANN201

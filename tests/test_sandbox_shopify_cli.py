@@ -9,18 +9,13 @@ import time
 
 import requests
 
+from tests.processes import free_port
 from tests.test_sandbox_shopify_harness import SECRET, SHOP, TOKEN
 
 SCRIPT = """
 from sandboxes.shopify.cli import serve_sandbox
 serve_sandbox("127.0.0.1", {port}, "{shop}", "{token}", "{secret}")
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30.0) -> None:

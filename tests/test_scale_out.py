@@ -10,10 +10,8 @@ acknowledgement per incident, each accepted by the server once.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -27,8 +25,8 @@ from sqlalchemy import func, select
 from plugin.storage.db import connect
 from plugin.storage.models import InboxDelivery, Incident, OutboxEntry
 from tests.conftest import compensate_nothing, fixture_bytes, shopify_headers
+from tests.processes import AMENDS, amends_env, free_port, wait_healthy
 
-AMENDS = str(Path(sys.executable).with_name("amends"))
 ORDERS = 120
 RETURN = json.loads(fixture_bytes("shopify/returns_request.json"))
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json"))
@@ -40,32 +38,11 @@ def shopify_shop(shopify_shop, runtime) -> int:
     return compensate_nothing(runtime, shopify_shop)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start(tmp_path: Path, env: dict[str, str], name: str, *args: str) -> subprocess.Popen:
     with (tmp_path / f"{name}.log").open("w") as log:
         return subprocess.Popen(
             [AMENDS, *args], env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL
         )
-
-
-def wait_healthy(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "a web process exited"
-        try:
-            if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):  # still starting
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} never became healthy")
 
 
 def an_order(number: int) -> bytes:
@@ -91,14 +68,14 @@ def a_return(number: int) -> bytes:
 def test_two_web_and_three_worker_processes_handle_each_delivery_exactly_once(
     tmp_path, settings_overrides, shopify_shop, smtp_server, mailbox
 ):
-    env = os.environ | {f"AMENDS_{k.upper()}": str(v) for k, v in settings_overrides.items()}
-    env |= {
-        "AMENDS_INSTANCE_PATH": str(tmp_path / "instance"),
-        "AMENDS_SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-        "AMENDS_SMTP_SENDER": "care@amends.example",
-        "AMENDS_WORKER_POLL_SECONDS": "0.05",
-        "SHOPIFY_API_SECRET": settings_overrides["shopify_api_secret"],
-    }
+    env = amends_env(
+        tmp_path,
+        settings_overrides,
+        AMENDS_SMTP_URL=f"smtp://127.0.0.1:{smtp_server.port}",
+        AMENDS_SMTP_SENDER="care@amends.example",
+        AMENDS_WORKER_POLL_SECONDS="0.05",
+        SHOPIFY_API_SECRET=settings_overrides["shopify_api_secret"],
+    )
     ports = [free_port(), free_port()]
     webs = [
         start(tmp_path, env, f"web-{p}", "serve", "--port", str(p), "--workers", "1") for p in ports

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,8 +11,7 @@ import pytest
 
 from plugin.storage.db import connect
 from plugin.storage.leadership import Leadership
-
-AMENDS = str(Path(sys.executable).with_name("amends"))
+from tests.processes import AMENDS, amends_env
 
 
 @pytest.fixture
@@ -40,12 +37,12 @@ def test_only_one_holder_at_a_time_and_the_next_one_after_it_lets_go(database, d
 
 
 def start_scheduler(tmp_path: Path, settings: dict, name: str) -> subprocess.Popen:
-    env = os.environ | {f"AMENDS_{k.upper()}": str(v) for k, v in settings.items()}
-    env |= {
-        "AMENDS_INSTANCE_PATH": str(tmp_path / "instance"),
-        "AMENDS_LOG_LEVEL": "INFO",
-        "AMENDS_SCHEDULER_STANDBY_POLL_SECONDS": "0.2",
-    }
+    env = amends_env(
+        tmp_path,
+        settings,
+        AMENDS_LOG_LEVEL="INFO",
+        AMENDS_SCHEDULER_STANDBY_POLL_SECONDS="0.2",
+    )
     with (tmp_path / f"{name}.log").open("w") as log:
         return subprocess.Popen(
             [AMENDS, "scheduler"], env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL

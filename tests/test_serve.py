@@ -10,9 +10,7 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,8 +21,8 @@ import requests
 
 import plugin.serve
 from tests.conftest import SHOPIFY_DOMAIN, SHOPIFY_SECRET, SHOPIFY_TOKEN, shopify_headers
+from tests.processes import AMENDS, free_port, wait_healthy
 
-AMENDS = str(Path(sys.executable).with_name("amends"))
 ORDER = b'{"id":820982911946154508,"name":"#1042"}'
 NO_SECRET_WARNING = (
     "warning: SHOPIFY_API_SECRET is not set, so every Shopify webhook is refused (401) "
@@ -96,23 +94,6 @@ def deployment(path: Path) -> Deployment:
     return made
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_healthy(base: str, server: subprocess.Popen) -> None:
-    for _ in range(200):
-        assert server.poll() is None, "the server exited"
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    raise AssertionError("the server did not answer /healthz")
-
-
 @dataclass
 class Served:
     """A running `amends serve` and where to find it."""
@@ -139,7 +120,7 @@ def first(tmp_path) -> Iterator[Served]:
     first = deployment(tmp_path / "first")
     server = first.serve(port, log)
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}", server)
+        wait_healthy(f"http://127.0.0.1:{port}", server)
         yield Served(first, port, log, server)
     finally:
         server.terminate()
