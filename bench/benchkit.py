@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+AMENDS = Path(sys.executable).with_name("amends")  # the command the benchmarks start
 RESULTS_FILE = Path(os.environ.get("AMENDS_BENCH_RESULTS") or ROOT / "bench" / "results.json")
 DEFAULT_POSTGRES = os.environ.get("AMENDS_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 
@@ -215,6 +216,14 @@ def progress(message: str) -> None:
 
 
 # --- processes ---------------------------------------------------------------------
+
+
+def amends_missing() -> bool:
+    """Say how to run the benchmark, and return True, when this Python has no `amends` beside it."""
+    if AMENDS.exists():
+        return False
+    print(f"bench: no {AMENDS}; run me with .venv/bin/python", file=sys.stderr)
+    return True
 
 
 def descendants(pid: int) -> list[int]:

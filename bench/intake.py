@@ -90,7 +90,6 @@ from typing import Any
 import benchkit
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 BODY_FILE = ROOT / "tests" / "fixtures" / "shopify" / "orders_create.json"
 LUA_SCRIPT = ROOT / "bench" / "deliveries.lua"
 HOST = "127.0.0.1"
@@ -377,7 +376,7 @@ def server_options(port: int, args: argparse.Namespace) -> list[str]:
 def amends(env: dict[str, str], *arguments: str) -> str:
     """Run an `amends` command; return its output, or fail with it."""
     done = subprocess.run(
-        [str(BIN / "amends"), *arguments], env=env, capture_output=True, text=True, cwd=ROOT
+        [str(benchkit.AMENDS), *arguments], env=env, capture_output=True, text=True, cwd=ROOT
     )
     if done.returncode != 0:
         raise RuntimeError(f"amends {' '.join(arguments)} failed:\n{done.stdout}{done.stderr}")
@@ -443,7 +442,7 @@ def measure_beside_worker(server: ServerResult, args: argparse.Namespace, workdi
     This is the intake's throughput in production, with a backlog to work off.
     """
     log = workdir / f"worker-{server.port}.log"
-    command = [str(BIN / "amends"), "worker"]
+    command = [str(benchkit.AMENDS), "worker"]
     with log.open("wb") as log_file:
         worker = subprocess.Popen(
             command,
@@ -486,7 +485,7 @@ def amends_server(
     server = ServerResult(
         name, free_port(), database_url or f"sqlite:///{instance / 'amends.sqlite3'}", env=env
     )
-    command = [str(BIN / "amends"), "serve", *server_options(server.port, args)]
+    command = [str(benchkit.AMENDS), "serve", *server_options(server.port, args)]
     progress(f"{name}: amends serve on port {server.port}")
     log = workdir / f"{server.port}.log"
     with running(command, env, f"http://{HOST}:{server.port}/healthz", log):
@@ -659,8 +658,7 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("bench: wrk is not installed; run `apt-get install wrk` and retry", file=sys.stderr)
         return 1
-    if not (BIN / "amends").exists():
-        print(f"bench: no {BIN / 'amends'}; run me with .venv/bin/python", file=sys.stderr)
+    if benchkit.amends_missing():
         return 1
     args = parse_arguments()
     args.body = BODY_FILE.read_bytes()

@@ -67,7 +67,6 @@ from benchkit import Backend, Target
 from sandboxes.mail import Mailbox, running
 
 ROOT = benchkit.ROOT
-BIN = Path(sys.executable).parent
 FIXTURES = ROOT / "tests" / "fixtures" / "shopify"
 ORDER = json.loads((FIXTURES / "orders_create.json").read_bytes())
 RETURN = json.loads((FIXTURES / "returns_request.json").read_bytes())
@@ -187,7 +186,7 @@ def worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
     """Run `amends worker` while the block runs; stop it after (SIGTERM, then SIGKILL)."""
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [str(BIN / "amends"), "worker"],
+            [str(benchkit.AMENDS), "worker"],
             cwd=ROOT,
             env=env,
             stdout=log_file,
@@ -304,7 +303,7 @@ def measure(backend: Backend, args: argparse.Namespace, workdir: Path) -> Measur
         database_url = url or f"sqlite:///{instance / 'amends.sqlite3'}"
         prepare(env, workdir, url)
         port = intake.free_port()
-        command = [str(BIN / "amends"), "serve", "--host", intake.HOST, "--port", str(port)]
+        command = [str(benchkit.AMENDS), "serve", "--host", intake.HOST, "--port", str(port)]
         base = f"http://{intake.HOST}:{port}"
         web_log, worker_log = (
             workdir / f"serve-{backend.name}.log",
@@ -458,8 +457,7 @@ def parse_arguments() -> argparse.Namespace:
 
 def main() -> int:
     """Run every backend in turn, print the report."""
-    if not (BIN / "amends").exists():
-        print(f"bench: no {BIN / 'amends'}; run me with .venv/bin/python", file=sys.stderr)
+    if benchkit.amends_missing():
         return 1
     args = parse_arguments()
     chosen = benchkit.backends(args)

@@ -71,7 +71,7 @@ def amends_serve(url: str, workdir: Path) -> Iterator[str]:
         "SHOPIFY_API_KEY": admin.API_KEY,
         "SHOPIFY_API_SECRET": admin.SECRET,
     }
-    command = [str(Path(sys.executable).with_name("amends")), "serve", "--host", "127.0.0.1"]
+    command = [str(benchkit.AMENDS), "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", "1", "--threads", "4"]
     server = subprocess.Popen(
         command, env=env, cwd=benchkit.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

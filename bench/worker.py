@@ -97,7 +97,6 @@ from plugin.storage.credentials import CredentialBox
 from plugin.storage.db import connect
 from plugin.storage.models import InboxDelivery, Incident
 
-BIN = Path(sys.executable).parent
 SECRET_KEY = "bench-secret-key-not-for-production"
 SHOPIFY_CREDENTIALS = {"access_token": "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"}
 WOO_CREDENTIALS = {
@@ -323,7 +322,7 @@ def workers(url: str, count: int, workdir: Path) -> Iterator[list[tuple[subproce
             log = Path(tempfile.mkstemp(prefix=f"worker-{number}-", suffix=".log", dir=workdir)[1])
             with log.open("wb") as log_file:
                 process = subprocess.Popen(
-                    [str(BIN / "amends"), "worker"],
+                    [str(benchkit.AMENDS), "worker"],
                     env=env,
                     stdout=log_file,
                     stderr=subprocess.STDOUT,
@@ -758,8 +757,7 @@ def parse_arguments() -> argparse.Namespace:
 
 def main() -> int:
     """Run every configuration, then the memory run, and print the report."""
-    if not (BIN / "amends").exists():
-        print(f"bench: no {BIN / 'amends'}; run me with .venv/bin/python", file=sys.stderr)
+    if benchkit.amends_missing():
         return 1
     args = parse_arguments()
     chosen = benchkit.backends(args)
