@@ -131,6 +131,14 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
         and d["return"]["returnLineItems"]["nodes"][0]["fulfillmentLineItem"]["lineItem"]["sku"]
         == "TAZA-OLIVAR-350"
     ),
+    "AmendsOrdersCreatedSince": lambda d: (
+        [n["id"] for n in d["orders"]["nodes"]] == [ORDER]
+        and d["orders"]["pageInfo"]["hasNextPage"] is False
+        and d["orders"]["nodes"][0]["returns"]["nodes"][0]["returnLineItems"]["nodes"][0][
+            "returnReasonDefinition"
+        ]["handle"]
+        == "arrived-damaged"
+    ),
     "AmendsOrdersUpdatedSince": lambda d: (
         [n["id"] for n in d["orders"]["nodes"]] == [ORDER]
         and d["orders"]["pageInfo"]["hasNextPage"] is False

@@ -379,7 +379,8 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
     assert (result.exit_code, result.output) == (
         0,
         f"removed shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, order_lines: 0, orders: 1, parcels: 0, request_nonces: 0, "
+        "(backfill_checkpoints: 0, inbox: 1, incident_counts: 1, incidents: 1, order_lines: 0, "
+        "orders: 1, parcels: 0, request_nonces: 0, "
         "return_lines: 0, compensations: 1, incident_sources: 0, "
         "incident_timeline: 2, "
         "outbox: 1)\n",
@@ -387,7 +388,9 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
     assert [shop["id"] for shop in json.loads(cli("shops", "list", "--json").stdout)] == [kept]
     with runtime.database.transaction() as session:
         assert shop_belongings(session, removed) == {
+            "backfill_checkpoints": 0,
             "inbox": 0,
+            "incident_counts": 0,
             "incidents": 0,
             "order_lines": 0,
             "orders": 0,
@@ -400,7 +403,9 @@ def test_remove_deletes_the_shop_and_all_it_owns_and_no_other_shops_rows(cli, ru
             "outbox": 0,
         }
         assert shop_belongings(session, kept) == {
+            "backfill_checkpoints": 0,
             "inbox": 1,
+            "incident_counts": 1,
             "incidents": 1,
             "order_lines": 0,
             "orders": 1,
@@ -423,7 +428,8 @@ def test_remove_asks_first_and_a_no_keeps_everything(cli, runtime, make_shop):
 
     question = (
         f"Remove shopify shop 1 ({SHOPIFY_DOMAIN}) and what belongs to it "
-        "(inbox: 1, incidents: 1, order_lines: 0, orders: 1, parcels: 0, request_nonces: 0, "
+        "(backfill_checkpoints: 0, inbox: 1, incident_counts: 1, incidents: 1, order_lines: 0, "
+        "orders: 1, parcels: 0, request_nonces: 0, "
         "return_lines: 0, compensations: 1, incident_sources: 0, "
         "incident_timeline: 1, "
         "outbox: 1)? [y/N]: "
