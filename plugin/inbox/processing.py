@@ -15,8 +15,12 @@ the database commits: on PostgreSQL each commit waits for its log to reach the
 disk, and on either database beginning, claiming and committing cost as much as
 a small delivery's own work. The batch is kept small (BATCH_SIZE) because it is
 also how long the worker holds SQLite's one write lock, which the intake waits
-for. Claims, backoff and parking are the queue mechanism the outbox shares
-(plugin.queue).
+for. Batches are SQLite's: there one writer works at a time anyway. On
+PostgreSQL, where workers run side by side, each delivery commits alone, because
+a batch holds every lock its deliveries took (an order's lock, a row of the
+incident counts) until it commits, and two workers' batches taking them in
+different orders deadlock. Claims, backoff and parking are the queue mechanism
+the outbox shares (plugin.queue).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ __all__ = [
     "INBOX",
     "Parser",
     "RetryPolicy",
+    "batch_size",
     "claim_next",
     "process_batch",
     "process_due",
@@ -110,14 +115,20 @@ def _hold_shops(session: Session, deliveries: list[InboxDelivery]) -> list[Shop]
     return list(session.scalars(select(Shop).where(Shop.id.in_(ids))))
 
 
+def batch_size(database: Database) -> int:
+    """Return how many deliveries to commit together on `database` (see the module's doc)."""
+    return BATCH_SIZE if database.file is not None else 1
+
+
 def process_due(
     database: Database,
     parse: Parser,
     policy: RetryPolicy,
     limit: int | None = None,
-    batch: int = BATCH_SIZE,
+    batch: int | None = None,
 ) -> int:
     """Process deliveries until none is due (or `limit` is reached); return how many."""
+    batch = batch or batch_size(database)
     count = 0
     while limit is None or count < limit:
         size = batch if limit is None else min(batch, limit - count)
