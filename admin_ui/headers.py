@@ -1,8 +1,10 @@
 """The headers every page of the panel carries: who may frame it, what it may load.
 
 An embedded page may be framed by its own shop and Shopify's admin only
-(shopify.md §5.5); any other page by nobody. Scripts come from this origin and
-Shopify's CDN (App Bridge, Polaris), never inline.
+(shopify.md §5.5); any other page by nobody. Scripts are never inline; an embedded
+page loads App Bridge and Polaris from Shopify's CDN, a standalone page (a
+self-hosted panel, perhaps on a network that cannot reach Shopify) nothing but this
+origin's own files.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ def content_security_policy(shop: str | None, admin_origin: str | None = None) -
     Amends is pointed at a sandbox store (AMENDS_SHOPIFY_ADMIN_URL): its admin page
     frames the app as Shopify's does, and may.
     """
+    if not shop:
+        return _STANDALONE_POLICY
     framers = [f"https://{shop}", SHOPIFY_ADMIN, *([admin_origin] if admin_origin else [])]
-    ancestors = " ".join(framers) if shop else "'none'"
     return "; ".join(
         (
             "default-src 'self'",
@@ -46,9 +49,15 @@ def content_security_policy(shop: str | None, admin_origin: str | None = None) -
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
-            f"frame-ancestors {ancestors}",
+            f"frame-ancestors {' '.join(framers)}",
         )
     )
+
+
+_STANDALONE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def _panel_headers(response: Response) -> Response:

@@ -88,6 +88,25 @@ def test_signing_in_then_choosing_a_shop_shows_only_that_shops_incidents(
     assert "app-bridge.js" not in body  # not inside Shopify's admin
 
 
+def test_the_standalone_panel_loads_nothing_from_another_origin(
+    client, admin, shopify_shop, make_incident
+):
+    make_incident(shopify_shop, order="1001")
+    sign_in(client)
+    choose(client, shopify_shop)
+
+    inbox = client.get("/admin")
+
+    body = inbox.get_data(as_text=True)
+    assert "#1001" in body
+    assert "cdn.shopify.com" not in body  # a self-hosted panel may have no way out
+    policy = dict(
+        part.strip().split(" ", 1) for part in inbox.headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+
+
 def test_the_session_cookie_is_http_only_and_same_site(client, admin):
     answer = sign_in(client)
 
