@@ -12,6 +12,7 @@ side, and the stand-ins in `mu-plugins/` hand the plugin that store's webhook re
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import shutil
@@ -121,6 +122,46 @@ def mariadb(statement: str) -> None:
     )
 
 
+def _database_name() -> str:
+    """Name a site's database after the process that owns it, so a sweep can tell it is orphaned.
+
+    The name carries the owner's pid and its start time (in clock ticks since boot, from
+    /proc), so a recycled pid does not pass for the owner.
+    """
+    return f"amends_wp_{os.getpid()}_{_started(os.getpid())}_{uuid.uuid4().hex[:6]}"
+
+
+def _started(pid: int) -> str:
+    """Return when process `pid` started (ticks since boot), or "" when it has gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22, counted after the command
+
+
+def drop_orphaned_databases() -> list[str]:
+    """Drop the databases of sites whose owner died without dropping them (a SIGKILL).
+
+    Returns their names. A database named the older way (no owner in its name) is left
+    alone: nothing says whether a site still uses it.
+    """
+    listed = subprocess.run(
+        [
+            "mariadb", "-h", MARIADB["host"], "-P", str(MARIADB["port"]), "-u", MARIADB["user"],
+            "--batch", "--skip-column-names", "-e", "SHOW DATABASES LIKE 'amends\\_wp\\_%'",
+        ],
+        text=True, check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    orphaned = []
+    for name in listed.stdout.split():
+        owner = re.fullmatch(r"amends_wp_(\d+)_(\d+)_[0-9a-f]{6}", name)
+        if owner and _started(int(owner[1])) != owner[2]:
+            mariadb(f"DROP DATABASE IF EXISTS `{name}`")
+            orphaned.append(name)
+    return orphaned
+
+
 def _config(database: str, url: str, folder: Path) -> str:
     keys = "\n".join(
         f"define( '{name}', '{secrets.token_hex(32)}' );"
@@ -201,7 +242,8 @@ def running_wordpress(
     saves it. `launch` starts the server process from its argv (the demo starts it as
     one of its own processes, to stop it with the rest).
     """
-    database = f"amends_wp_{uuid.uuid4().hex[:10]}"
+    drop_orphaned_databases()
+    database = _database_name()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     root = folder / "site"
