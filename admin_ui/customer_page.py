@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
 
 from admin_ui import i18n, signed
 from admin_ui.labels import N_
@@ -167,35 +169,55 @@ def _steps(timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @bp.post("/<token>/messages")
 def write(token: str) -> ResponseReturnValue:
     """Keep the customer's message on the timeline; the shop takes the case up."""
-    target = _target(token)
-    _check_form(target)
     text = request.form.get("text", "")
-    try:
-        with signed.runtime().database.transaction() as session:
-            found = find_incident(session, ShopScope.only(target.shop_id), target.incident_id)
-            customer_message(session, found, text)
-    except InvalidInput:
+
+    def act(session: Session, scope: ShopScope, incident_id: int) -> None:
+        customer_message(session, find_incident(session, scope, incident_id), text)
+
+    def refused(target: LinkTarget) -> Response:
         problem = "long" if text.strip() else "empty"
         return _page(token, target, 422, errors={"text": problem}, text=text)
-    log.info("customer.page.message", extra={"incident": target.incident_id})
-    return redirect(url_for("customer_page.incident", token=token, done="sent"), 303)
+
+    return _take_form(token, act, refused, done="sent", event="customer.page.message")
 
 
 @bp.post("/<token>/choice")
 def choose(token: str) -> ResponseReturnValue:
     """Take the option the customer chose: it alone is given."""
+    option = request.form.get("option", "")
+
+    def act(session: Session, scope: ShopScope, incident_id: int) -> None:
+        choices.choose(session, scope, incident_id, int(option) if option.isdigit() else 0)
+
+    def refused(target: LinkTarget) -> Response:
+        return _page(token, target, 409, errors={"choice": True})
+
+    return _take_form(
+        token, act, refused, done="chosen", event="customer.page.chosen", option=option
+    )
+
+
+def _take_form(
+    token: str,
+    act: Callable[[Session, ShopScope, int], None],
+    refused: Callable[[LinkTarget], Response],
+    *,
+    done: str,
+    event: str,
+    **logged: Any,
+) -> ResponseReturnValue:
+    """Take a form of the page: check it, act in one transaction, and go back to the page.
+
+    The page comes back with `done` as its notice (a redirect, so a reload posts
+    nothing twice); input the domain refuses gets the page again from `refused`, with
+    nothing written.
+    """
     target = _target(token)
     _check_form(target)
-    option = request.form.get("option", "")
     try:
         with signed.runtime().database.transaction() as session:
-            choices.choose(
-                session,
-                ShopScope.only(target.shop_id),
-                target.incident_id,
-                int(option) if option.isdigit() else 0,
-            )
+            act(session, ShopScope.only(target.shop_id), target.incident_id)
     except InvalidInput:
-        return _page(token, target, 409, errors={"choice": True})
-    log.info("customer.page.chosen", extra={"incident": target.incident_id, "option": option})
-    return redirect(url_for("customer_page.incident", token=token, done="chosen"), 303)
+        return refused(target)
+    log.info(event, extra={"incident": target.incident_id} | logged)
+    return redirect(url_for("customer_page.incident", token=token, done=done), 303)
