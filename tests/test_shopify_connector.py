@@ -6,6 +6,7 @@ failing, retries 5xx, and keeps each shop's token to itself across threads.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Iterator
@@ -401,3 +402,22 @@ def test_a_429_is_asked_again_after_its_retry_after_or_left_to_the_outbox_when_l
 
     assert slept == [2.0]
     assert raised.value.retry_after == 120.0
+
+
+def test_a_sync_call_waits_out_an_outage_and_an_outbox_call_tries_once_on_one_client(sandbox):
+    flaky = Flaky(sandbox.app, failures=1)
+    with serving(flaky) as base:
+        delays: list[float] = []
+        connector = ShopifyConnector(app=AppCredentials(admin_url=base), sleep=delays.append)
+        sync = ShopContext(shop_id=1, domain=SHOP, credentials={"access_token": TOKEN})
+        outbox = dataclasses.replace(sync, retry_in_place=False)
+
+        connector.issue_coupon(sync, coupon(code="AMENDS-1-SORRY"))
+        flaky.failures = flaky.seen + 1  # the next request fails once more
+        with pytest.raises(PlatformUnavailable, match="HTTP 502"):
+            connector.issue_coupon(outbox, coupon(code="AMENDS-2-SORRY"))
+        connector.issue_coupon(outbox, coupon(code="AMENDS-2-SORRY"))  # the outbox's next try
+
+        assert delays == [0.5]  # the sync call's backoff; the outbox's call did not sleep
+        assert connector.client(outbox) is connector.client(sync)  # one bucket, one ledger
+    assert len(discounts(sandbox)) == 2

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from connectors.shopify.client import ShopifyClient
+from connectors.shopify.client import GraphQL
 from connectors.shopify.operations import document
 from plugin.errors import InvalidInput, PlatformRejected
 from plugin.platforms import (
@@ -61,7 +61,7 @@ def discount_input(spec: CouponSpec) -> dict[str, Any]:
     return fields | {"customerGets": {"value": value, "items": {"all": True}}}
 
 
-def issue_coupon(client: ShopifyClient, spec: CouponSpec) -> ActionResult:
+def issue_coupon(client: GraphQL, spec: CouponSpec) -> ActionResult:
     """Create the code; a code already taken is the earlier attempt's, looked up by code."""
     if spec.kind == "free_shipping":
         operation, field = "AmendsFreeShippingCodeCreate", "discountCodeFreeShippingCreate"
@@ -76,7 +76,7 @@ def issue_coupon(client: ShopifyClient, spec: CouponSpec) -> ActionResult:
     return ActionResult(payload["codeDiscountNode"]["id"], created=True)
 
 
-def _existing_discount(client: ShopifyClient, code: str) -> str:
+def _existing_discount(client: GraphQL, code: str) -> str:
     node = client.execute(document("AmendsDiscountByCode"), {"code": code})[
         "codeDiscountNodeByCode"
     ]
@@ -85,7 +85,7 @@ def _existing_discount(client: ShopifyClient, code: str) -> str:
     return node["id"]
 
 
-def refund_shipping(client: ShopifyClient, spec: ShippingRefundSpec) -> ActionResult:
+def refund_shipping(client: GraphQL, spec: ShippingRefundSpec) -> ActionResult:
     """Refund the order's shipping (or part of it) once.
 
     Through the order's original payment (REFUND transactions), or, without
@@ -146,7 +146,7 @@ def _transactions(order_id: str, suggested: list[dict], amount: Decimal) -> list
     return transactions
 
 
-def add_note(client: ShopifyClient, spec: NoteSpec) -> ActionResult:
+def add_note(client: GraphQL, spec: NoteSpec) -> ActionResult:
     """Append a line to the order note (read first: orderUpdate replaces it) and tag the order.
 
     Shopify has no customer-facing order note; customer messages go by e-mail.
@@ -172,12 +172,12 @@ def add_note(client: ShopifyClient, spec: NoteSpec) -> ActionResult:
     return ActionResult(order_id, created=True)
 
 
-def fetch_order(client: ShopifyClient, order_id: str) -> dict[str, Any] | None:
+def fetch_order(client: GraphQL, order_id: str) -> dict[str, Any] | None:
     """Return an order with its fulfillments, tracking and shipping lines."""
     return client.execute(document("AmendsOrder"), {"id": gid("Order", order_id)})["order"]
 
 
-def fetch_return(client: ShopifyClient, return_id: str) -> dict[str, Any] | None:
+def fetch_return(client: GraphQL, return_id: str) -> dict[str, Any] | None:
     """Return a return with its lines and their reasons (webhook payloads can be thin)."""
     return client.execute(document("AmendsReturn"), {"id": gid("Return", return_id)})["return"]
 

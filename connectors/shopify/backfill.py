@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.shopify import normalize
-from connectors.shopify.client import ShopifyClient
+from connectors.shopify.client import GraphQL
 from connectors.shopify.operations import document
 from connectors.shopify.reconcile import numeric_id, order_state
 from plugin.events import Backfilled, Event, OrderChanged, RefundRecorded, ReturnRequested
@@ -30,7 +30,7 @@ ORDERS_PER_PAGE = 2
 Classify = Callable[[str | None], str]
 
 
-def history_page(client: ShopifyClient, since: datetime, cursor: str | None) -> HistoryPage:
+def history_page(client: GraphQL, since: datetime, cursor: str | None) -> HistoryPage:
     """Return the orders created at or after `since` that follow `cursor`, oldest first."""
     query = f"created_at:>='{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
     page = client.execute(

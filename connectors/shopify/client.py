@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import shopify
 
@@ -86,6 +86,14 @@ class _TimedGraphQL(shopify.GraphQL):
             return response.read().decode("utf-8")
 
 
+class GraphQL(Protocol):
+    """What the connector's operations need of a client: one operation, run to its data."""
+
+    def execute(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Run one operation; return its `data`."""
+        ...
+
+
 class ShopifyClient:
     """A per-shop Admin GraphQL client; its credentials never leave the instance.
 
@@ -130,12 +138,20 @@ class ShopifyClient:
         same_token = hmac.compare_digest(token.encode(), access_token.encode())
         return same_token and endpoint == self.endpoint
 
-    def execute(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def execute(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        attempts: int | None = None,
+    ) -> dict[str, Any]:
         """Run one operation; return its `data`, waiting and retrying as the platform asks.
 
         THROTTLED means nothing ran: it is retried on its own budget, after the wait
-        the answer itself implies. Outages (5xx, 429, timeouts) use `attempts`.
+        the answer itself implies. Outages (5xx, 429, timeouts) are tried `attempts`
+        times in all, the client's own number unless the call says otherwise.
         """
+        attempts = self.attempts if attempts is None else attempts
         failures = throttles = 0
         while True:
             cost = self._reserve(query)
@@ -144,7 +160,7 @@ class ShopifyClient:
             except PlatformRateLimited as error:
                 if error.code != "THROTTLED":
                     failures += 1
-                    if failures >= self.attempts or error.retry_after > self.max_wait_seconds:
+                    if failures >= attempts or error.retry_after > self.max_wait_seconds:
                         raise
                 else:
                     throttles += 1
@@ -153,12 +169,20 @@ class ShopifyClient:
                 self._retry_after(error, error.retry_after, failures + throttles)
             except PlatformUnavailable as error:
                 failures += 1
-                if failures >= self.attempts:
+                if failures >= attempts:
                     raise
                 self._retry_after(error, self.backoff_seconds * 2 ** (failures - 1), failures)
             finally:
                 with self._lock:
                     self._reserved -= cost
+
+    def trying(self, attempts: int) -> GraphQL:
+        """Return this client as calls that try `attempts` times per outage.
+
+        The calls share everything else with the client: its bucket, what it reserved
+        for calls in flight, what it learnt each query costs.
+        """
+        return _Trying(self, attempts)
 
     def _retry_after(self, error: Exception, delay: float, attempt: int) -> None:
         log.warning(
@@ -259,3 +283,12 @@ def _http_error(error: urllib.error.HTTPError) -> PlatformError:
     if status in (401, 403):
         return PlatformUnauthorized(f"{text}: access token refused", status=status)
     return PlatformRejected(text, status=status)
+
+
+@dataclass(frozen=True)
+class _Trying:
+    client: ShopifyClient
+    attempts: int
+
+    def execute(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        return self.client.execute(query, variables, attempts=self.attempts)

@@ -23,7 +23,7 @@ from connectors.shopify import (
     reconcile,
     subscriptions,
 )
-from connectors.shopify.client import ShopifyClient, graphql_endpoint
+from connectors.shopify.client import GraphQL, ShopifyClient, graphql_endpoint
 from plugin.errors import ConfigurationError, InvalidInput, PlatformUnauthorized
 from plugin.events import Event, ShopRedactionRequested, ShopUninstalled
 from plugin.platforms import (
@@ -126,7 +126,7 @@ class ShopifyConnector:
         self.api_topics = frozenset(api_topics)
         self.backoff_seconds = backoff_seconds
         self.sleep, self.clock = sleep, clock
-        self._clients: dict[tuple[int, bool], ShopifyClient] = {}
+        self._clients: dict[int, ShopifyClient] = {}
         self._clients_lock = threading.Lock()
 
     @property
@@ -146,24 +146,20 @@ class ShopifyConnector:
         return frozenset(played | kept)
 
     def client(self, shop: ShopContext) -> ShopifyClient:
-        """Return the shop's Admin GraphQL client, the same one for every call of its kind.
+        """Return the shop's Admin GraphQL client, the same one for every call.
 
         Shopify meters an app's calls on a shop with one cost bucket, and the client
         is where Amends keeps what it knows of it: a client made per call would start
         blind each time, and the calls of several workers' threads would be THROTTLED
-        together. Calls that may try again after an outage (`shop.retry_in_place`: the
-        sync jobs) and calls that try once (the outbox's, which comes back later itself)
-        have a client each, sharing one bucket; both wait out a THROTTLED answer, whose
-        wait the bucket tells. A new token (refreshed, or replaced by the merchant) or
-        address gets a new client, which inherits the bucket.
+        together. A new token (refreshed, or replaced by the merchant) or address gets
+        a new client, which inherits the bucket.
         """
         api_url = shop.api_url or self.app.admin_url
         api_version = shop.api_version or self.api_version
         endpoint = graphql_endpoint(shop.domain, api_url, api_version)
         token = shop.credentials["access_token"]
-        key = (shop.shop_id, shop.retry_in_place)
         with self._clients_lock:
-            kept = self._clients.get(key)
+            kept = self._clients.get(shop.shop_id)
             if kept is not None and kept.serves(endpoint, token):
                 return kept
             client = ShopifyClient(
@@ -172,17 +168,24 @@ class ShopifyConnector:
                 api_url=api_url,
                 api_version=api_version,
                 timeout=self.app.timeout,
-                attempts=5 if shop.retry_in_place else 1,
                 throttled_attempts=30,  # each wait the bucket implies is short, and capped
                 backoff_seconds=self.backoff_seconds,
                 sleep=self.sleep,
                 clock=self.clock,
             )
-            known = kept or self._clients.get((shop.shop_id, not shop.retry_in_place))
-            if known is not None and known.domain == shop.domain:
-                client.bucket = known.bucket
-            self._clients[key] = client
+            if kept is not None and kept.domain == shop.domain:
+                client.bucket = kept.bucket
+            self._clients[shop.shop_id] = client
             return client
+
+    def _calls(self, shop: ShopContext) -> GraphQL:
+        """Return the shop's client as this call's caller wants it to meet an outage.
+
+        A sync job tries again in place (`shop.retry_in_place`); the outbox tries once
+        and comes back later itself. Both wait out a THROTTLED answer, whose wait the
+        bucket tells.
+        """
+        return self.client(shop).trying(5 if shop.retry_in_place else 1)
 
     # --- subscriptions ------------------------------------------------------------
 
@@ -204,33 +207,33 @@ class ShopifyConnector:
         Deliveries are signed with the app's secret, not a per-shop one: there is
         no secret to send, so `reset_secret` changes nothing.
         """
-        return subscriptions.ensure_subscriptions(self.client(shop), delivery_url, self.api_topics)
+        return subscriptions.ensure_subscriptions(self._calls(shop), delivery_url, self.api_topics)
 
     # --- reconcile ----------------------------------------------------------------
 
     def changed_orders(self, shop: ShopContext, since: datetime) -> list[ChangedOrder]:
         """Return each order updated since `since`, read as its webhook would be."""
-        return reconcile.changed_orders(self.client(shop), since)
+        return reconcile.changed_orders(self._calls(shop), since)
 
     # --- backfill -----------------------------------------------------------------
 
     def history_page(self, shop: ShopContext, since: datetime, cursor: str | None) -> HistoryPage:
         """Return a page of orders created since `since`, with their refunds and returns."""
-        return backfill.history_page(self.client(shop), since, cursor)
+        return backfill.history_page(self._calls(shop), since, cursor)
 
     # --- actions ------------------------------------------------------------------
 
     def issue_coupon(self, shop: ShopContext, spec: CouponSpec) -> ActionResult:
         """Create the discount code, or find the one an earlier attempt made."""
-        return actions.issue_coupon(self.client(shop), spec)
+        return actions.issue_coupon(self._calls(shop), spec)
 
     def refund_shipping(self, shop: ShopContext, spec: ShippingRefundSpec) -> ActionResult:
         """Refund the order's shipping, once."""
-        return actions.refund_shipping(self.client(shop), spec)
+        return actions.refund_shipping(self._calls(shop), spec)
 
     def add_note(self, shop: ShopContext, spec: NoteSpec) -> ActionResult:
         """Append a line to the order's note, once."""
-        return actions.add_note(self.client(shop), spec)
+        return actions.add_note(self._calls(shop), spec)
 
     # --- install ------------------------------------------------------------------
 

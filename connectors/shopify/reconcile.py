@@ -17,7 +17,7 @@ from typing import Any
 
 from connectors.headers import first_name, parse_timestamp
 from connectors.shopify import normalize
-from connectors.shopify.client import ShopifyClient
+from connectors.shopify.client import GraphQL
 from connectors.shopify.operations import document
 from plugin.events import LineItem, OrderChanged, Shipment
 from plugin.platforms import ChangedOrder
@@ -131,7 +131,7 @@ def state_key(state: OrderChanged) -> str:
     return f"order:{state.order_id}:{updated}:{digest}"
 
 
-def orders_updated_since(client: ShopifyClient, since: datetime) -> list[dict[str, Any]]:
+def orders_updated_since(client: GraphQL, since: datetime) -> list[dict[str, Any]]:
     """Return every order updated at or after `since`, oldest first, following the cursor."""
     query = f"updated_at:>='{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
     orders, cursor = [], None
@@ -146,7 +146,7 @@ def orders_updated_since(client: ShopifyClient, since: datetime) -> list[dict[st
         cursor = page["pageInfo"]["endCursor"]
 
 
-def changed_orders(client: ShopifyClient, since: datetime) -> list[ChangedOrder]:
+def changed_orders(client: GraphQL, since: datetime) -> list[ChangedOrder]:
     """Return each order updated since `since`, as the inbox keeps it."""
     changed = []
     for node in orders_updated_since(client, since):

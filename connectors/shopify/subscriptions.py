@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from connectors.shopify.client import ShopifyClient
+from connectors.shopify.client import GraphQL
 from connectors.shopify.operations import document
 from plugin.platforms import SubscriptionReport
 
@@ -22,7 +22,7 @@ def topic_enum(topic: str) -> str:
     return topic.upper().replace("/", "_")
 
 
-def listed(client: ShopifyClient) -> set[tuple[str, str]]:
+def listed(client: GraphQL) -> set[tuple[str, str]]:
     """Return (topic enum, uri) of every shop-specific subscription, across pages."""
     existing: set[tuple[str, str]] = set()
     cursor = None
@@ -36,9 +36,7 @@ def listed(client: ShopifyClient) -> set[tuple[str, str]]:
         cursor = page["pageInfo"]["endCursor"]
 
 
-def ensure_subscriptions(
-    client: ShopifyClient, uri: str, topics: Iterable[str]
-) -> SubscriptionReport:
+def ensure_subscriptions(client: GraphQL, uri: str, topics: Iterable[str]) -> SubscriptionReport:
     """Subscribe the shop to each of `topics` at `uri` that it lacks; report what was done."""
     existing = listed(client)
     active, created, missing, errors = [], [], [], []
