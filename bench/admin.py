@@ -322,7 +322,7 @@ def report(timings: list[Timing], bare: Timing, args: argparse.Namespace) -> boo
         for t in [bare, *timings]
     ]
     path = benchkit.record("admin", vars(args), results, targets)
-    progress(f"bench: recorded in {path}")
+    benchkit.say_recorded(path)
     return True
 
 

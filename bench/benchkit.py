@@ -210,6 +210,13 @@ def command_line() -> str:
     return shlex.join([str(python), str(script), *sys.argv[1:]])
 
 
+def say_recorded(path: Path) -> None:
+    """Say where the figures went: from the repository when they are in it, else in full."""
+    with contextlib.suppress(ValueError):
+        path = path.relative_to(ROOT)
+    progress(f"bench: recorded in {path}")
+
+
 def progress(message: str) -> None:
     """Say what is running, on stderr, so stdout holds only the results."""
     print(message, file=sys.stderr, flush=True)

@@ -634,7 +634,7 @@ def record(
     }
     results = [as_result(server, args.duration) for server in [*amends_results, bare]]
     path = benchkit.record("intake", arguments, results, targets)
-    progress(f"bench: recorded in {path}")
+    benchkit.say_recorded(path)
 
 
 # --- entry point -------------------------------------------------------------------

@@ -433,7 +433,7 @@ def report(results: list[Measurement], args: argparse.Namespace) -> bool:
         correct &= r.correct
     arguments = {k: v for k, v in vars(args).items()}
     path = benchkit.record("pipeline", arguments, [as_result(r) for r in results], targets)
-    progress(f"bench: recorded in {path}")
+    benchkit.say_recorded(path)
     return correct
 
 

@@ -225,7 +225,7 @@ def main() -> int:
     if not correct:
         print("FAILED: the report and the plain SQL gave different figures")
     path = benchkit.record("reports", vars(args), results, targets)
-    print(f"\nrecorded in {path.relative_to(benchkit.ROOT)}")
+    benchkit.say_recorded(path)
     return 0 if correct else 1
 
 

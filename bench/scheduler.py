@@ -541,7 +541,7 @@ def report(results: list[Measurement], args: argparse.Namespace) -> bool:
         },
         [target for target, _ in held],
     )
-    print(f"\nrecorded in {path.relative_to(benchkit.ROOT)}")
+    benchkit.say_recorded(path)
     return correct and no_scans
 
 

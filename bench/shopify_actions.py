@@ -703,7 +703,7 @@ def report(args: argparse.Namespace, passes: list[Pass], found: Audit) -> None:
         for run in passes
     ]
     path = benchkit.record("shopify_actions", vars(args), results, targets)
-    print(f"\nrecorded in {path.relative_to(benchkit.ROOT)}")
+    benchkit.say_recorded(path)
 
 
 # --- main ----------------------------------------------------------------------------

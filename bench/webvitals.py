@@ -232,7 +232,7 @@ def report(measured: dict, args: argparse.Namespace) -> None:
     for target in targets:
         print(target.line(str(target.value)))
     path = benchkit.record("webvitals", vars(args), measured, targets)
-    progress(f"bench: recorded in {path}")
+    benchkit.say_recorded(path)
 
 
 def parse_arguments() -> argparse.Namespace:

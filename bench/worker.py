@@ -703,7 +703,7 @@ def report(runs: list[Run], memory: Run | None, args: argparse.Namespace, mix: d
         },
         [target for target, _ in held],
     )
-    print(f"\nrecorded in {path.relative_to(benchkit.ROOT)}")
+    benchkit.say_recorded(path)
     return correct
 
 
