@@ -28,8 +28,12 @@ import os
 import platform
 import secrets
 import shlex
+import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -208,6 +212,22 @@ def command_line() -> str:
     with contextlib.suppress(ValueError):
         python = python.relative_to(ROOT)
     return shlex.join([str(python), str(script), *sys.argv[1:]])
+
+
+def wait_until_ready(process: subprocess.Popen, url: str, log: Path, seconds: float = 30.0) -> None:
+    """Poll `url` until it answers 200; fail with the server's log if it dies or hangs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server not ready after {seconds:.0f} s:\n{log.read_text()}")
 
 
 def say_recorded(path: Path) -> None:

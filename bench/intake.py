@@ -80,8 +80,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -325,26 +323,10 @@ def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) 
             start_new_session=True,  # its own group, so its workers can be cleaned up too
         )
         try:
-            wait_until_ready(process, ready_url, log)
+            benchkit.wait_until_ready(process, ready_url, log, READY_TIMEOUT_SECONDS)
             yield
         finally:
             stop(process)
-
-
-def wait_until_ready(process: subprocess.Popen, url: str, log: Path) -> None:
-    """Poll `url` until it answers 200; fail with the server's log if it dies or hangs."""
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"server not ready after {READY_TIMEOUT_SECONDS}s:\n{log.read_text()}")
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -34,8 +34,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,19 +71,14 @@ def amends_serve(url: str, workdir: Path) -> Iterator[str]:
     }
     command = [str(benchkit.AMENDS), "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", "1", "--threads", "4"]
-    server = subprocess.Popen(
-        command, env=env, cwd=benchkit.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    log = workdir / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            command, env=env, cwd=benchkit.ROOT, stdout=output, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"bench: amends serve did not answer on {base}")
-            time.sleep(0.3)
+        benchkit.wait_until_ready(server, f"{base}/healthz", log, seconds=60)
         yield base
     finally:
         server.terminate()
