@@ -30,7 +30,7 @@ from plugin.incidents.detectors import (
     detect_shipment_problems,
 )
 from plugin.incidents.lifecycle import add_timeline, fill_from_order
-from plugin.incidents.overdue import schedule_shipping_check
+from plugin.incidents.overdue import shipping_check
 from plugin.incidents.parcels import on_order_parcels, on_shipment_updated
 from plugin.incidents.resolution import (
     resolve_delivered,
@@ -47,14 +47,19 @@ Handler = Callable[[Session, int, Any], object]
 
 
 def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> None:
-    """Keep the order snapshot current, complete incidents waiting for it, check its parcels."""
-    if record_order_state(session, shop_id, event):
+    """Keep the order snapshot current, complete incidents waiting for it, check its parcels.
+
+    Only an order with active incidents has any for its new state to resolve (an
+    incident the state's own parcels open is not: none of them is delivered).
+    """
+    due = {"next_due_at": shipping_check(session, shop_id, event)}
+    if record_order_state(session, shop_id, event, also=due):
         record_order_lines(session, shop_id, event)
-        fill_from_order(session, shop_id, event)
+        active = fill_from_order(session, shop_id, event)
         detect_parcel_problems(session, shop_id, event)
-        schedule_shipping_check(session, shop_id, event.order_id)
         on_order_parcels(session, shop_id, event)
-        resolve_shipped(session, shop_id, event)
+        if active:
+            resolve_shipped(session, shop_id, event)
 
 
 def on_return_status_changed(session: Session, shop_id: int, event: ReturnStatusChanged) -> None:

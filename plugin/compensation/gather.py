@@ -21,7 +21,7 @@ from plugin.compensation.money import Money, total
 from plugin.compensation.policy import Policy
 from plugin.compensation.records import COUNTED, GIVEN_BY_STAFF, counted, counted_at, value_of
 from plugin.compensation.store import policy_of
-from plugin.incidents.care import CareSettings
+from plugin.incidents.care import care_of
 from plugin.orders.snapshot import find_order
 from plugin.storage.models import CompensationRecord, Incident, Order, Shop
 
@@ -69,7 +69,7 @@ def gather(
         for row in counted(own, skip)
         if row.currency == currency
     )
-    calendar = CareSettings.of(shop.settings).calendar
+    calendar = care_of(session, shop.id).calendar
     month = calendar.local_day(at).replace(day=1)
     spent = [
         value_of(row)

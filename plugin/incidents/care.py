@@ -18,9 +18,12 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from plugin.errors import InvalidInput
 from plugin.incidents import KINDS
 from plugin.incidents.calendar import ShopCalendar
+from plugin.storage.models import Shop
 
 KEY = "care"
 RESOLVE_WITHIN_DAYS = 7  # a kind the shop named no target for
@@ -65,6 +68,28 @@ class CareSettings:
     def resolve_within_days(self, kind: str) -> int:
         """Return the days an incident of `kind` may stay open before the merchant is told."""
         return self.resolve_within.get(kind, RESOLVE_WITHIN_DAYS)
+
+
+def care_of(session: Session, shop_id: int) -> CareSettings:
+    """Return a shop's care settings, read once per settings the session holds.
+
+    Each delivery asks for them several times (a parcel's due time, an incident's
+    targets, a message's cadence). They are read again when the shop's settings are
+    replaced (a new dict is assigned) or the shop is loaded afresh, so a change made
+    in the same transaction is seen. A missing shop has the defaults.
+    """
+    shop = session.get(Shop, shop_id)
+    settings = shop.settings if shop is not None else None
+    held: dict[int, tuple[Any, CareSettings]] = session.info.setdefault(_HELD, {})
+    known = held.get(shop_id)
+    if known is not None and known[0] is settings:
+        return known[1]
+    care = CareSettings.of(settings)
+    held[shop_id] = (settings, care)  # the settings held too: their id is not reused
+    return care
+
+
+_HELD = "care_settings"
 
 
 def _days(care: Mapping[str, Any], name: str, default: int, *, low: int) -> int:

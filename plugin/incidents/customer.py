@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.incidents import MERCHANT_KINDS
-from plugin.incidents.care import CareSettings
+from plugin.incidents.care import CareSettings, care_of
 from plugin.incidents.timeline import add_timeline
 from plugin.messaging.locale import resolve_locale
 from plugin.messaging.voice import default_locale
@@ -162,7 +162,7 @@ def _audience(session: Session, incident: Incident, stage: str) -> Audience | No
         add_timeline(session, incident.id, "message_skipped", detail)
         return None
     locale = resolve_locale(incident.locale, None, default_locale(shop.settings))
-    return Audience(incident.customer_email, locale, CareSettings.of(shop.settings))
+    return Audience(incident.customer_email, locale, care_of(session, shop.id))
 
 
 def _payload(

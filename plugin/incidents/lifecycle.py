@@ -92,6 +92,8 @@ def fill_from_order(session: Session, shop_id: int, order: OrderChanged) -> int:
     order deliveries, so a return can arrive before its order. `order` is the state
     just stored for it. A customer whose address was not known then is acknowledged now,
     and an incident that could not be decided without its order is decided now.
+    Return how many of the order's incidents are active (an open key is an active
+    incident's: plugin.incidents.states).
     """
     incidents = session.scalars(
         select(Incident).where(

@@ -15,10 +15,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.incidents.care import CareSettings
+from plugin.clock import as_utc
+from plugin.events import OrderChanged
+from plugin.incidents.care import CareSettings, care_of
 from plugin.incidents.detectors import open_for_order
 from plugin.incidents.due import due_rows
-from plugin.storage.models import Incident, Order, Parcel, Shop
+from plugin.storage.models import Incident, Order, Parcel
 
 # Order statuses after which nothing is waiting to ship.
 FINISHED_STATUSES = frozenset({"cancelled", "refunded", "failed", "trash", "completed"})
@@ -27,11 +29,18 @@ SHIPPED = frozenset({"fulfilled", "restocked"})
 
 def awaiting_shipment(order: Order) -> bool:
     """Tell whether the order is paid and still waiting for its items to ship."""
+    parcels = bool((order.shipments or {}).get("parcels"))
+    return _awaiting(order.paid_at, order.status, order.fulfillment_status, parcels)
+
+
+def _awaiting(
+    paid_at: datetime | None, status: str | None, fulfillment: str | None, parcels: bool
+) -> bool:
     return (
-        order.paid_at is not None
-        and order.status not in FINISHED_STATUSES
-        and order.fulfillment_status not in SHIPPED
-        and not (order.shipments or {}).get("parcels")
+        paid_at is not None
+        and status not in FINISHED_STATUSES
+        and fulfillment not in SHIPPED
+        and not parcels
     )
 
 
@@ -42,24 +51,28 @@ def ship_by(order: Order, care: CareSettings) -> datetime | None:
     return care.calendar.end_of_business_days(order.paid_at, care.handling_days)
 
 
+def shipping_check(session: Session, shop_id: int, state: OrderChanged) -> datetime | None:
+    """Return when to check that the order in `state` shipped, for when that state is stored.
+
+    The time is written with the state itself (plugin.orders.snapshot) rather than
+    on the row read back after it: it is what `ship_by` makes of that row, which
+    holds what the state says.
+    """
+    paid_at = as_utc(state.paid_at)
+    if paid_at is None or not _awaiting(
+        paid_at, state.status, state.fulfillment_status, bool(state.shipments)
+    ):
+        return None
+    care = care_of(session, shop_id)
+    return care.calendar.end_of_business_days(paid_at, care.handling_days)
+
+
 def _has_parcels(session: Session, order: Order) -> bool:
     """Tell whether a carrier reported a parcel of the order (its state may lag behind)."""
     query = select(Parcel.id).where(
         Parcel.shop_id == order.shop_id, Parcel.platform_order_id == order.platform_order_id
     )
     return session.scalar(query.limit(1)) is not None
-
-
-def schedule_shipping_check(session: Session, shop_id: int, order_id: str) -> datetime | None:
-    """Write on the stored order when to check that it shipped; return that time."""
-    order = session.scalar(
-        select(Order).where(Order.shop_id == shop_id, Order.platform_order_id == order_id)
-    )
-    if order is None:
-        return None
-    shop = session.get(Shop, shop_id)
-    order.next_due_at = ship_by(order, CareSettings.of(shop.settings if shop else None))
-    return order.next_due_at
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.events import OrderChanged, ShipmentUpdated
-from plugin.incidents.care import CareSettings
+from plugin.incidents.care import CareSettings, care_of
 from plugin.incidents.detectors import open_for_order
 from plugin.incidents.due import due_rows
 from plugin.incidents.overdue import DueCheck
-from plugin.storage.models import Parcel, Shop
+from plugin.storage.models import Parcel
 from plugin.storage.upsert import insert_new
 
 # After these the parcel is no longer on its way (a failure opens its own incident).
@@ -121,5 +121,4 @@ def _parcel(session: Session, shop_id: int, order_id: str, shipment_id: str) -> 
 
 
 def _schedule(session: Session, shop_id: int, parcel: Parcel) -> None:
-    shop = session.get(Shop, shop_id)
-    parcel.next_due_at = late_at(parcel, CareSettings.of(shop.settings if shop else None))
+    parcel.next_due_at = late_at(parcel, care_of(session, shop_id))

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
 from plugin.errors import InvalidInput
-from plugin.incidents.care import CareSettings
-from plugin.storage.models import Incident, Shop
+from plugin.incidents.care import CareSettings, care_of
+from plugin.storage.models import Incident
 
 ACKNOWLEDGEMENT = "acknowledgement"  # the customer was not told in time that the shop is on it
 RESOLUTION = "resolution"  # the incident was not resolved in time
@@ -59,8 +59,7 @@ def stop_watching(incident: Incident) -> None:
 
 
 def _care(session: Session, incident: Incident) -> CareSettings | None:
-    shop = session.get(Shop, incident.shop_id)
     try:
-        return CareSettings.of(shop.settings if shop else None)
+        return care_of(session, incident.shop_id)
     except InvalidInput:
         return None

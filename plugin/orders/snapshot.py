@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, cast
 
@@ -17,8 +17,14 @@ from plugin.storage.models import FIRST_NAME_LENGTH, Order
 from plugin.storage.upsert import upsert_newer
 
 
-def record_order_state(session: Session, shop_id: int, event: OrderChanged) -> bool:
-    """Store `event` as the order's state unless a newer one is stored; tell whether it was."""
+def record_order_state(
+    session: Session, shop_id: int, event: OrderChanged, also: Mapping[str, Any] | None = None
+) -> bool:
+    """Store `event` as the order's state unless a newer one is stored; tell whether it was.
+
+    `also` holds columns written with the state, and only with it (the time the
+    scheduler checks that the order shipped, which follows from the state).
+    """
     lock_order(session, shop_id, event.order_id)  # then complete what a return opened
     now = clock_of(session).now()
     values = {
@@ -41,6 +47,7 @@ def record_order_state(session: Session, shop_id: int, event: OrderChanged) -> b
         "shipments": {"parcels": [_shipment(parcel) for parcel in event.shipments]},
         "created_at": now,
         "updated_at": now,
+        **(also or {}),
     }
     key = ("shop_id", "platform_order_id")
     return upsert_newer(session, Order, values, key, version="platform_updated_at") is not None
