@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, or_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,13 +32,19 @@ def insert_new(
 
     None means the row was there already: the caller treats that as "seen".
     """
-    statement = (
-        conflict_insert(session.get_bind().dialect.name, model)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=list(unique))
-        .returning(model.__table__.c.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    _flush_pending(session)
+    dialect = session.get_bind().dialect.name
+    statement = _insert_new(dialect, _table(model), tuple(values), tuple(unique))
+    return session.execute(statement, dict(values)).scalar_one_or_none()
+
+
+@lru_cache(maxsize=64)
+def _insert_new(
+    dialect: str, table: Table, columns: tuple[str, ...], unique: tuple[str, ...]
+) -> ConflictInsert:
+    """Build the insert of rows of `columns` once: the worker runs some for every delivery."""
+    statement = conflict_insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique))
+    return statement.returning(table.c.id)
 
 
 def upsert_newer(
@@ -55,26 +61,43 @@ def upsert_newer(
     time decides. A value without a version cannot be ordered and is taken as is.
     Return the row's id when it was written, None when the stored row was newer.
     """
+    _flush_pending(session)
     dialect = session.get_bind().dialect.name
-    statement = _upsert_newer(dialect, model, tuple(values), tuple(unique), version, tuple(keep))
+    table = _table(model)
+    statement = _upsert_newer(dialect, table, tuple(values), tuple(unique), version, tuple(keep))
     return session.execute(statement, dict(values)).scalar_one_or_none()
 
 
 @lru_cache(maxsize=64)
 def _upsert_newer(
     dialect: str,
-    model: type[Base],
+    table: Table,
     columns: tuple[str, ...],
     unique: tuple[str, ...],
     version: str,
     keep: tuple[str, ...],
-):  # noqa: ANN202
+) -> ConflictInsert:
     """Build the upsert for rows of `columns` once: the worker runs it for every order state."""
-    statement = conflict_insert(dialect, model)
-    stored, incoming = getattr(model, version), getattr(statement.excluded, version)
-    changes = {k: getattr(statement.excluded, k) for k in columns if k not in (*unique, *keep)}
+    statement = conflict_insert(dialect, table)
+    stored, incoming = table.c[version], statement.excluded[version]
+    changes = {k: statement.excluded[k] for k in columns if k not in (*unique, *keep)}
     return statement.on_conflict_do_update(
         index_elements=list(unique),
         set_=changes,
         where=or_(stored.is_(None), incoming.is_(None), stored <= incoming),
-    ).returning(model.__table__.c.id)
+    ).returning(table.c.id)
+
+
+def _table(model: type[Base]) -> Table:
+    """Return the model's table: a statement on it skips the ORM's bulk-insert machinery."""
+    return cast(Table, model.__table__)
+
+
+def _flush_pending(session: Session) -> None:
+    """Write the session's pending changes first, as a statement on the ORM model would.
+
+    The constraint decides against what the transaction wrote, the ORM's unflushed
+    changes included (an incident just resolved gives its open key up).
+    """
+    if session.autoflush:
+        session.flush()
