@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -18,12 +19,26 @@ from typing import Any
 
 def shape_problem(event: object) -> str | None:
     """Return what in `event` is not of its declared type (the first found), or None."""
-    kind: type = type(event)
-    for name, expected in _field_types(kind):
-        problem = _problem(getattr(event, name), expected)
-        if problem is not None:
-            return f"{type(event).__name__}.{name} {problem}"
-    return None
+    return _checker(type(event))(event)
+
+
+# Checks a value against a type; says how it is not one, or None.
+Check = Callable[[object], str | None]
+
+
+@cache
+def _checker(kind: type) -> Check:
+    """Build once the check of a dataclass's fields: the worker checks every event it reads."""
+    fields = tuple((name, _check(expected)) for name, expected in _field_types(kind))
+
+    def check(event: object) -> str | None:
+        for name, problem_of in fields:
+            problem = problem_of(getattr(event, name))
+            if problem is not None:
+                return f"{type(event).__name__}.{name} {problem}"
+        return None
+
+    return check
 
 
 @cache
@@ -32,33 +47,71 @@ def _field_types(kind: type) -> tuple[tuple[str, Any], ...]:
     return tuple((field.name, hints[field.name]) for field in dataclasses.fields(kind))
 
 
-def _problem(value: object, expected: Any) -> str | None:
-    """Say how `value` is not an `expected` (a type, `X | None` or `tuple[X, ...]`)."""
+@cache
+def _check(expected: Any) -> Check:
+    """Build the check of one declared type, once per type."""
     origin = typing.get_origin(expected)
     if origin in (typing.Union, types.UnionType):
-        problems = [_problem(value, option) for option in typing.get_args(expected)]
-        return None if None in problems else problems[0]
+        return _either(tuple(_check(option) for option in typing.get_args(expected)))
     if origin is tuple:
+        (item_type, _ellipsis) = typing.get_args(expected)
+        return _items(_check(item_type))
+    if expected is type(None):
+        return lambda value: None if value is None else f"is {_kind(value)}, not empty"
+    if isinstance(expected, type) and dataclasses.is_dataclass(expected):
+        return _instance(expected)
+    if expected is int:
+        return _number
+    if expected in (str, bool, datetime):
+        name = _NAMES[expected]
+        return lambda value: (
+            None if isinstance(value, expected) else f"is {_kind(value)}, not {name}"
+        )
+    return lambda _value: None
+
+
+def _either(options: tuple[Check, ...]) -> Check:
+    """Accept what any option accepts; otherwise say how it is not the first."""
+
+    def check(value: object) -> str | None:
+        problems = []
+        for option in options:
+            problem = option(value)
+            if problem is None:
+                return None
+            problems.append(problem)
+        return problems[0]
+
+    return check
+
+
+def _items(item: Check) -> Check:
+    def check(value: object) -> str | None:
         if not isinstance(value, tuple):
             return f"is {_kind(value)}, not a list"
-        (item_type, _ellipsis) = typing.get_args(expected)
-        for index, item in enumerate(value):
-            problem = _problem(item, item_type)
+        for index, each in enumerate(value):
+            problem = item(each)
             if problem is not None:
                 return f"[{index}] {problem}"
         return None
-    if expected is type(None):
-        return None if value is None else f"is {_kind(value)}, not empty"
-    if isinstance(expected, type) and dataclasses.is_dataclass(expected):
+
+    return check
+
+
+def _instance(expected: type) -> Check:
+    def check(value: object) -> str | None:
         if not isinstance(value, expected):
             return f"is {_kind(value)}, not {expected.__name__}"
         return shape_problem(value)
+
+    return check
+
+
+def _number(value: object) -> str | None:
     # bool is an int to isinstance; a count or a quantity that is true/false is not.
-    if expected is int and isinstance(value, bool):
+    if isinstance(value, bool):
         return "is true/false, not a number"
-    if expected in (str, int, bool, datetime) and not isinstance(value, expected):
-        return f"is {_kind(value)}, not {_NAMES[expected]}"
-    return None
+    return None if isinstance(value, int) else f"is {_kind(value)}, not a number"
 
 
 _NAMES = {str: "text", int: "a number", bool: "true/false", datetime: "a time"}
