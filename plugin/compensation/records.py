@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from plugin.compensation.money import Money
@@ -60,8 +60,15 @@ def staff_refund_key(incident_id: int, refund_id: str) -> str:
 
 def of_incident(session: Session, incident_id: int) -> list[CompensationRecord]:
     """Return an incident's compensations, in the order they were decided."""
-    query = select(CompensationRecord).where(CompensationRecord.incident_id == incident_id)
-    return list(session.scalars(query.order_by(CompensationRecord.id)))
+    return list(session.scalars(_OF_INCIDENT, {"incident_id": incident_id}))
+
+
+# Built once: every decision reads them.
+_OF_INCIDENT = (
+    select(CompensationRecord)
+    .where(CompensationRecord.incident_id == bindparam("incident_id"))
+    .order_by(CompensationRecord.id)
+)
 
 
 def next_numbers(session: Session, incident_id: int) -> tuple[int, int]:

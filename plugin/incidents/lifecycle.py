@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
@@ -85,6 +85,14 @@ def open_incident_of(session: Session, shop_id: int, order_id: str, kind: str) -
     )
 
 
+# An order's active incidents; built once, the worker asks for every order state.
+_ACTIVE = select(Incident).where(
+    Incident.shop_id == bindparam("shop_id"),
+    Incident.platform_order_id == bindparam("order_id"),
+    Incident.open_key.is_not(None),
+)
+
+
 def fill_from_order(session: Session, shop_id: int, order: OrderChanged) -> int:
     """Complete open incidents of `order` opened before the order itself was known.
 
@@ -95,13 +103,7 @@ def fill_from_order(session: Session, shop_id: int, order: OrderChanged) -> int:
     Return how many of the order's incidents are active (an open key is an active
     incident's: plugin.incidents.states).
     """
-    incidents = session.scalars(
-        select(Incident).where(
-            Incident.shop_id == shop_id,
-            Incident.platform_order_id == order.order_id,
-            Incident.open_key.is_not(None),
-        )
-    ).all()
+    incidents = session.scalars(_ACTIVE, {"shop_id": shop_id, "order_id": order.order_id}).all()
     for incident in incidents:
         addressed = incident.customer_email is not None
         incident.order_name = incident.order_name or order.name

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
@@ -115,9 +115,15 @@ def _parcel(session: Session, shop_id: int, order_id: str, shipment_id: str) -> 
         },
         unique=("shop_id", "shipment_id"),
     )
-    query = select(Parcel).where(Parcel.shop_id == shop_id, Parcel.shipment_id == shipment_id)
-    parcel = session.scalars(query.execution_options(populate_existing=True)).one()
-    return parcel
+    return session.scalars(_PARCEL, {"shop_id": shop_id, "shipment_id": shipment_id}).one()
+
+
+# Read afresh (the row may have been written by the insert above); built once.
+_PARCEL = (
+    select(Parcel)
+    .where(Parcel.shop_id == bindparam("shop_id"), Parcel.shipment_id == bindparam("shipment_id"))
+    .execution_options(populate_existing=True)
+)
 
 
 def _schedule(session: Session, shop_id: int, parcel: Parcel) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
@@ -47,14 +47,18 @@ def link_sources(session: Session, incident: Incident, sources: Iterable[Source]
 def incidents_of_source(session: Session, shop_id: int, source: Source) -> list[Incident]:
     """Return the shop's incidents linked to `source`, oldest first."""
     source_type, source_id = source
-    query = (
-        select(Incident)
-        .join(IncidentSource, IncidentSource.incident_id == Incident.id)
-        .where(
-            IncidentSource.shop_id == shop_id,
-            IncidentSource.source_type == source_type,
-            IncidentSource.source_id == source_id,
-        )
-        .order_by(Incident.id)
+    values = {"shop_id": shop_id, "source_type": source_type, "source_id": source_id}
+    return list(session.scalars(_OF_SOURCE, values))
+
+
+# Built once: the worker asks for every return, refund and shipped order.
+_OF_SOURCE = (
+    select(Incident)
+    .join(IncidentSource, IncidentSource.incident_id == Incident.id)
+    .where(
+        IncidentSource.shop_id == bindparam("shop_id"),
+        IncidentSource.source_type == bindparam("source_type"),
+        IncidentSource.source_id == bindparam("source_id"),
     )
-    return list(session.scalars(query))
+    .order_by(Incident.id)
+)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
@@ -79,9 +79,13 @@ def record_order_trashed(session: Session, shop_id: int, event: OrderTrashed) ->
 
 def find_order(session: Session, shop_id: int, order_id: str) -> Order | None:
     """Return the stored state of one order of one shop."""
-    return session.scalar(
-        select(Order).where(Order.shop_id == shop_id, Order.platform_order_id == order_id)
-    )
+    return session.scalar(_ORDER, {"shop_id": shop_id, "order_id": order_id})
+
+
+# Built once: the worker looks orders up for most deliveries.
+_ORDER = select(Order).where(
+    Order.shop_id == bindparam("shop_id"), Order.platform_order_id == bindparam("order_id")
+)
 
 
 def _shipment(parcel: Shipment) -> dict[str, str | None]:
