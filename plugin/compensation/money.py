@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from babel.numbers import get_currency_precision, is_currency
@@ -135,11 +136,18 @@ def minor_units(currency: str) -> int:
 
 def _currency(code: object) -> str:
     """Return an ISO 4217 code in capitals, or say what is wrong with it."""
-    if not isinstance(code, str) or len(code.strip()) != 3 or not is_currency(code.strip().upper()):
+    if not isinstance(code, str) or len(code.strip()) != 3 or not _known(code.strip().upper()):
         raise ValueError(f"a currency is an ISO 4217 code such as EUR, got {code!r}")
     return code.strip().upper()
 
 
+@cache
+def _known(code: str) -> bool:
+    """Tell whether Babel knows the currency; asked once per code (every Money asks)."""
+    return is_currency(code)
+
+
+@cache
 def _unit(currency: str) -> Decimal:
     """Return the currency's smallest unit as an exponent for `quantize` (0.01, 1, 0.001)."""
     return Decimal(1).scaleb(-int(get_currency_precision(currency)))
