@@ -19,7 +19,8 @@ from typing import Any
 
 def shape_problem(event: object) -> str | None:
     """Return what in `event` is not of its declared type (the first found), or None."""
-    return _checker(type(event))(event)
+    kind: type = type(event)
+    return _checker(kind)(event)
 
 
 # Checks a value against a type; says how it is not one, or None.

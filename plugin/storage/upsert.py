@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Table, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from plugin.storage.models import Base
 
@@ -41,7 +42,7 @@ def insert_new(
 @lru_cache(maxsize=64)
 def _insert_new(
     dialect: str, table: Table, columns: tuple[str, ...], unique: tuple[str, ...]
-) -> ConflictInsert:
+) -> ReturningInsert[Any]:
     """Build the insert of rows of `columns` once: the worker runs some for every delivery."""
     statement = conflict_insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique))
     return statement.returning(table.c.id)
@@ -76,7 +77,7 @@ def _upsert_newer(
     unique: tuple[str, ...],
     version: str,
     keep: tuple[str, ...],
-) -> ConflictInsert:
+) -> ReturningInsert[Any]:
     """Build the upsert for rows of `columns` once: the worker runs it for every order state."""
     statement = conflict_insert(dialect, table)
     stored, incoming = table.c[version], statement.excluded[version]
