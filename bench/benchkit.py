@@ -230,6 +230,27 @@ def wait_until_ready(process: subprocess.Popen, url: str, log: Path, seconds: fl
     raise RuntimeError(f"server not ready after {seconds:.0f} s:\n{log.read_text()}")
 
 
+def wait_for_worker(process: subprocess.Popen, log: Path, seconds: float = 60.0) -> float:
+    """Wait until `amends worker` logs `worker.started`; return that moment.
+
+    Its start-up (imports, connecting) is not part of any rate: it happens once. Fail
+    with the end of its log if it dies or hangs.
+    """
+    deadline = time.monotonic() + seconds
+    while "worker.started" not in log.read_text(errors="replace"):
+        if process.poll() is not None:
+            raise RuntimeError(f"amends worker exited with {process.returncode}:\n{tail(log)}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"amends worker did not start in {seconds:.0f} s:\n{tail(log)}")
+        time.sleep(0.01)
+    return time.monotonic()
+
+
+def tail(log: Path) -> str:
+    """Return the end of a process's log, for an error message."""
+    return log.read_text(errors="replace")[-3000:]
+
+
 def say_recorded(path: Path) -> None:
     """Say where the figures went: from the repository when they are in it, else in full."""
     with contextlib.suppress(ValueError):

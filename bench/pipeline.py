@@ -206,34 +206,17 @@ def wait_for_messages(
     deadline = time.monotonic() + timeout
     while mailbox.count() < count:
         if process.poll() is not None:
-            raise RuntimeError(f"amends worker exited with {process.returncode}:\n{tail(log)}")
+            raise RuntimeError(
+                f"amends worker exited with {process.returncode}:\n{benchkit.tail(log)}"
+            )
         if time.monotonic() > deadline:
             raise RuntimeError(
-                f"{mailbox.count()} of {count} messages after {timeout:.0f} s:\n{tail(log)}"
+                f"{mailbox.count()} of {count} messages after {timeout:.0f} s:\n"
+                + benchkit.tail(log)
             )
         time.sleep(0.02)
     with mailbox.lock:
         return mailbox.arrivals[count - 1]
-
-
-def wait_for_start(process: subprocess.Popen, log: Path, timeout: float) -> float:
-    """Wait until the worker logs that it started; return that moment.
-
-    Its start-up (imports, connecting) is not part of its rate: it happens once.
-    """
-    deadline = time.monotonic() + timeout
-    while "worker.started" not in log.read_text(errors="replace"):
-        if process.poll() is not None:
-            raise RuntimeError(f"amends worker exited with {process.returncode}:\n{tail(log)}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"amends worker did not start in {timeout:.0f} s:\n{tail(log)}")
-        time.sleep(0.01)
-    return time.monotonic()
-
-
-def tail(log: Path) -> str:
-    """Return the end of a process's log, for an error message."""
-    return log.read_text(errors="replace")[-3000:]
 
 
 def serve_pid(port: int) -> int:
@@ -318,7 +301,7 @@ def measure(backend: Backend, args: argparse.Namespace, workdir: Path) -> Measur
 
             progress(f"bench: {backend.name}: worker alone on that backlog")
             with worker(env, worker_log) as process:
-                started = wait_for_start(process, worker_log, args.timeout)
+                started = benchkit.wait_for_worker(process, worker_log, args.timeout)
                 done = wait_for_messages(mailbox, n, process, worker_log, args.timeout)
                 result.worker_seconds = done - started
 

@@ -330,27 +330,11 @@ def workers(url: str, count: int, workdir: Path) -> Iterator[list[tuple[subproce
                 )
             started.append((process, log))
         for process, log in started:
-            wait_for_start(process, log)
+            benchkit.wait_for_worker(process, log, START_TIMEOUT_SECONDS)
         yield started
     finally:
         for process, log in started:
             stop(process, log)
-
-
-def wait_for_start(process: subprocess.Popen, log: Path) -> None:
-    """Wait until the worker logs `worker.started`; fail with its log if it dies or hangs."""
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"amends worker exited with {process.returncode}:\n{log.read_text()}"
-            )
-        if "worker.started" in log.read_text(errors="replace"):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(
-        f"amends worker did not start in {START_TIMEOUT_SECONDS}s:\n{log.read_text()}"
-    )
 
 
 def stop(process: subprocess.Popen, log: Path) -> None:
@@ -362,9 +346,9 @@ def stop(process: subprocess.Popen, log: Path) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            raise RuntimeError(f"amends worker ignored SIGTERM:\n{log.read_text()}") from None
+            raise RuntimeError(f"amends worker ignored SIGTERM:\n{benchkit.tail(log)}") from None
     if process.returncode not in (0, -signal.SIGTERM):
-        raise RuntimeError(f"amends worker exited with {process.returncode}:\n{log.read_text()}")
+        raise RuntimeError(f"amends worker exited with {process.returncode}:\n{benchkit.tail(log)}")
 
 
 def cpu_seconds(pid: int) -> float:
