@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from plugin import scheduler, worker
-from plugin.storage.models import Base
+from plugin.storage.models import Base, described
 from tests.conftest import fixture_bytes
 from tests.helpers import inbox_rows
 
@@ -22,7 +22,9 @@ from tests.helpers import inbox_rows
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_the_migrations_create_exactly_what_the_models_describe(runtime):
     with runtime.database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": described}
+        )
         differences = compare_metadata(context, Base.metadata)
 
     assert differences == []

@@ -1,6 +1,6 @@
 from alembic import context
 
-from plugin.storage.models import Base
+from plugin.storage.models import Base, described
 
 engine = context.config.attributes["engine"]
 
@@ -10,5 +10,6 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=described,
     )
     context.run_migrations()
