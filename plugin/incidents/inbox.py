@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from plugin.errors import InvalidInput
-from plugin.incidents import KINDS, STATUSES
+from plugin.incidents import KINDS, STATUSES, search
 from plugin.incidents.states import (
     ACKNOWLEDGED,
     AWAITING_CUSTOMER,
@@ -127,7 +127,9 @@ class InboxPage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _filtered(scope: ShopScope, wanted: InboxFilter, now: datetime) -> Select[Any]:
+def _filtered(
+    session: Session, scope: ShopScope, wanted: InboxFilter, now: datetime
+) -> Select[Any]:
     """Return the incidents `wanted` picks within `scope`, as a query to refine."""
     query = scope.filter(select(Incident), Incident.shop_id)
     if wanted.status:
@@ -139,7 +141,7 @@ def _filtered(scope: ShopScope, wanted: InboxFilter, now: datetime) -> Select[An
     if wanted.age_days is not None:
         query = query.where(Incident.created_at <= now - timedelta(days=wanted.age_days))
     if wanted.q:
-        query = query.where(_matches(wanted.q))
+        query = query.where(search.matching(session, wanted.q))
     return query
 
 
@@ -147,21 +149,10 @@ def _shops_of(platform: str) -> Select[Any]:
     return select(Shop.id).where(Shop.platform == platform)
 
 
-def _matches(text: str) -> Any:
-    """Match an order by its name (`#1001` or `1001`) or platform id, or a customer's e-mail."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    order = text if text.startswith("#") else f"#{text}"
-    return or_(
-        Incident.order_name == text,
-        Incident.order_name == order,
-        Incident.platform_order_id == text.lstrip("#"),
-        func.lower(Incident.customer_email).like(f"%{escaped}%", escape="\\"),
-    )
-
-
 def inbox_page(session: Session, scope: ShopScope, wanted: InboxFilter, now: datetime) -> InboxPage:
     """Return the page of incidents `wanted` asks for, newest first, within `scope`."""
-    query = _filtered(scope, wanted, now)
+    picked = _filtered(session, scope, wanted, now)
+    query = picked
     if wanted.before_id is not None:
         query = query.where(Incident.id < wanted.before_id)
     rows = list(
@@ -176,12 +167,12 @@ def inbox_page(session: Session, scope: ShopScope, wanted: InboxFilter, now: dat
     if wanted.before_id is None and not more:
         total = len(rows)  # the first page holds them all: nothing left to count
     else:
-        total = _total(session, scope, wanted, now)
+        total = _total(session, scope, wanted, picked)
     return InboxPage(rows, total, rows[-1].id if more and rows else None)
 
 
-def _total(session: Session, scope: ShopScope, wanted: InboxFilter, now: datetime) -> int:
-    """Count what `wanted` picks: from the kept counts when they can say, else the rows.
+def _total(session: Session, scope: ShopScope, wanted: InboxFilter, picked: Select[Any]) -> int:
+    """Count what `wanted` picks: from the kept counts when they can say, else `picked`.
 
     Status, kind and platform are what the counts are kept by; a search or an age
     needs the incidents themselves.
@@ -195,7 +186,7 @@ def _total(session: Session, scope: ShopScope, wanted: InboxFilter, now: datetim
         if wanted.platform:
             kept = kept.where(IncidentCount.shop_id.in_(_shops_of(wanted.platform)))
         return int(session.scalar(kept) or 0)
-    counted = _filtered(scope, wanted, now).with_only_columns(func.count(Incident.id))
+    counted = picked.with_only_columns(func.count(Incident.id))
     return session.scalar(counted.order_by(None)) or 0
 
 
