@@ -152,3 +152,18 @@ def test_the_sqlite_files_keep_no_copy_of_the_customers_email_or_phone(
 
 def secure_delete_off(dbapi_connection, _record) -> None:  # noqa: ANN001
     dbapi_connection.execute("PRAGMA secure_delete=OFF")
+
+
+def test_sqlites_index_of_email_trigrams_keeps_none_of_the_erased_email(redacted):
+    if redacted.database.dialect != "sqlite":
+        pytest.skip("the FTS5 index of e-mail trigrams is SQLite's")
+    # Trigrams of the erased e-mail's local part that no other row's e-mail has.
+    erased = [EMAIL[n : n + 3] for n in range(EMAIL.index("@") - 2)]
+    with redacted.database.engine.connect() as connection:
+        blocks = [
+            block
+            for (block,) in connection.exec_driver_sql("SELECT block FROM incidents_search_data")
+        ]
+
+    assert blocks
+    assert [t for t in erased if any(t.encode() in block for block in blocks)] == []

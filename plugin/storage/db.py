@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from plugin.clock import SYSTEM_CLOCK, Clock
 from plugin.errors import ConfigurationError, StorageUnavailable
 from plugin.storage.checkpoint import BACKSTOP_PAGES, Checkpointer
+from plugin.storage.models import INCIDENT_SEARCH_TABLE
 from plugin.storage.writelock import WriterLock, lock_path
 
 log = logging.getLogger("amends.storage")
@@ -162,11 +163,17 @@ class Database:
         them. A TRUNCATE checkpoint copies the whole log into the database and
         empties it; it waits (busy timeout) for readers of an older snapshot and
         holds SQLite's write lock meanwhile, which a privacy request can afford.
+        Before it, the index of the e-mails' trigrams (migration 0020), which keeps
+        an erased row's trigrams in its older segments until they are merged, is
+        merged into one segment: rewritten whole, a cost of the same kind.
         PostgreSQL keeps dead row versions until VACUUM: that is its own to do.
         """
         if self.file is None:
             return
         with self.autocommit() as connection, self.writers:
+            connection.exec_driver_sql(
+                f"INSERT INTO {INCIDENT_SEARCH_TABLE} ({INCIDENT_SEARCH_TABLE}) VALUES ('optimize')"
+            )
             busy, logged, copied = connection.exec_driver_sql(
                 "PRAGMA wal_checkpoint(TRUNCATE)"
             ).one()
