@@ -149,6 +149,60 @@ def test_a_failing_delivery_is_retried_with_backoff_and_its_effects_rolled_back(
     assert stored_order(runtime).name == "#1042"
 
 
+def test_a_failing_delivery_in_a_batch_is_recorded_alone_and_tried_once(
+    shopify_shop, post_shopify, runtime, monkeypatch, clock
+):
+    # Given three orders in one batch, the second of which fails in a handler
+    ids = [str(5830194882617 + n) for n in range(3)]
+    calls = Counter()
+
+    def fail_second(session, shop_id, event):
+        calls[event.order_id] += 1
+        if event.order_id == ids[1]:
+            raise RuntimeError("platform hiccup")
+
+    monkeypatch.setitem(dispatch.HANDLERS, OrderChanged, (dispatch.on_order_changed, fail_second))
+    for n, order_id in enumerate(ids):
+        post_shopify("orders/create", ORDER | {"id": int(order_id), "name": f"#{1042 + n}"})
+    policy = RetryPolicy(max_attempts=3, base_seconds=60, max_seconds=600)
+
+    # When the worker processes them together
+    assert process_due(runtime.database, runtime.parse, policy, limit=3, batch=3) == 3
+
+    # Then the failing one is recorded, its handlers tried once; the others are done
+    rows = inbox_rows(runtime)
+    assert [(row.status, row.attempts, row.last_error) for row in rows] == [
+        ("done", 1, None),
+        ("pending", 1, "RuntimeError: platform hiccup"),
+        ("done", 1, None),
+    ]
+    assert calls[ids[1]] == 1
+    with runtime.database.transaction() as session:
+        stored = [find_order(session, 1, order_id) for order_id in ids]
+        assert [order.name if order else None for order in stored] == ["#1042", None, "#1044"]
+
+
+def test_a_batch_writes_its_deliveries_statuses_in_one_statement(
+    shopify_shop, post_shopify, runtime
+):
+    for n in range(3):
+        post_shopify("orders/create", ORDER | {"id": 5830194882617 + n})
+    writes = []
+
+    def count_inbox_writes(_connection, _cursor, statement, *_):
+        if statement.split()[:2] == ["UPDATE", "inbox"]:
+            writes.append(statement)
+
+    event.listen(runtime.database.engine, "before_cursor_execute", count_inbox_writes)
+    try:
+        process_due(runtime.database, runtime.parse, RetryPolicy(), batch=3)
+    finally:
+        event.remove(runtime.database.engine, "before_cursor_execute", count_inbox_writes)
+
+    assert len(writes) == 1
+    assert [row.status for row in inbox_rows(runtime)] == ["done"] * 3
+
+
 def test_a_failure_that_names_its_delay_is_tried_again_no_sooner(
     shopify_shop, post_shopify, runtime, monkeypatch, clock
 ):

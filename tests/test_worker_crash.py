@@ -92,7 +92,7 @@ def test_a_worker_killed_at_random_moments_processes_every_delivery_once_and_los
             lambda: progress.finished(deliveries, messages),
             kills=KILLS,
             seed=SEED,
-            longest_pause=0.3,
+            longest_pause=0.2,
             finishing="all is done",
             last_seconds=120,
         )
