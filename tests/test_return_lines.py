@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from plugin import worker
 from plugin.dispatch import handle_event
@@ -69,6 +69,46 @@ def test_a_cancelled_order_keeps_its_lines_but_no_longer_counts_them_as_sold(
     worker.run_once(runtime)
 
     assert [line[-1] for line in order_lines(runtime)] == [False, False]
+
+
+def test_a_later_state_with_the_same_lines_writes_none_of_them(shopify_shop, post_shopify, runtime):
+    post_shopify("orders/create", ORDER)
+    worker.run_once(runtime)
+    writes = []
+
+    def count_line_writes(_connection, _cursor, statement, *_):
+        if "order_lines" in statement.split("WHERE")[0] and not statement.startswith("SELECT"):
+            writes.append(statement)
+
+    paid = ORDER | {"financial_status": "paid", "updated_at": "2026-11-16T10:00:00+01:00"}
+    post_shopify("orders/paid", paid)
+    event.listen(runtime.database.engine, "before_cursor_execute", count_line_writes)
+    try:
+        worker.run_once(runtime)
+    finally:
+        event.remove(runtime.database.engine, "before_cursor_execute", count_line_writes)
+
+    assert writes == []
+    assert order_lines(runtime) == [
+        ("shopify", "14620193734713", "TAZA-OLIVAR-350", 2, "12.50", "EUR", True),
+        ("shopify", "14620193767481", "MANTEL-LINO-AZ", 1, "23.90", "EUR", True),
+    ]
+
+
+def test_a_later_state_with_other_lines_writes_them(shopify_shop, post_shopify, runtime):
+    post_shopify("orders/create", ORDER)
+    worker.run_once(runtime)
+    (mug, _cloth) = ORDER["line_items"]
+    edited = ORDER | {
+        "line_items": [mug | {"quantity": 3}],
+        "updated_at": "2026-11-18T10:00:00+01:00",
+    }
+    post_shopify("orders/updated", edited)
+    worker.run_once(runtime)
+
+    assert order_lines(runtime) == [
+        ("shopify", "14620193734713", "TAZA-OLIVAR-350", 3, "12.50", "EUR", True),
+    ]
 
 
 def test_an_older_order_state_arriving_late_does_not_bring_back_a_removed_line(
