@@ -14,12 +14,14 @@ from sqlalchemy import event, select
 from plugin import worker
 from plugin.dispatch import handle_event
 from plugin.events import Backfilled, ReturnLine, ReturnRequested
+from plugin.orders.snapshot import find_order
 from plugin.storage.models import Incident, OrderLine, OutboxEntry, ReturnedLine
 from tests.conftest import fixture_bytes, woo_headers
 
 ORDER = json.loads(fixture_bytes("shopify/orders_create.json"))
 RETURN = json.loads(fixture_bytes("shopify/returns_request.json"))  # 1 mug, defective
 SIZE_RETURN = json.loads(fixture_bytes("shopify/returns_request_thin_size.json"))  # tablecloth
+ORDER_ID = str(ORDER["id"])
 WOO_ORDER = json.loads(fixture_bytes("woocommerce/005-order.created.body.bin"))
 
 
@@ -80,7 +82,7 @@ def test_a_later_state_with_the_same_lines_writes_none_of_them(shopify_shop, pos
         if "order_lines" in statement.split("WHERE")[0] and not statement.startswith("SELECT"):
             writes.append(statement)
 
-    paid = ORDER | {"financial_status": "paid", "updated_at": "2026-11-16T10:00:00+01:00"}
+    paid = ORDER | {"financial_status": "paid", "updated_at": "2026-11-16T11:00:00+01:00"}
     post_shopify("orders/paid", paid)
     event.listen(runtime.database.engine, "before_cursor_execute", count_line_writes)
     try:
@@ -89,6 +91,8 @@ def test_a_later_state_with_the_same_lines_writes_none_of_them(shopify_shop, pos
         event.remove(runtime.database.engine, "before_cursor_execute", count_line_writes)
 
     assert writes == []
+    with runtime.database.transaction() as session:
+        assert find_order(session, shopify_shop, ORDER_ID).financial_status == "paid"
     assert order_lines(runtime) == [
         ("shopify", "14620193734713", "TAZA-OLIVAR-350", 2, "12.50", "EUR", True),
         ("shopify", "14620193767481", "MANTEL-LINO-AZ", 1, "23.90", "EUR", True),
