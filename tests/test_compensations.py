@@ -327,6 +327,28 @@ def test_an_approval_decides_again_within_the_caps_as_they_stand_now(runtime, sh
     assert outcome.action == "grant"
 
 
+def test_the_monthly_budget_counts_what_was_approved_this_month_though_decided_before(
+    runtime, shop, clock
+):
+    """The budget counts a compensation when it was approved, not when it was decided."""
+    with_policy(runtime, shop, APPROVE_ABOVE_2 | {"caps": {"monthly_budget": "8"}})
+    for n in "123":
+        order(runtime, shop, n, email=f"{n}@example.es")
+    open_incident(runtime, shop, "defective_item", "1")
+    open_incident(runtime, shop, "defective_item", "2")
+    before = clock.now() - timedelta(days=40)
+    with runtime.database.transaction() as session:
+        first, second = session.scalars(select(CompensationRecord).order_by(CompensationRecord.id))
+        assert (first.amount, second.amount) == (Decimal("5.38"), Decimal("2.15"))
+        first.status, first.created_at, first.approved_at = "queued", before, clock.now()
+        second.status, second.created_at, second.approved_at = "queued", before, before
+
+    open_incident(runtime, shop, "defective_item", "3")
+
+    # 8 less the 5.38 approved this month leaves 2.62: 4 % of 53.80
+    assert rows(runtime)[-1].amount == Decimal("2.15")
+
+
 def test_no_one_approves_or_lists_what_belongs_to_another_shop(runtime, shop, make_shop):
     other = make_shop("woocommerce", domain="http://127.0.0.1:9/other/")
     with_policy(runtime, shop, APPROVE_ABOVE_2)

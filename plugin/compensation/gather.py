@@ -9,12 +9,14 @@ compensations table, so the decision and the caps read the same record.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import InvalidOperation
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, bindparam, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from plugin.compensation.facts import CustomerHistory, Given, IncidentFacts, PastCompensation
 from plugin.compensation.money import Money, total
@@ -62,21 +64,28 @@ def gather(
     policy = policy or policy_of(shop.settings)
     currency = policy.currency or facts.currency
     skip = None if skip_decision is None else (incident.id, skip_decision)
-    shop_rows = _shop_rows(session, incident.shop_id, at - LOOK_BACK)
+    calendar = care_of(session, shop.id).calendar
+    month = calendar.local_day(at).replace(day=1)
+    customer = _customer(session, incident, order)
+    shop_rows = _shop_rows(
+        session,
+        incident.shop_id,
+        at - LOOK_BACK,
+        {incident.id, *(row.id for row in customer.earlier)},
+        _month_bound(month),
+    )
     own = [row for row in shop_rows if row.incident_id == incident.id]
     given = tuple(
         Given(row.kind, value_of(row), "staff" if row.status == GIVEN_BY_STAFF else "Amends")
         for row in counted(own, skip)
         if row.currency == currency
     )
-    calendar = care_of(session, shop.id).calendar
-    month = calendar.local_day(at).replace(day=1)
     spent = [
         value_of(row)
         for row in counted(shop_rows, skip)
         if row.currency == currency and calendar.local_day(counted_at(row)) >= month
     ]
-    history = _history(session, incident, order, shop_rows, currency, skip)
+    history = _history(customer, shop_rows, currency, skip)
     return Gathered(policy, facts, history, total(spent, currency), given)
 
 
@@ -93,29 +102,25 @@ def _facts(incident: Incident, order: Order | None, at: datetime) -> IncidentFac
     return IncidentFacts(incident.kind, at, value, shipping, days_late=days_late)
 
 
-def _history(
-    session: Session,
-    incident: Incident,
-    order: Order | None,
-    shop_rows: list[CompensationRecord],
-    currency: str,
-    skip: tuple[int, int] | None,
-) -> CustomerHistory:
-    """Return what the shop knows of the customer, from the orders and incidents Amends saw."""
+@dataclass(frozen=True)
+class _Customer:
+    """What the shop's orders and incidents say of the incident's customer."""
+
+    orders: Sequence[Row[str | None, str | None]] = ()
+    earlier: Sequence[Row[int, datetime]] = ()
+
+
+def _customer(session: Session, incident: Incident, order: Order | None) -> _Customer:
+    """Read the customer's orders and earlier incidents, matched by e-mail address."""
     email = (incident.customer_email or (order.customer_email if order else None) or "").lower()
     if not email:
-        return CustomerHistory()
+        return _Customer()
     # Only what the history needs, not whole orders: a loyal customer has many.
     orders = session.execute(
         select(Order.currency, Order.total_price).where(
             Order.shop_id == incident.shop_id, func.lower(Order.customer_email) == email
         )
     ).all()
-    spend = [
-        Money.parse(o.total_price, currency)
-        for o in orders
-        if o.currency == currency and o.total_price
-    ]
     earlier = session.execute(
         select(Incident.id, Incident.created_at).where(
             Incident.shop_id == incident.shop_id,
@@ -123,23 +128,90 @@ def _history(
             Incident.id != incident.id,
         )
     ).all()
-    theirs = {row.id for row in earlier}
-    past = [row for row in counted(shop_rows, skip) if row.incident_id in theirs]
+    return _Customer(orders, earlier)
+
+
+def _history(
+    customer: _Customer,
+    shop_rows: Sequence[Row[Any]],
+    currency: str,
+    skip: tuple[int, int] | None,
+) -> CustomerHistory:
+    """Return what the shop knows of the customer, from the orders and incidents Amends saw."""
+    if not customer.orders and not customer.earlier:
+        return CustomerHistory()
+    spend = [
+        Money.parse(o.total_price, currency)
+        for o in customer.orders
+        if o.currency == currency and o.total_price
+    ]
+    theirs = {row.id for row in customer.earlier}
+    past = [row for row in counted(list(shop_rows), skip) if row.incident_id in theirs]
     return CustomerHistory(
-        orders_count=len(orders),
+        orders_count=len(customer.orders),
         lifetime_spend=total(spend, currency) if spend else None,
-        incidents=tuple(row.created_at for row in earlier),
+        incidents=tuple(row.created_at for row in customer.earlier),
         compensations=tuple(
             PastCompensation(counted_at(row), row.kind, value_of(row)) for row in past
         ),
     )
 
 
-def _shop_rows(session: Session, shop_id: int, since: datetime) -> list[CompensationRecord]:
-    """Return the shop's compensations since `since` that count against a cap."""
-    query = select(CompensationRecord).where(
-        CompensationRecord.shop_id == shop_id,
-        CompensationRecord.status.in_(COUNTED),
-        CompensationRecord.created_at > since,
+def _month_bound(month: date) -> datetime:
+    """Return a moment no later than the start of `month` in any time zone (UTC-14 to +14)."""
+    return datetime.combine(month, time(), tzinfo=UTC) - timedelta(days=1)
+
+
+def _shop_rows(
+    session: Session, shop_id: int, since: datetime, incidents: set[int], month: datetime
+) -> list[Row[Any]]:
+    """Return the columns the caps read of the shop's compensations that count against one.
+
+    Only those a cap can reach: of `incidents` (the one decided and the customer's
+    earlier ones), or of a decision with an option counted since `month` (a bound
+    for the monthly budget, made exact by the caller). A decision is read whole or
+    not at all, as the dearest of its waiting options is the one that counts.
+    """
+    return list(
+        session.execute(
+            _SHOP_ROWS,
+            {"shop_id": shop_id, "since": since, "month": month, "incidents": list(incidents)},
+        )
     )
-    return list(session.scalars(query))
+
+
+_ROW = aliased(CompensationRecord)
+_SIBLING = aliased(CompensationRecord)
+
+
+def _counted_since(row: Any) -> Any:
+    return func.coalesce(row.chosen_at, row.approved_at, row.created_at) >= bindparam("month")
+
+
+# Built once: the worker decides for each incident it opens.
+_SHOP_ROWS = select(
+    _ROW.incident_id,
+    _ROW.decision,
+    _ROW.kind,
+    _ROW.amount,
+    _ROW.currency,
+    _ROW.status,
+    _ROW.chosen_at,
+    _ROW.approved_at,
+    _ROW.created_at,
+).where(
+    _ROW.shop_id == bindparam("shop_id"),
+    _ROW.status.in_(COUNTED),
+    _ROW.created_at > bindparam("since"),
+    or_(
+        _ROW.incident_id.in_(bindparam("incidents", expanding=True)),
+        _counted_since(_ROW),
+        exists().where(
+            _SIBLING.incident_id == _ROW.incident_id,
+            _SIBLING.decision == _ROW.decision,
+            _SIBLING.status.in_(COUNTED),
+            _SIBLING.created_at > bindparam("since"),
+            _counted_since(_SIBLING),
+        ),
+    ),
+)

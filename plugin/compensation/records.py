@@ -13,7 +13,8 @@ dearest option of each decision), so that two decisions never share one room.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -81,19 +82,33 @@ def next_numbers(session: Session, incident_id: int) -> tuple[int, int]:
     return (count or 0) + 1, (decision or 0) + 1
 
 
-def counted_at(row: CompensationRecord) -> datetime:
+class CountedRow(Protocol):
+    """What the caps read of a compensation: a stored one, or only those of its columns."""
+
+    incident_id: int
+    decision: int
+    status: str
+    amount: Decimal
+    currency: str
+    chosen_at: datetime | None
+    approved_at: datetime | None
+    created_at: datetime
+
+
+Counted = TypeVar("Counted", bound=CountedRow)
+
+
+def counted_at(row: CountedRow) -> datetime:
     """Return when a compensation counts as given: when it was approved or chosen, or decided."""
     return row.chosen_at or row.approved_at or row.created_at
 
 
-def value_of(row: CompensationRecord) -> Money:
+def value_of(row: CountedRow) -> Money:
     """Return what a compensation counts as, as Money."""
     return Money(row.amount, row.currency)
 
 
-def counted(
-    rows: list[CompensationRecord], skip_decision: tuple[int, int] | None = None
-) -> list[CompensationRecord]:
+def counted(rows: list[Counted], skip_decision: tuple[int, int] | None = None) -> list[Counted]:
     """Return the rows that count against the caps.
 
     Each spent one counts, and of each decision still waiting (for approval or a
@@ -101,7 +116,7 @@ def counted(
     leaves out the decision being taken again.
     """
     spent = [row for row in rows if row.status in SPENT]
-    waiting: dict[tuple[int, int], CompensationRecord] = {}
+    waiting: dict[tuple[int, int], Counted] = {}
     for row in rows:
         if row.status not in RESERVED or (row.incident_id, row.decision) == skip_decision:
             continue
