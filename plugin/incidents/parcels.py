@@ -101,7 +101,15 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _parcel(session: Session, shop_id: int, order_id: str, shipment_id: str) -> Parcel:
-    """Return the parcel's row, made on first sight (once, whoever sees it first)."""
+    """Return the parcel's row, made on first sight (once, whoever sees it first).
+
+    Most deliveries are about a parcel already known: it is read first, and only
+    one not found yet is inserted, the unique key deciding who makes it.
+    """
+    key = {"shop_id": shop_id, "shipment_id": shipment_id}
+    known = session.scalars(_PARCEL, key).one_or_none()
+    if known is not None:
+        return known
     now = clock_of(session).now()
     insert_new(
         session,
@@ -115,7 +123,7 @@ def _parcel(session: Session, shop_id: int, order_id: str, shipment_id: str) -> 
         },
         unique=("shop_id", "shipment_id"),
     )
-    return session.scalars(_PARCEL, {"shop_id": shop_id, "shipment_id": shipment_id}).one()
+    return session.scalars(_PARCEL, key).one()
 
 
 # Read afresh (the row may have been written by the insert above); built once.
