@@ -14,7 +14,12 @@ from plugin.storage.models import TimelineEntry
 def add_timeline(
     session: Session, incident_id: int, type_: str, detail: dict[str, Any], actor: str = "system"
 ) -> TimelineEntry:
-    """Append one entry to an incident's timeline; refuse a type or actor not in the sets."""
+    """Append one entry to an incident's timeline; refuse a type or actor not in the sets.
+
+    The entry is written with the session's next flush, which a query of the
+    timeline makes first: entries added together are inserted together, in the
+    order they were added (their ids keep it), rather than one flush each.
+    """
     if type_ not in TIMELINE_TYPES:
         raise ValueError(f"unknown timeline entry type {type_!r}; add it to TIMELINE_TYPES")
     if actor.partition(":")[0] not in ACTORS:
@@ -23,5 +28,4 @@ def add_timeline(
         incident_id=incident_id, at=clock_of(session).now(), type=type_, actor=actor, detail=detail
     )
     session.add(entry)
-    session.flush()
     return entry
