@@ -29,7 +29,7 @@ from plugin.incidents.detectors import (
     detect_refund_problems,
     detect_shipment_problems,
 )
-from plugin.incidents.lifecycle import add_timeline, fill_from_order
+from plugin.incidents.lifecycle import ORDER_HAS_ACTIVE, add_timeline, fill_from_order
 from plugin.incidents.overdue import shipping_check
 from plugin.incidents.parcels import on_order_parcels, on_shipment_updated
 from plugin.incidents.resolution import (
@@ -49,13 +49,15 @@ Handler = Callable[[Session, int, Any], object]
 def on_order_changed(session: Session, shop_id: int, event: OrderChanged) -> None:
     """Keep the order snapshot current, complete incidents waiting for it, check its parcels.
 
-    Only an order with active incidents has any for its new state to resolve (an
-    incident the state's own parcels open is not: none of them is delivered).
+    Only an order with active incidents, as the statement storing it reads, has any
+    to complete or for its new state to resolve (an incident the state's own parcels
+    open is not: none of them is delivered).
     """
     due = {"next_due_at": shipping_check(session, shop_id, event)}
-    if record_order_state(session, shop_id, event, also=due):
+    stored = record_order_state(session, shop_id, event, also=due, returning=(ORDER_HAS_ACTIVE,))
+    if stored is not None:
         record_order_lines(session, shop_id, event)
-        active = fill_from_order(session, shop_id, event)
+        active = stored.has_active_incidents and fill_from_order(session, shop_id, event)
         detect_parcel_problems(session, shop_id, event)
         on_order_parcels(session, shop_id, event)
         if active:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, exists, literal_column, select
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
@@ -19,7 +19,14 @@ from plugin.orders.snapshot import find_order
 from plugin.storage.models import Incident, Order
 from plugin.storage.upsert import insert_new
 
-__all__ = ["add_timeline", "fill_from_order", "open_incident", "open_incident_of", "open_key"]
+__all__ = [
+    "ORDER_HAS_ACTIVE",
+    "add_timeline",
+    "fill_from_order",
+    "open_incident",
+    "open_incident_of",
+    "open_key",
+]
 
 
 def open_key(kind: str, order_id: str) -> str:
@@ -90,6 +97,21 @@ _ACTIVE = select(Incident).where(
     Incident.shop_id == bindparam("shop_id"),
     Incident.platform_order_id == bindparam("order_id"),
     Incident.open_key.is_not(None),
+)
+
+
+# Whether the order being stored has active incidents, read by the statement storing
+# it: most orders have none, and then none is read nor completed (fill_from_order).
+# A RETURNING clause names its table's columns bare, so the order's are named whole.
+_OTHERS = cast(Table, Incident.__table__).alias("active")
+ORDER_HAS_ACTIVE = (
+    exists()
+    .where(
+        _OTHERS.c.shop_id == literal_column(f"{Order.__tablename__}.shop_id"),
+        _OTHERS.c.platform_order_id == literal_column(f"{Order.__tablename__}.platform_order_id"),
+        _OTHERS.c.open_key.is_not(None),
+    )
+    .label("has_active_incidents")
 )
 
 

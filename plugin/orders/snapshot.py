@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, select, update
+from sqlalchemy import ColumnElement, CursorResult, Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from plugin.clock import clock_of
@@ -18,12 +18,18 @@ from plugin.storage.upsert import upsert_newer
 
 
 def record_order_state(
-    session: Session, shop_id: int, event: OrderChanged, also: Mapping[str, Any] | None = None
-) -> bool:
-    """Store `event` as the order's state unless a newer one is stored; tell whether it was.
+    session: Session,
+    shop_id: int,
+    event: OrderChanged,
+    also: Mapping[str, Any] | None = None,
+    returning: tuple[ColumnElement[Any], ...] = (),
+) -> Row[Any] | None:
+    """Store `event` as the order's state unless a newer one is stored; None when not.
 
     `also` holds columns written with the state, and only with it (the time the
-    scheduler checks that the order shipped, which follows from the state).
+    scheduler checks that the order shipped, which follows from the state). The
+    row returned holds the order's id, then what the `returning` expressions on the
+    stored order read in the same statement.
     """
     lock_order(session, shop_id, event.order_id)  # then complete what a return opened
     now = clock_of(session).now()
@@ -50,7 +56,8 @@ def record_order_state(
         **(also or {}),
     }
     key = ("shop_id", "platform_order_id")
-    return upsert_newer(session, Order, values, key, version="platform_updated_at") is not None
+    version = "platform_updated_at"
+    return upsert_newer(session, Order, values, key, version=version, returning=returning)
 
 
 # The status of an order in the store's trash: what a trashed order's own state says too.

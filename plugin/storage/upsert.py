@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, or_
+from sqlalchemy import ColumnElement, Row, Table, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
@@ -55,18 +55,22 @@ def upsert_newer(
     unique: Sequence[str],
     version: str,
     keep: Sequence[str] = ("created_at",),
-) -> int | None:
+    returning: tuple[ColumnElement[Any], ...] = (),
+) -> Row[Any] | None:
     """Insert a row, or update the stored one unless its `version` column is newer.
 
     Platforms do not order their deliveries, so the resource's own modification
     time decides. A value without a version cannot be ordered and is taken as is.
-    Return the row's id when it was written, None when the stored row was newer.
+    Return the row's id, then the `returning` expressions (built once: they key the
+    statement's cache), when it was written; None when the stored row was newer.
     """
     _flush_pending(session)
     dialect = session.get_bind().dialect.name
     table = _table(model)
-    statement = _upsert_newer(dialect, table, tuple(values), tuple(unique), version, tuple(keep))
-    return session.execute(statement, dict(values)).scalar_one_or_none()
+    statement = _upsert_newer(
+        dialect, table, tuple(values), tuple(unique), version, tuple(keep), returning
+    )
+    return session.execute(statement, dict(values)).one_or_none()
 
 
 @lru_cache(maxsize=64)
@@ -77,6 +81,7 @@ def _upsert_newer(
     unique: tuple[str, ...],
     version: str,
     keep: tuple[str, ...],
+    returning: tuple[ColumnElement[Any], ...],
 ) -> ReturningInsert[Any]:
     """Build the upsert for rows of `columns` once: the worker runs it for every order state."""
     statement = conflict_insert(dialect, table)
@@ -86,7 +91,7 @@ def _upsert_newer(
         index_elements=list(unique),
         set_=changes,
         where=or_(stored.is_(None), incoming.is_(None), stored <= incoming),
-    ).returning(table.c.id)
+    ).returning(table.c.id, *returning)
 
 
 def _table(model: type[Base]) -> Table:
