@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.dml import Insert, Update
 
 from plugin.clock import clock_of
 from plugin.events import RefundRecorded, ReturnLine, ReturnRequested, ReturnStatusChanged
@@ -135,16 +135,11 @@ def _record(
 ) -> int:
     merged = _merged(lines)
     source_type, source_id = source
-    named = [key for key in merged if key != WHOLE]
-    same_record = (
-        ReturnedLine.shop_id == shop_id,
-        ReturnedLine.source_type == source_type,
-        ReturnedLine.source_id == source_id,
-    )
-    if named:
+    record = {"of_shop": shop_id, "of_type": source_type, "of_source": source_id}
+    if any(key != WHOLE for key in merged):
         merged.pop(WHOLE, None)
-        session.execute(delete(ReturnedLine).where(*same_record, ReturnedLine.line_key == WHOLE))
-    elif session.scalar(select(exists().where(*same_record, ReturnedLine.line_key != WHOLE))):
+        session.execute(_DROP_WHOLE, record)
+    elif session.execute(_HAS_LINES, record).scalar():
         return 0  # its lines are known already: a repeat without them adds nothing
     shop = session.get(Shop, shop_id)
     now = clock_of(session).now()
@@ -177,14 +172,53 @@ def _record(
 
 
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
-    statement = conflict_insert(session.get_bind().dialect.name, ReturnedLine).values(rows)
-    stored = ReturnedLine.__table__.c
+    session.execute(_upsert_lines(session.get_bind().dialect.name), rows)
+
+
+@cache
+def _upsert_lines(dialect: str) -> Insert:
+    """Build once the upsert of a record's lines: the worker runs it for each return and refund."""
+    statement = conflict_insert(dialect, _TABLE)
     kept_first = ("requested_at", "created_at")
     changes = {
-        name: func.coalesce(getattr(statement.excluded, name), stored[name])
+        name: func.coalesce(statement.excluded[name], _TABLE.c[name])
         if name in (*_PRODUCT, "received_at")
-        else getattr(statement.excluded, name)
-        for name in rows[0]
+        else statement.excluded[name]
+        for name in _COLUMNS
         if name not in (*_KEY, *kept_first)
     }
-    session.execute(statement.on_conflict_do_update(index_elements=list(_KEY), set_=changes))
+    return statement.on_conflict_do_update(index_elements=list(_KEY), set_=changes)
+
+
+_TABLE = cast(Table, ReturnedLine.__table__)
+# What a record's rows hold, in the order they are written.
+_COLUMNS = (
+    "shop_id",
+    "platform",
+    "platform_order_id",
+    "source_type",
+    "source_id",
+    "line_key",
+    "line_item_id",
+    "product_id",
+    "variant_id",
+    "sku",
+    "title",
+    "reason",
+    "reason_text",
+    "quantity",
+    "requested_at",
+    "received_at",
+    "created_at",
+    "updated_at",
+)
+# One record's rows (named apart from the columns, as in _completion); built once.
+_OF_RECORD = (
+    _TABLE.c.shop_id == bindparam("of_shop"),
+    _TABLE.c.source_type == bindparam("of_type"),
+    _TABLE.c.source_id == bindparam("of_source"),
+)
+# The row standing for a record whose lines were not known, once they are.
+_DROP_WHOLE = delete(_TABLE).where(*_OF_RECORD, _TABLE.c.line_key == WHOLE)
+# Whether a record's lines are known.
+_HAS_LINES = select(exists().where(*_OF_RECORD, _TABLE.c.line_key != WHOLE))
