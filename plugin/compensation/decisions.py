@@ -31,22 +31,25 @@ from plugin.compensation.records import (
 )
 from plugin.incidents.timeline import add_timeline
 from plugin.shops import ACTIVE
-from plugin.storage.models import CompensationRecord, Incident, Shop
+from plugin.storage.models import CompensationRecord, Incident, Order, Shop
 from plugin.storage.upsert import insert_new
 
 log = logging.getLogger("amends.compensation")
 
 
-def decide_for(session: Session, incident: Incident, *, quiet: bool = False) -> Decision | None:
+def decide_for(
+    session: Session, incident: Incident, *, quiet: bool = False, order: Order | None = None
+) -> Decision | None:
     """Decide what `incident` earns, unless Amends decided something for it already.
 
     Return the decision, or None when it was not taken (decided before, the shop
     uninstalled, the order not known yet). With `quiet`, a decision of nothing
-    leaves no timeline entry (the scheduler asks again every few days).
+    leaves no timeline entry (the scheduler asks again every few days). `order` is
+    the incident's order when the caller read it in this transaction already.
     """
     if _decided_before(session, incident) or not _shop_active(session, incident):
         return None
-    gathered = gather(session, incident, clock_of(session).now())
+    gathered = gather(session, incident, clock_of(session).now(), order=order)
     if isinstance(gathered, str):
         if not quiet:
             add_timeline(session, incident.id, "compensation_decided", _waiting(gathered))

@@ -49,15 +49,18 @@ def gather(
     at: datetime,
     skip_decision: int | None = None,
     policy: Policy | None = None,
+    order: Order | None = None,
 ) -> Gathered | str:
     """Return the facts of `incident` as of `at`, or say why it cannot be decided yet.
 
     `skip_decision` leaves one of the incident's decisions out of what it had (the
     one being approved or chosen, which is decided again). `policy` replaces the
-    shop's own (a draft the merchant previews before saving it).
+    shop's own (a draft the merchant previews before saving it). `order` is the
+    incident's order when the caller read it in this transaction already.
     """
     shop = session.get(Shop, incident.shop_id)
-    order = find_order(session, incident.shop_id, incident.platform_order_id)
+    if order is None:
+        order = find_order(session, incident.shop_id, incident.platform_order_id)
     facts = _facts(incident, order, at)
     if shop is None or isinstance(facts, str):
         return facts if isinstance(facts, str) else "the shop is gone"

@@ -33,7 +33,7 @@ from plugin.orders.snapshot import find_order
 from plugin.outbox import EMAIL
 from plugin.outbox.store import count_keyed, enqueue, has_unsent
 from plugin.shops import ACTIVE
-from plugin.storage.models import Incident, Shop
+from plugin.storage.models import Incident, Order, Shop
 
 log = logging.getLogger("amends.incidents")
 
@@ -59,11 +59,13 @@ class Audience:
     care: CareSettings
 
 
-def acknowledge(session: Session, incident: Incident) -> int | None:
+def acknowledge(session: Session, incident: Incident, order: Order | None = None) -> int | None:
     """Queue the acknowledgement of a new incident; return its outbox id, None if not queued.
 
     Called again once the customer's address becomes known (the order arrived after
     the return that opened the incident); an acknowledgement queued before is kept.
+    `order` is the incident's order when the caller read it in this transaction
+    already; otherwise it is read.
     """
     audience = _audience(session, incident, ACKNOWLEDGEMENT)
     if audience is None:
@@ -71,7 +73,7 @@ def acknowledge(session: Session, incident: Incident) -> int | None:
     now = clock_of(session).now()
     next_due = now + timedelta(days=audience.care.update_every_days)
     key = message_key(incident.id, ACKNOWLEDGEMENT)
-    return _queue(session, incident, audience, ACKNOWLEDGEMENT, key, next_due)
+    return _queue(session, incident, audience, ACKNOWLEDGEMENT, key, next_due, order)
 
 
 def queue_update(session: Session, incident: Incident, now: datetime) -> int | None:
@@ -166,10 +168,16 @@ def _audience(session: Session, incident: Incident, stage: str) -> Audience | No
 
 
 def _payload(
-    session: Session, incident: Incident, audience: Audience, stage: str, next_update: date | None
+    session: Session,
+    incident: Incident,
+    audience: Audience,
+    stage: str,
+    next_update: date | None,
+    order: Order | None = None,
 ) -> dict[str, Any]:
     """Return what every message's outbox row holds: whom, which, in what language."""
-    order = find_order(session, incident.shop_id, incident.platform_order_id)
+    if order is None:
+        order = find_order(session, incident.shop_id, incident.platform_order_id)
     return {
         "to": audience.recipient,
         # As the order names the customer now; a redaction erases it with the address.
@@ -189,10 +197,11 @@ def _queue(
     stage: str,
     key: str,
     next_due: datetime | None,
+    order: Order | None = None,
 ) -> int | None:
     """Write the message's outbox row and note it; None when `key` was queued before."""
     next_update = audience.care.calendar.local_day(next_due) if next_due else None
-    payload = _payload(session, incident, audience, stage, next_update)
+    payload = _payload(session, incident, audience, stage, next_update, order)
     entry_id = enqueue(
         session,
         shop_id=incident.shop_id,

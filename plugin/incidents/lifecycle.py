@@ -78,8 +78,8 @@ def open_incident(
     incident = session.get(Incident, incident_id)
     if incident is not None:
         watch(session, incident)
-        acknowledge(session, incident)
-        decide_for(session, incident)
+        acknowledge(session, incident, order)
+        decide_for(session, incident, order=order)
     return incident
 
 
