@@ -8,10 +8,14 @@ parcels whose time has come and opens `delayed_shipment` for those not delivered
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from plugin.clock import clock_of
 from plugin.events import OrderChanged, ShipmentUpdated
@@ -20,26 +24,26 @@ from plugin.incidents.detectors import open_for_order
 from plugin.incidents.due import due_rows
 from plugin.incidents.overdue import DueCheck
 from plugin.storage.models import Parcel
-from plugin.storage.upsert import insert_new
+from plugin.storage.upsert import conflict_insert
 
 # After these the parcel is no longer on its way (a failure opens its own incident).
 ARRIVED_OR_LOST = frozenset({"delivered", "failure"})
 
 
-def on_shipment_updated(session: Session, shop_id: int, event: ShipmentUpdated) -> Parcel:
+def on_shipment_updated(session: Session, shop_id: int, event: ShipmentUpdated) -> None:
     """Record what the carrier said about a parcel, unless it said something newer already."""
-    parcel = _parcel(session, shop_id, event.order_id, event.shipment_id)
-    newest = parcel.last_event_at
+    stored = _parcel(session, shop_id, event.order_id, event.shipment_id)
+    newest = stored.last_event_at
     if event.happened_at is not None and newest is not None and event.happened_at < newest:
-        return parcel
+        return
+    parcel = replace(stored)
     parcel.status = event.status
     parcel.last_event_at = event.happened_at or clock_of(session).now()
     if event.estimated_delivery_at is not None:
         parcel.estimated_delivery_at = event.estimated_delivery_at
     if event.status == "delivered":
         parcel.delivered_at = parcel.last_event_at
-    _schedule(session, shop_id, parcel)
-    return parcel
+    _save(session, shop_id, parcel, stored)
 
 
 def on_order_parcels(session: Session, shop_id: int, order: OrderChanged) -> None:
@@ -47,17 +51,27 @@ def on_order_parcels(session: Session, shop_id: int, order: OrderChanged) -> Non
     for listed in order.shipments:
         if listed.shipment_id is None:
             continue
-        parcel = _parcel(session, shop_id, order.order_id, listed.shipment_id)
+        stored = _parcel(session, shop_id, order.order_id, listed.shipment_id)
+        parcel = replace(stored)
         if parcel.last_event_at is None:
             parcel.last_event_at = listed.shipped_at or clock_of(session).now()
         if listed.status and parcel.status is None:
             parcel.status = listed.status
             if listed.status == "delivered":
                 parcel.delivered_at = parcel.last_event_at
-        _schedule(session, shop_id, parcel)
+        _save(session, shop_id, parcel, stored)
 
 
-def late_at(parcel: Parcel, care: CareSettings) -> datetime | None:
+class Moving(Protocol):
+    """What a parcel's lateness follows from: its row, or the worker's copy of it."""
+
+    status: str | None
+    estimated_delivery_at: datetime | None
+    last_event_at: datetime | None
+    delivered_at: datetime | None
+
+
+def late_at(parcel: Moving, care: CareSettings) -> datetime | None:
     """Return when the parcel becomes late, or None when it is not on its way any more."""
     if parcel.status in ARRIVED_OR_LOST or parcel.delivered_at is not None:
         return None
@@ -100,39 +114,75 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _parcel(session: Session, shop_id: int, order_id: str, shipment_id: str) -> Parcel:
+@dataclass
+class _Tracked:
+    """The columns of a parcel's row the worker reads and writes, without the ORM's upkeep.
+
+    Each carrier event and order state reads one parcel and writes it back at once;
+    nothing else in the transaction holds it as an object.
+    """
+
+    id: int
+    status: str | None
+    estimated_delivery_at: datetime | None
+    last_event_at: datetime | None
+    delivered_at: datetime | None
+    next_due_at: datetime | None
+
+
+def _parcel(session: Session, shop_id: int, order_id: str, shipment_id: str) -> _Tracked:
     """Return the parcel's row, made on first sight (once, whoever sees it first).
 
     Most deliveries are about a parcel already known: it is read first, and only
-    one not found yet is inserted, the unique key deciding who makes it.
+    one not found yet is inserted, the unique key deciding who makes it; the row
+    inserted is returned by the insert itself.
     """
-    key = {"shop_id": shop_id, "shipment_id": shipment_id}
-    known = session.scalars(_PARCEL, key).one_or_none()
-    if known is not None:
-        return known
-    now = clock_of(session).now()
-    insert_new(
-        session,
-        Parcel,
-        {
+    key = {"of_shop": shop_id, "of_shipment": shipment_id}
+    known = session.execute(_PARCEL, key).one_or_none()
+    if known is None:
+        now = clock_of(session).now()
+        made = {
             "shop_id": shop_id,
             "platform_order_id": order_id,
             "shipment_id": shipment_id,
             "created_at": now,
             "updated_at": now,
-        },
-        unique=("shop_id", "shipment_id"),
-    )
-    return session.scalars(_PARCEL, key).one()
+        }
+        dialect = session.get_bind().dialect.name
+        known = session.execute(_insert(dialect), made).one_or_none()
+        known = known or session.execute(_PARCEL, key).one()
+    return _Tracked(*known)
 
 
-# Read afresh (the row may have been written by the insert above); built once.
-_PARCEL = (
-    select(Parcel)
-    .where(Parcel.shop_id == bindparam("shop_id"), Parcel.shipment_id == bindparam("shipment_id"))
-    .execution_options(populate_existing=True)
+def _save(session: Session, shop_id: int, parcel: _Tracked, stored: _Tracked) -> None:
+    """Set when the parcel becomes late, and write what changed since it was `stored`."""
+    parcel.next_due_at = late_at(parcel, care_of(session, shop_id))
+    if parcel != stored:
+        values = {f"new_{name}": getattr(parcel, name) for name in _MOVED}
+        now = clock_of(session).now()
+        session.execute(_UPDATE, {"of_parcel": parcel.id, "new_updated_at": now, **values})
+
+
+_TABLE = cast(Table, Parcel.__table__)
+_READ = tuple(_TABLE.c[field.name] for field in fields(_Tracked))
+# A parcel by its key, and the write of what moved; built once.
+# Parameters are named apart from the columns: in an UPDATE, one named as a column
+# would set it.
+_PARCEL = select(*_READ).where(
+    _TABLE.c.shop_id == bindparam("of_shop"), _TABLE.c.shipment_id == bindparam("of_shipment")
+)
+_MOVED = tuple(field.name for field in fields(_Tracked) if field.name != "id")
+_UPDATE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("of_parcel"))
+    .values({name: bindparam(f"new_{name}") for name in (*_MOVED, "updated_at")})
 )
 
 
-def _schedule(session: Session, shop_id: int, parcel: Parcel) -> None:
-    parcel.next_due_at = late_at(parcel, care_of(session, shop_id))
+@cache
+def _insert(dialect: str) -> ReturningInsert[Any]:
+    """Build once the insert of a parcel not known yet, returning its row (none if it was)."""
+    statement = conflict_insert(dialect, _TABLE).on_conflict_do_nothing(
+        index_elements=["shop_id", "shipment_id"]
+    )
+    return statement.returning(*_READ)
