@@ -347,7 +347,11 @@ def test_two_workers_process_each_of_1000_deliveries_exactly_once(
         db.dispose()
 
     assert sorted(seen.values()) == [1] * 1000
-    assert all(by_worker[name] > 0 for name in ("w0", "w1")), by_worker
+    if database_url.startswith("postgresql"):
+        # Side by side: each claims what the other has locked past (SKIP LOCKED). On
+        # SQLite they take turns at one write lock, which need not be fair: one may
+        # take every turn, and the deliveries are still each processed once.
+        assert all(by_worker[name] > 0 for name in ("w0", "w1")), by_worker
     rows = inbox_rows(runtime)
     assert {(r.status, r.attempts) for r in rows} == {("done", 1)}
     with runtime.database.transaction() as session:
