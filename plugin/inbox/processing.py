@@ -42,7 +42,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
@@ -180,7 +180,11 @@ def _hold_shops(session: Session, deliveries: list[InboxDelivery]) -> list[Shop]
     ids = {delivery.shop_id for delivery in deliveries if delivery.shop_id is not None}
     if not ids:
         return []
-    return list(session.scalars(select(Shop).where(Shop.id.in_(ids))))
+    return list(session.scalars(_SHOPS, {"ids": list(ids)}))
+
+
+# Built once, as each batch reads its shops.
+_SHOPS = select(Shop).where(Shop.id.in_(bindparam("ids", expanding=True)))
 
 
 def batch_size(database: Database) -> int:
