@@ -119,19 +119,23 @@ def _customer(session: Session, incident: Incident, order: Order | None) -> _Cus
     if not email:
         return _Customer()
     # Only what the history needs, not whole orders: a loyal customer has many.
-    orders = session.execute(
-        select(Order.currency, Order.total_price).where(
-            Order.shop_id == incident.shop_id, func.lower(Order.customer_email) == email
-        )
-    ).all()
+    orders = session.execute(_CUSTOMER_ORDERS, {"shop_id": incident.shop_id, "email": email}).all()
     earlier = session.execute(
-        select(Incident.id, Incident.created_at).where(
-            Incident.shop_id == incident.shop_id,
-            func.lower(Incident.customer_email) == email,
-            Incident.id != incident.id,
-        )
+        _EARLIER_INCIDENTS,
+        {"shop_id": incident.shop_id, "email": email, "incident_id": incident.id},
     ).all()
     return _Customer(orders, earlier)
+
+
+# Built once: the worker reads them for each incident it opens.
+_CUSTOMER_ORDERS = select(Order.currency, Order.total_price).where(
+    Order.shop_id == bindparam("shop_id"), func.lower(Order.customer_email) == bindparam("email")
+)
+_EARLIER_INCIDENTS = select(Incident.id, Incident.created_at).where(
+    Incident.shop_id == bindparam("shop_id"),
+    func.lower(Incident.customer_email) == bindparam("email"),
+    Incident.id != bindparam("incident_id"),
+)
 
 
 def _history(
