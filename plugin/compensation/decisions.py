@@ -38,7 +38,12 @@ log = logging.getLogger("amends.compensation")
 
 
 def decide_for(
-    session: Session, incident: Incident, *, quiet: bool = False, order: Order | None = None
+    session: Session,
+    incident: Incident,
+    *,
+    quiet: bool = False,
+    order: Order | None = None,
+    opened: bool = False,
 ) -> Decision | None:
     """Decide what `incident` earns, unless Amends decided something for it already.
 
@@ -46,8 +51,11 @@ def decide_for(
     uninstalled, the order not known yet). With `quiet`, a decision of nothing
     leaves no timeline entry (the scheduler asks again every few days). `order` is
     the incident's order when the caller read it in this transaction already.
+    `opened` says the caller inserted the incident in this transaction: nothing can
+    have been decided for it yet, and its compensations need not be read to know.
     """
-    if _decided_before(session, incident) or not _shop_active(session, incident):
+    decided = not opened and _decided_before(session, incident)
+    if decided or not _shop_active(session, incident):
         return None
     gathered = gather(session, incident, clock_of(session).now(), order=order)
     if isinstance(gathered, str):

@@ -79,7 +79,7 @@ def open_incident(
     if incident is not None:
         watch(session, incident)
         acknowledge(session, incident, order)
-        decide_for(session, incident, order=order)
+        decide_for(session, incident, order=order, opened=True)
     return incident
 
 
