@@ -4,20 +4,41 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
 class KeyValueFormatter(logging.Formatter):
-    """Format `log.info("inbox.processed", extra={...})` as `... inbox.processed delivery=3`."""
+    """Format `log.info("inbox.processed", extra={...})` as `... inbox.processed delivery=3`.
+
+    The worker writes a line per delivery, a thousand a second: the time of day is
+    formatted once a second rather than for each line, as it reads the same
+    within one (a time zone is a whole number of seconds off UTC).
+    """
+
+    # The second last formatted and its text, one tuple so that threads share it safely.
+    _second: tuple[int, str] = (-1, "")
 
     def format(self, record: logging.LogRecord) -> str:
         """Append the record's extra fields to the standard line."""
         line = super().format(record)
-        extras = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        fields = vars(record)
+        extras = fields.keys() - _STANDARD
         if extras:
-            line += " " + " ".join(f"{key}={value}" for key, value in sorted(extras.items()))
+            line += " " + " ".join(f"{key}={fields[key]}" for key in sorted(extras))
         return line
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        """Return the record's time as logging.Formatter does, formatting each second once."""
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        second = self._second
+        if second[0] != int(record.created):
+            moment = int(record.created)
+            second = (moment, time.strftime(self.default_time_format, self.converter(moment)))
+            self._second = second
+        return self.default_msec_format % (second[1], record.msecs)
 
 
 class StderrHandler(logging.StreamHandler):
