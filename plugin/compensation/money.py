@@ -122,11 +122,14 @@ class Money:
 
 
 def total(amounts: list[Money] | tuple[Money, ...], currency: str) -> Money:
-    """Add amounts of `currency` up; nothing adds up to zero."""
+    """Add amounts of `currency` up; nothing adds up to zero.
+
+    The amounts are added as Decimals and made Money once: each is already exact
+    to the currency's minor unit, so the sum is too, and a decision adds up every
+    compensation of the shop's month.
+    """
     result = Money.zero(currency)
-    for amount in amounts:
-        result = result + amount
-    return result
+    return Money(sum((result._same(amount).amount for amount in amounts), result.amount), currency)
 
 
 def minor_units(currency: str) -> int:
