@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from plugin.clock import as_utc
 from plugin.events import Event
 from plugin.events.shape import shape_problem
@@ -65,10 +67,34 @@ def first_name(*candidates: object) -> str | None:
     return None
 
 
+def _loads(body: bytes) -> Any:
+    """Read JSON as the standard library does, through orjson when it can.
+
+    orjson reads a typical order in a third of the time, to the same values, but
+    for an integer beyond 64 bits, which it reads as a float: a body with 19 digits
+    in a row, wherever they are, is left to the standard parser. What orjson
+    refuses (NaN, text that is not UTF-8) the standard parser reads, or refuses
+    with its own error, as the intake's check lets it (webhooks.intake.readable_json).
+    """
+    if _LONG_NUMBER not in body.translate(_DIGITS):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(body)
+
+
+# 19 digits in a row may be an integer orjson cannot hold (int64 has 19 digits),
+# looked for with every digit made a 0 and every other byte a space: a regular
+# expression took longer than orjson's whole reading.
+_DIGITS = bytes(ord("0") if ord("0") <= byte <= ord("9") else ord(" ") for byte in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
 def json_object(topic: str, body: bytes) -> dict:
     """Return the delivery's JSON object; raise MalformedDelivery for anything else."""
     try:
-        payload = json.loads(body)
+        payload = _loads(body)
     except ValueError as error:
         raise MalformedDelivery(f"{topic} body is not JSON: {error}") from error
     except RecursionError as error:  # nested deeper than the reader goes
