@@ -38,6 +38,8 @@ class KeyValueFormatter(logging.Formatter):
             moment = int(record.created)
             second = (moment, time.strftime(self.default_time_format, self.converter(moment)))
             self._second = second
+        if not self.default_msec_format:
+            return second[1]
         return self.default_msec_format % (second[1], record.msecs)
 
 
