@@ -287,6 +287,22 @@ def worker_rows(entry: dict[str, Any]) -> list[Row]:
                 target,
             )
         )
+    memory = entry["results"].get("memory")
+    target = next(
+        (t for t in entry.get("targets", []) if t["name"].startswith("peak resident")), None
+    )
+    if memory and target:
+        rows.append(
+            judged(
+                Row(
+                    "worker",
+                    f"peak resident memory, draining {memory['deliveries']:,} deliveries "
+                    f"({number(memory['total_per_s'], '/s')})",
+                    number(float(target["value"]), " MB"),
+                ),
+                target,
+            )
+        )
     return rows
 
 
