@@ -34,6 +34,20 @@ def stored_order(runtime):
         return find_order(session, 1, "5830194882617")
 
 
+@pytest.fixture
+def inbox_writes(runtime):
+    """Collect every UPDATE of the inbox the runtime's database runs during the test."""
+    writes: list[str] = []
+
+    def count(_connection, _cursor, statement, *_):
+        if statement.split()[:2] == ["UPDATE", "inbox"]:
+            writes.append(statement)
+
+    event.listen(runtime.database.engine, "before_cursor_execute", count)
+    yield writes
+    event.remove(runtime.database.engine, "before_cursor_execute", count)
+
+
 def test_processed_deliveries_are_marked_done_and_not_taken_again(
     shopify_shop, post_shopify, runtime
 ):
@@ -47,24 +61,15 @@ def test_processed_deliveries_are_marked_done_and_not_taken_again(
 
 
 def test_a_delivery_is_marked_processed_in_one_write_of_its_row(
-    shopify_shop, post_shopify, runtime
+    shopify_shop, post_shopify, runtime, inbox_writes
 ):
     # Each write is a round trip per delivery on PostgreSQL: the attempt, the
     # outcome and the time go to the row together, once its events are handled.
     post_shopify("orders/create", ORDER)
-    writes = []
 
-    def count_inbox_writes(_connection, _cursor, statement, *_):
-        if statement.split()[:2] == ["UPDATE", "inbox"]:
-            writes.append(statement)
+    worker.run_once(runtime)
 
-    event.listen(runtime.database.engine, "before_cursor_execute", count_inbox_writes)
-    try:
-        worker.run_once(runtime)
-    finally:
-        event.remove(runtime.database.engine, "before_cursor_execute", count_inbox_writes)
-
-    assert len(writes) == 1
+    assert len(inbox_writes) == 1
     (row,) = inbox_rows(runtime)
     assert (row.status, row.attempts, row.last_error) == ("done", 1, None)
 
@@ -183,23 +188,14 @@ def test_a_failing_delivery_in_a_batch_is_recorded_alone_and_tried_once(
 
 
 def test_a_batch_writes_its_deliveries_statuses_in_one_statement(
-    shopify_shop, post_shopify, runtime
+    shopify_shop, post_shopify, runtime, inbox_writes
 ):
     for n in range(3):
         post_shopify("orders/create", ORDER | {"id": 5830194882617 + n})
-    writes = []
 
-    def count_inbox_writes(_connection, _cursor, statement, *_):
-        if statement.split()[:2] == ["UPDATE", "inbox"]:
-            writes.append(statement)
+    process_due(runtime.database, runtime.parse, RetryPolicy(), batch=3)
 
-    event.listen(runtime.database.engine, "before_cursor_execute", count_inbox_writes)
-    try:
-        process_due(runtime.database, runtime.parse, RetryPolicy(), batch=3)
-    finally:
-        event.remove(runtime.database.engine, "before_cursor_execute", count_inbox_writes)
-
-    assert len(writes) == 1
+    assert len(inbox_writes) == 1
     assert [row.status for row in inbox_rows(runtime)] == ["done"] * 3
 
 
