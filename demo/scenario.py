@@ -292,11 +292,17 @@ def write(world: World, start: datetime) -> Story:
 
 
 def play(story: Story, runtime: Runtime, report: Callable[[datetime, int], None]) -> None:
-    """Live through the story in six-hour steps; `report` hears each day's end."""
+    """Live through the story in six-hour steps; `report` hears each day's end.
+
+    The stores' clocks stop at the story's end, never past it: the story ends now, by
+    default, and a store ahead of Amends' own clock signs session tokens Amends
+    refuses as not yet valid.
+    """
     world, pending = story.world, list(story.steps)
     end = story.start + timedelta(days=DAYS)
     moment = story.start
     while moment <= end:
+        world.advance_to(moment)
         while pending and pending[0].at <= moment:
             pending.pop(0).act()
         scheduler.run_due(runtime, now=moment)
@@ -304,7 +310,6 @@ def play(story: Story, runtime: Runtime, report: Callable[[datetime, int], None]
         if moment.hour == story.start.hour:
             report(moment, len(world.mailbox.envelopes))
         moment += STEP
-        world.advance_to(moment)
 
 
 def settle(world: World, runtime: Runtime) -> None:

@@ -14,12 +14,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
 
-from demo import wp_admin
+from demo import scenario, wp_admin
 from demo.choosing import LOST_PARCELS
 from demo.wp_admin import WHAT as WP_ADMIN
 from demo.wp_admin import incidents_shown
@@ -241,3 +243,34 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "State:\tZ" not in status
+
+
+class RecordingWorld:
+    """A world that only keeps the time the story moved it to."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+        self.mailbox = SimpleNamespace(envelopes=[])
+
+    def advance_to(self, moment: datetime) -> None:
+        self.now = max(self.now, moment)
+
+    def deliver(self) -> None:
+        pass
+
+
+def test_the_story_leaves_the_stores_clock_at_its_end_never_past_it(monkeypatch):
+    # The story ends now by default, and Amends then serves on the real clock: a store
+    # ahead of it signs session tokens Amends refuses as not yet valid.
+    start = datetime(2026, 11, 23, 2, 54, tzinfo=UTC)
+    world = RecordingWorld(start)
+    acted: list[datetime] = []
+    monkeypatch.setattr(scenario.scheduler, "run_due", lambda runtime, now: None)
+    monkeypatch.setattr(scenario.worker, "run_once", lambda runtime: 0)
+    story = scenario.Story(world, start)
+    story.on(scenario.DAYS, lambda: acted.append(world.now))  # the last moment of all
+
+    scenario.play(story, runtime=None, report=lambda moment, mails: None)
+
+    assert world.now == start + timedelta(days=scenario.DAYS)
+    assert acted == [world.now]
