@@ -27,12 +27,7 @@ def databases():
 
 
 def existing(name: str) -> bool:
-    listed = subprocess.run(
-        ["mariadb", "-h", "127.0.0.1", "-u", "root", "--batch", "--skip-column-names",
-         "-e", f"SHOW DATABASES LIKE '{name}'"],
-        text=True, check=True, capture_output=True,
-    )  # fmt: skip
-    return listed.stdout.strip() == name
+    return mariadb(f"SHOW DATABASES LIKE '{name}'").strip() == name
 
 
 def dead_process() -> tuple[int, str]:

@@ -110,16 +110,15 @@ def _serve(argv: list[str]) -> subprocess.Popen:
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def mariadb(statement: str) -> None:
-    """Run one statement as MariaDB's root on loopback."""
-    subprocess.run(
-        ["mariadb", "-h", MARIADB["host"], "-P", str(MARIADB["port"]), "-u", MARIADB["user"]],
-        input=statement,
-        text=True,
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
+def mariadb(statement: str) -> str:
+    """Run one statement as MariaDB's root on loopback; return what it printed, tab-separated."""
+    return subprocess.run(
+        [
+            "mariadb", "-h", MARIADB["host"], "-P", str(MARIADB["port"]), "-u", MARIADB["user"],
+            "--batch", "--skip-column-names",
+        ],
+        input=statement, text=True, check=True, capture_output=True, timeout=30,
+    ).stdout  # fmt: skip
 
 
 def _database_name() -> str:
@@ -146,15 +145,9 @@ def drop_orphaned_databases() -> list[str]:
     Returns their names. A database named the older way (no owner in its name) is left
     alone: nothing says whether a site still uses it.
     """
-    listed = subprocess.run(
-        [
-            "mariadb", "-h", MARIADB["host"], "-P", str(MARIADB["port"]), "-u", MARIADB["user"],
-            "--batch", "--skip-column-names", "-e", "SHOW DATABASES LIKE 'amends\\_wp\\_%'",
-        ],
-        text=True, check=True, capture_output=True, timeout=30,
-    )  # fmt: skip
+    listed = mariadb("SHOW DATABASES LIKE 'amends\\_wp\\_%'")
     orphaned = []
-    for name in listed.stdout.split():
+    for name in listed.split():
         owner = re.fullmatch(r"amends_wp_(\d+)_(\d+)_[0-9a-f]{6}", name)
         if owner and _started(int(owner[1])) != owner[2]:
             mariadb(f"DROP DATABASE IF EXISTS `{name}`")
