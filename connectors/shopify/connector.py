@@ -185,7 +185,8 @@ class ShopifyConnector:
         and comes back later itself. Both wait out a THROTTLED answer, whose wait the
         bucket tells.
         """
-        return self.client(shop).trying(5 if shop.retry_in_place else 1)
+        client = self.client(shop)
+        return client if shop.retry_in_place else client.trying(1)
 
     # --- subscriptions ------------------------------------------------------------
 
