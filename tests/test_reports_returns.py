@@ -1,15 +1,4 @@
-"""The return-reason report, checked against figures worked out by hand.
-
-A scripted November across two merchants' shops on both platforms. Shop A
-(Shopify) sold 17 units in November: 4 + 6 mugs MUG-1 and 5 mugs MUG-2 (product
-P1), 2 tablecloths (P2); a cancelled order of 3 tablecloths and an October order
-of 10 mugs are not November's sales. Its November returns: 1 + 2 + 3 defective
-MUG-1 (the 3 from the October order: a return counts when it is asked for), 1
-MUG-2 for its colour, 1 tablecloth too small; one more defective mug on 2
-December is December's. Shop B (WooCommerce) sold 3 units; a refund whose lines
-it never named (quantity unknown, in no unit count) and a returned jug too large.
-Shop C belongs to someone else.
-"""
+"""The return-reason report, checked against the scripted November of tests/report_helpers.py."""
 
 from __future__ import annotations
 
